@@ -1,0 +1,249 @@
+//! Drills: the registry of running drills and sessions, and the task that
+//! owns each drill's world.
+//!
+//! One tokio task per drill ([`task`]) owns its [`crate::sim::Sim`] and
+//! everything else about the drill (seats, channels, the event log). Nothing
+//! else touches them: connections talk to the task over a bounded channel
+//! ([`Input`]) and receive bytes on their own bounded outbound queue. The
+//! [`Registry`] maps drill ids, join codes and session tokens to the right
+//! task; it is the only shared state, in `DashMap`s.
+
+mod task;
+
+use std::sync::Arc;
+
+use axum::extract::ws::Utf8Bytes;
+use dashmap::DashMap;
+use rand::Rng;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::limits;
+use crate::protocol::{Command, ErrorCode, Role, SeatKind, ServerMsg};
+use crate::scenario::Scenario;
+
+/// Bytes of one serialized server message, shared by every recipient.
+pub type Frame = Utf8Bytes;
+
+/// Identifies one connection within a drill.
+pub type ConnId = u64;
+
+/// What a connection or the API asks a drill task to do.
+#[derive(Debug)]
+pub enum Input {
+    /// Add a seat (join or facilitator creation).
+    AddSeat {
+        /// Display name.
+        name: String,
+        /// Seat kind.
+        seat: SeatKind,
+        /// Gets the new seat id, or why not.
+        reply: oneshot::Sender<Result<u32, ErrorCode>>,
+    },
+    /// A connection said `hello` for a seat.
+    Connect {
+        /// The seat.
+        seat: u32,
+        /// This connection.
+        conn: ConnId,
+        /// Last event seq the client saw, when resuming.
+        last_seq: Option<u64>,
+        /// Where to send this connection's messages.
+        out: mpsc::Sender<Frame>,
+    },
+    /// A connection sent a command.
+    Command {
+        /// The seat (decided by the server from the token).
+        seat: u32,
+        /// The connection, for the ack or error.
+        conn: ConnId,
+        /// Client command id.
+        cid: u64,
+        /// The command.
+        cmd: Command,
+    },
+    /// A connection went away.
+    Disconnect {
+        /// The seat.
+        seat: u32,
+        /// The connection.
+        conn: ConnId,
+    },
+}
+
+/// A session: the seat a token stands for.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The drill.
+    pub drill_id: String,
+    /// The seat within it.
+    pub seat: u32,
+}
+
+/// A running drill, as the registry knows it.
+#[derive(Debug, Clone)]
+pub struct DrillHandle {
+    /// The drill's id.
+    pub id: String,
+    /// Code that lets people join.
+    pub join_code: String,
+    /// The drill task's inbox.
+    pub tx: mpsc::Sender<Input>,
+}
+
+/// Why creating or joining a drill failed. Shown to the client as is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DrillError {
+    /// No built-in scenario with that id.
+    #[error("unknown scenario \"{0}\"")]
+    UnknownScenario(String),
+    /// No drill with that join code.
+    #[error("no drill with that code")]
+    UnknownCode,
+    /// The name is empty, too long or has control characters.
+    #[error("a name is 1 to {max} characters, with no control characters", max = limits::NAME_CHARS_MAX)]
+    BadName,
+    /// The server runs as many drills as it may.
+    #[error("the server is running as many drills as it can; try again later")]
+    TooManyDrills,
+    /// The drill has as many seats as it may.
+    #[error("this drill is full")]
+    DrillFull,
+    /// The drill has ended.
+    #[error("this drill has ended")]
+    Ended,
+    /// The drill task is gone.
+    #[error("this drill is no longer running")]
+    Gone,
+}
+
+/// What a facilitator gets back when creating a drill.
+#[derive(Debug, Clone)]
+pub struct Created {
+    /// The drill's id.
+    pub drill_id: String,
+    /// The participants' join code.
+    pub join_code: String,
+    /// The facilitator's session token (secret).
+    pub token: String,
+    /// The facilitator's seat id.
+    pub seat_id: u32,
+}
+
+/// What a participant gets back when joining.
+#[derive(Debug, Clone)]
+pub struct Joined {
+    /// The drill's id.
+    pub drill_id: String,
+    /// The participant's session token (secret).
+    pub token: String,
+    /// The seat id.
+    pub seat_id: u32,
+}
+
+/// Every drill and session on this server.
+#[derive(Debug)]
+pub struct Registry {
+    drills: DashMap<String, DrillHandle>,
+    codes: DashMap<String, String>,
+    sessions: DashMap<String, Session>,
+    scenarios: Vec<Scenario>,
+}
+
+impl Registry {
+    /// A registry offering these scenarios.
+    pub fn new(scenarios: Vec<Scenario>) -> Arc<Registry> {
+        Arc::new(Registry { drills: DashMap::new(), codes: DashMap::new(), sessions: DashMap::new(), scenarios })
+    }
+
+    /// The scenarios drills can be created from.
+    pub fn scenarios(&self) -> &[Scenario] {
+        &self.scenarios
+    }
+
+    /// Number of drills in memory.
+    pub fn drill_count(&self) -> usize {
+        self.drills.len()
+    }
+
+    /// Creates a drill from a scenario; the caller becomes its facilitator.
+    pub async fn create(&self, scenario_id: &str, name: &str, seed: Option<u64>) -> Result<Created, DrillError> {
+        let name = clean_name(name)?;
+        let scenario = self
+            .scenarios
+            .iter()
+            .find(|s| s.id == scenario_id)
+            .ok_or_else(|| DrillError::UnknownScenario(scenario_id.to_string()))?
+            .clone();
+        if self.drills.len() >= limits::DRILLS_PER_SERVER_MAX {
+            return Err(DrillError::TooManyDrills);
+        }
+        let drill_id = random_token(8);
+        let join_code = random_token(16);
+        let seed = seed.unwrap_or(scenario.seed);
+        let tx = task::spawn(drill_id.clone(), join_code.clone(), scenario, seed);
+        let handle = DrillHandle { id: drill_id.clone(), join_code: join_code.clone(), tx };
+        self.drills.insert(drill_id.clone(), handle.clone());
+        self.codes.insert(join_code.clone(), drill_id.clone());
+        let (seat_id, token) = self.add_seat(&handle, name, SeatKind::Facilitator).await?;
+        Ok(Created { drill_id, join_code, token, seat_id })
+    }
+
+    /// Joins the drill with this code in a role.
+    pub async fn join(&self, code: &str, name: &str, role: Role) -> Result<Joined, DrillError> {
+        let name = clean_name(name)?;
+        let drill_id = self.codes.get(code).map(|d| d.value().clone()).ok_or(DrillError::UnknownCode)?;
+        let handle = self.drills.get(&drill_id).map(|h| h.value().clone()).ok_or(DrillError::UnknownCode)?;
+        let (seat_id, token) = self.add_seat(&handle, name, SeatKind::Participant(role)).await?;
+        Ok(Joined { drill_id, token, seat_id })
+    }
+
+    async fn add_seat(&self, handle: &DrillHandle, name: String, seat: SeatKind) -> Result<(u32, String), DrillError> {
+        let (reply, rx) = oneshot::channel();
+        handle.tx.send(Input::AddSeat { name, seat, reply }).await.map_err(|_| DrillError::Gone)?;
+        let seat_id = match rx.await.map_err(|_| DrillError::Gone)? {
+            Ok(id) => id,
+            Err(ErrorCode::Full) => return Err(DrillError::DrillFull),
+            Err(_) => return Err(DrillError::Ended),
+        };
+        let token = random_token(32);
+        self.sessions.insert(token.clone(), Session { drill_id: handle.id.clone(), seat: seat_id });
+        Ok((seat_id, token))
+    }
+
+    /// The session a token stands for, and its drill.
+    pub fn session(&self, token: &str) -> Option<(Session, DrillHandle)> {
+        let session = self.sessions.get(token)?.value().clone();
+        let handle = self.drills.get(&session.drill_id)?.value().clone();
+        Some((session, handle))
+    }
+}
+
+/// Trims a display name and checks it.
+fn clean_name(name: &str) -> Result<String, DrillError> {
+    let name = name.trim();
+    let chars = name.chars().count();
+    if chars == 0 || chars > limits::NAME_CHARS_MAX || name.chars().any(char::is_control) {
+        return Err(DrillError::BadName);
+    }
+    Ok(name.to_string())
+}
+
+/// A random token of `bytes` bytes from the OS-seeded CSPRNG, hex-encoded.
+/// Session tokens use 32 bytes (256 bits), join codes 16 (128 bits).
+#[expect(clippy::disallowed_methods, reason = "secrets come from the OS-seeded CSPRNG, never from a world's seed")]
+fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Serializes a server message once, for any number of recipients.
+pub fn encode_msg(msg: &ServerMsg) -> Frame {
+    // Serializing these types cannot fail: no maps with non-string keys, no
+    // custom serializers.
+    let json = serde_json::to_string(msg).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "could not serialize a server message");
+        String::from("{\"type\":\"error\",\"code\":\"bad_message\",\"message\":\"internal\"}")
+    });
+    Frame::from(json)
+}

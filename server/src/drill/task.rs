@@ -1,0 +1,557 @@
+//! The drill task: one per drill, the only owner of its world.
+//!
+//! It drains its inbox (seats, connections, commands), advances the
+//! simulation in real time at the drill's speed, turns what happened into
+//! protocol events, numbers them, keeps the recent ones for resume, and
+//! fans each one out as one shared [`Frame`] to every connection allowed
+//! to see it. A connection whose outbound queue is full is dropped at once
+//! (it resumes later); nobody waits for it.
+//!
+//! **Invariant:** commands are applied between ticks, in arrival order, and
+//! every event gets the next `seq`; a client that has seen `seq` n has seen
+//! every event before n that its seat may see.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::time::{Instant, MissedTickBehavior};
+use tracing::Instrument;
+
+use super::{ConnId, Frame, Input, encode_msg};
+use crate::limits;
+use crate::protocol::{
+    ActionStage, Author, Channel, ChannelView, Command, DrillInfo, DrillStatus, ErrorCode, Event, NamedId, Phase, Post,
+    PostBody, Role, SeatKind, SeatView, ServerMsg, Snapshot, Summary, authorize, command_name,
+};
+use crate::scenario::Scenario;
+use crate::sim::{Actor, Crew, Sim, SimCommand, SimEvent};
+
+/// Real milliseconds between two checks of whether ticks are due.
+const WAKE_INTERVAL_MS: u64 = 20;
+
+/// Most ticks simulated in one wake, so that a stalled task catches up in
+/// bounded slices and keeps serving its inbox.
+const TICKS_PER_WAKE_MAX: u64 = 500;
+
+/// Who may see an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Audience {
+    /// Every seat, outside actors included.
+    All,
+    /// Seats inside the company, and facilitators.
+    Internal,
+    /// Facilitators only (the answer key).
+    Facilitators,
+}
+
+fn sees(seat: SeatKind, audience: Audience) -> bool {
+    match (seat, audience) {
+        (SeatKind::Facilitator, _) => true,
+        (SeatKind::Participant(_), Audience::All) => true,
+        (SeatKind::Participant(role), Audience::Internal) => role.is_internal(),
+        (SeatKind::Participant(_), Audience::Facilitators) => false,
+    }
+}
+
+struct Seat {
+    view: SeatView,
+    /// Highest accepted command id, for applying a resent command once.
+    last_cid: u64,
+    conns: u32,
+}
+
+struct Conn {
+    id: ConnId,
+    seat: u32,
+    out: mpsc::Sender<Frame>,
+}
+
+struct Logged {
+    seq: u64,
+    audience: Audience,
+    frame: Frame,
+}
+
+struct DrillTask {
+    info: DrillInfo,
+    seed: u64,
+    sim: Sim,
+    status: DrillStatus,
+    speed: u32,
+    /// Real instant and tick from which due ticks are counted.
+    anchor: Option<(Instant, u64)>,
+    seats: Vec<Seat>,
+    conns: Vec<Conn>,
+    channels: BTreeMap<Channel, VecDeque<Post>>,
+    log: VecDeque<Logged>,
+    seq: u64,
+    summary: Option<Summary>,
+}
+
+/// Starts the task for a new drill and returns its inbox.
+pub(super) fn spawn(id: String, join_code: String, scenario: Scenario, seed: u64) -> mpsc::Sender<Input> {
+    let (tx, rx) = mpsc::channel(limits::DRILL_INBOX_LEN_MAX);
+    let span = tracing::info_span!("drill", id = %id);
+    let task = DrillTask::new(id, join_code, &scenario, seed);
+    tokio::spawn(task.run(rx).instrument(span));
+    tx
+}
+
+impl DrillTask {
+    fn new(id: String, join_code: String, s: &Scenario, seed: u64) -> DrillTask {
+        let info = DrillInfo {
+            id,
+            scenario: s.id.clone(),
+            title: s.title.clone(),
+            summary: s.summary.clone(),
+            language: s.language.clone(),
+            start_time_of_day_s: s.start_time_of_day_s,
+            duration_s: s.duration_s,
+            join_code,
+            regions: s.regions.iter().map(|r| NamedId { id: r.id.clone(), name: r.name.clone() }).collect(),
+            services: s.services.iter().map(|r| NamedId { id: r.id.clone(), name: r.name.clone() }).collect(),
+        };
+        let mut channels = BTreeMap::new();
+        channels.insert(Channel::Ops, VecDeque::new());
+        DrillTask {
+            info,
+            seed,
+            sim: Sim::new(s, seed, Crew::nobody()),
+            status: DrillStatus::Lobby,
+            speed: s.time_scale,
+            anchor: None,
+            seats: Vec::new(),
+            conns: Vec::new(),
+            channels,
+            log: VecDeque::new(),
+            seq: 0,
+            summary: None,
+        }
+    }
+
+    async fn run(mut self, mut rx: mpsc::Receiver<Input>) {
+        tracing::info!(scenario = %self.info.scenario, seed = self.seed, "drill created");
+        let mut wake = tokio::time::interval(Duration::from_millis(WAKE_INTERVAL_MS));
+        wake.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        let mut pulse = tokio::time::interval(Duration::from_millis(limits::PULSE_INTERVAL_MS));
+        pulse.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        loop {
+            tokio::select! {
+                input = rx.recv() => match input {
+                    Some(input) => self.handle(input),
+                    None => break,
+                },
+                _ = wake.tick(), if self.status == DrillStatus::Running => self.advance(),
+                _ = pulse.tick(), if !self.conns.is_empty() => self.send_pulse(),
+            }
+        }
+        tracing::info!("drill task stopped");
+    }
+
+    fn handle(&mut self, input: Input) {
+        match input {
+            Input::AddSeat { name, seat, reply } => {
+                // The caller may have given up; nothing to do then.
+                let _ = reply.send(self.add_seat(name, seat));
+            }
+            Input::Connect { seat, conn, last_seq, out } => self.connect(seat, conn, last_seq, out),
+            Input::Command { seat, conn, cid, cmd } => self.command(seat, conn, cid, cmd),
+            Input::Disconnect { seat, conn } => self.disconnect(seat, conn),
+        }
+    }
+
+    // --- seats and connections -------------------------------------------
+
+    fn add_seat(&mut self, name: String, seat: SeatKind) -> Result<u32, ErrorCode> {
+        if self.status == DrillStatus::Ended {
+            return Err(ErrorCode::WrongState);
+        }
+        if self.seats.len() >= limits::SEATS_PER_DRILL_MAX {
+            return Err(ErrorCode::Full);
+        }
+        let id = self.seats.len() as u32;
+        let view = SeatView { id, name, seat, online: false };
+        self.seats.push(Seat { view: view.clone(), last_cid: 0, conns: 0 });
+        self.emit(Audience::Internal, Event::SeatChanged { seat: view });
+        Ok(id)
+    }
+
+    fn connect(&mut self, seat: u32, conn: ConnId, last_seq: Option<u64>, out: mpsc::Sender<Frame>) {
+        let Some(s) = self.seats.get(seat as usize) else { return };
+        let kind = s.view.seat;
+        let you = s.view.clone();
+        let oldest = self.log.front().map_or(self.seq + 1, |l| l.seq);
+        let resumable = last_seq.filter(|&l| l <= self.seq && l + 1 >= oldest);
+        let sent = match resumable {
+            Some(last) => {
+                let missed: Vec<Frame> = self
+                    .log
+                    .iter()
+                    .filter(|l| l.seq > last && sees(kind, l.audience))
+                    .map(|l| l.frame.clone())
+                    .collect();
+                let head = encode_msg(&ServerMsg::Resumed { you, replayed: missed.len() as u64 });
+                std::iter::once(head).chain(missed).all(|f| out.try_send(f).is_ok())
+            }
+            None => {
+                let snapshot = self.snapshot(kind);
+                out.try_send(encode_msg(&ServerMsg::Welcome {
+                    v: crate::protocol::PROTOCOL_VERSION,
+                    you,
+                    snapshot: Box::new(snapshot),
+                }))
+                .is_ok()
+            }
+        };
+        if !sent {
+            // Too far behind even to catch up; the client will try again.
+            return;
+        }
+        if let Some(pulse) = self.pulse_frame() {
+            let _ = out.try_send(pulse);
+        }
+        self.conns.push(Conn { id: conn, seat, out });
+        self.set_online(seat, 1);
+    }
+
+    fn disconnect(&mut self, seat: u32, conn: ConnId) {
+        let before = self.conns.len();
+        self.conns.retain(|c| c.id != conn);
+        if self.conns.len() < before {
+            self.set_online(seat, -1);
+        }
+    }
+
+    fn set_online(&mut self, seat: u32, delta: i32) {
+        let Some(s) = self.seats.get_mut(seat as usize) else { return };
+        s.conns = s.conns.saturating_add_signed(delta);
+        let online = s.conns > 0;
+        if online != s.view.online {
+            s.view.online = online;
+            let view = s.view.clone();
+            self.emit(Audience::Internal, Event::SeatChanged { seat: view });
+        }
+    }
+
+    // --- commands --------------------------------------------------------
+
+    fn command(&mut self, seat: u32, conn: ConnId, cid: u64, cmd: Command) {
+        let Some(s) = self.seats.get(seat as usize) else { return };
+        let kind = s.view.seat;
+        if cid <= s.last_cid {
+            // Already applied: the client resent it after a reconnect.
+            self.reply(conn, &ServerMsg::Ack { cid });
+            return;
+        }
+        let result = authorize(kind, self.status, &cmd)
+            .map_err(|d| match d {
+                crate::protocol::Denied::Role => (ErrorCode::Forbidden, d.to_string()),
+                crate::protocol::Denied::Status(_) => (ErrorCode::WrongState, d.to_string()),
+            })
+            .and_then(|()| self.execute(seat, &cmd));
+        match result {
+            Ok(()) => {
+                if let Some(s) = self.seats.get_mut(seat as usize) {
+                    s.last_cid = cid;
+                }
+                self.reply(conn, &ServerMsg::Ack { cid });
+            }
+            Err((code, message)) => {
+                tracing::info!(seat, command = command_name(&cmd), ?code, "command refused");
+                self.reply(conn, &ServerMsg::Error { code, message, cid: Some(cid) });
+            }
+        }
+    }
+
+    fn execute(&mut self, seat: u32, cmd: &Command) -> Result<(), (ErrorCode, String)> {
+        let actor = self.actor(seat);
+        match cmd {
+            Command::Chat { channel, text } => {
+                let text = check_text(text)?;
+                if !self.channels.contains_key(channel) {
+                    return Err((ErrorCode::WrongState, "that channel is not open yet".into()));
+                }
+                let author = self.author(seat);
+                self.post(*channel, author, PostBody::Text { text });
+                Ok(())
+            }
+            Command::Declare => self.sim_command(&actor, SimCommand::Declare),
+            Command::SetPhase { phase } => self.sim_command(&actor, SimCommand::SetPhase(*phase)),
+            Command::RunAction { action } => self.sim_command(&actor, SimCommand::RunAction(action.clone())),
+            Command::PublishNotice { status, text } => {
+                let text = check_text(text)?;
+                self.sim_command(&actor, SimCommand::PublishNotice { status: *status, text })
+            }
+            Command::Start | Command::Resume => {
+                self.anchor = Some((now(), self.sim.tick()));
+                self.set_status(DrillStatus::Running);
+                Ok(())
+            }
+            Command::Pause => {
+                self.anchor = None;
+                self.set_status(DrillStatus::Paused);
+                Ok(())
+            }
+            Command::SetSpeed { speed } => {
+                if *speed == 0 || *speed > limits::SPEED_MAX {
+                    return Err((
+                        ErrorCode::InvalidValue,
+                        format!("speed must be between 1 and {}", limits::SPEED_MAX),
+                    ));
+                }
+                self.speed = *speed;
+                if self.anchor.is_some() {
+                    self.anchor = Some((now(), self.sim.tick()));
+                }
+                self.set_status(self.status);
+                Ok(())
+            }
+            Command::End => {
+                self.end();
+                Ok(())
+            }
+        }
+    }
+
+    fn sim_command(&mut self, actor: &Actor, cmd: SimCommand) -> Result<(), (ErrorCode, String)> {
+        let events = self.sim.apply(actor, &cmd).map_err(|e| {
+            let code = match e {
+                crate::sim::CommandError::UnknownAction(_) | crate::sim::CommandError::EmptyNotice => {
+                    ErrorCode::InvalidValue
+                }
+                crate::sim::CommandError::AlreadyDeclared
+                | crate::sim::CommandError::NotDeclared
+                | crate::sim::CommandError::BadPhase
+                | crate::sim::CommandError::AlreadyRunning => ErrorCode::WrongState,
+            };
+            (code, e.to_string())
+        })?;
+        for e in events {
+            self.sim_event(e);
+        }
+        Ok(())
+    }
+
+    fn actor(&self, seat: u32) -> Actor {
+        match self.seats.get(seat as usize) {
+            Some(s) => Actor {
+                name: s.view.name.clone(),
+                role: match s.view.seat {
+                    SeatKind::Facilitator => None,
+                    SeatKind::Participant(r) => Some(r),
+                },
+            },
+            None => Actor { name: String::new(), role: None },
+        }
+    }
+
+    fn author(&self, seat: u32) -> Author {
+        match self.seats.get(seat as usize) {
+            Some(s) => Author::Seat { id: seat, name: s.view.name.clone(), seat: s.view.seat },
+            None => Author::System,
+        }
+    }
+
+    fn reply(&mut self, conn: ConnId, msg: &ServerMsg) {
+        let frame = encode_msg(msg);
+        if let Some(c) = self.conns.iter().find(|c| c.id == conn)
+            && c.out.try_send(frame).is_err()
+        {
+            self.drop_conn(conn);
+        }
+    }
+
+    // --- time ------------------------------------------------------------
+
+    fn advance(&mut self) {
+        let Some((since, tick0)) = self.anchor else { return };
+        let elapsed_ms = since.elapsed().as_millis() as u64;
+        let due = tick0 + elapsed_ms * u64::from(self.speed) / 1000 / limits::TICK_DRILL_SECONDS;
+        let mut steps = 0;
+        while self.sim.tick() < due && steps < TICKS_PER_WAKE_MAX {
+            steps += 1;
+            for (_, e) in self.sim.step() {
+                self.sim_event(e);
+            }
+            if self.sim.tick() >= self.info.duration_s / limits::TICK_DRILL_SECONDS {
+                self.end();
+                return;
+            }
+        }
+    }
+
+    fn set_status(&mut self, status: DrillStatus) {
+        self.status = status;
+        tracing::info!(?status, speed = self.speed, tick = self.sim.tick(), "drill status");
+        self.emit(Audience::All, Event::Status { status, speed: self.speed });
+        self.send_pulse();
+    }
+
+    fn end(&mut self) {
+        self.anchor = None;
+        let summary = self.sim.summary(self.seed);
+        tracing::info!(score = summary.score, lost = summary.lost_revenue, "drill ended");
+        self.summary = Some(summary.clone());
+        self.set_status(DrillStatus::Ended);
+        self.emit(Audience::All, Event::Ended { summary });
+    }
+
+    // --- events ----------------------------------------------------------
+
+    fn sim_event(&mut self, e: SimEvent) {
+        match e {
+            SimEvent::Health(report) => self.post(Channel::Ops, Author::HealthBot, PostBody::Health(report)),
+            SimEvent::Declared { by } => {
+                self.emit(Audience::Internal, Event::Declared { by });
+                for channel in Channel::RESPONSE {
+                    self.channels.entry(channel).or_default();
+                    self.emit(Audience::Internal, Event::ChannelOpened { channel });
+                }
+                let roster = self
+                    .seats
+                    .iter()
+                    .filter(
+                        |s| matches!(s.view.seat, SeatKind::Participant(r) if r != Role::Observer && r.is_internal()),
+                    )
+                    .take(50)
+                    .map(|s| s.view.clone())
+                    .collect();
+                self.post(Channel::IncidentWarRoom, Author::System, PostBody::Kickoff { roster });
+            }
+            SimEvent::PhaseChanged { phase, by } => {
+                self.emit(Audience::Internal, Event::PhaseChanged { phase });
+                self.post(self.command_channel(), Author::System, PostBody::PhaseChanged { phase, by });
+            }
+            SimEvent::Action { run, label } => {
+                let stage = if run.done { ActionStage::Done } else { ActionStage::Started };
+                let body = PostBody::Action { action: run.action.clone(), label, by: run.by.clone(), stage };
+                self.emit(Audience::Internal, Event::ActionUpdated { run });
+                self.post(self.command_channel(), Author::System, body);
+            }
+            SimEvent::Notice(notice) => {
+                self.emit(Audience::All, Event::NoticePublished { notice: notice.clone() });
+                let channel =
+                    if self.channels.contains_key(&Channel::External) { Channel::External } else { Channel::Ops };
+                self.post(channel, Author::System, PostBody::Notice(notice));
+            }
+            SimEvent::Fault(fault) => self.emit(Audience::Facilitators, Event::FaultChanged { fault }),
+        }
+    }
+
+    /// The war room once declared, #ops before.
+    fn command_channel(&self) -> Channel {
+        if self.channels.contains_key(&Channel::IncidentWarRoom) { Channel::IncidentWarRoom } else { Channel::Ops }
+    }
+
+    fn post(&mut self, channel: Channel, author: Author, body: PostBody) {
+        let post = Post { author, body, tick: self.sim.tick() };
+        let posts = self.channels.entry(channel).or_default();
+        posts.push_back(post.clone());
+        while posts.len() > limits::CHANNEL_POSTS_KEPT_MAX {
+            posts.pop_front();
+        }
+        self.emit(Audience::Internal, Event::Posted { channel, post });
+    }
+
+    /// Numbers an event, keeps it for resume and sends it to every
+    /// connection whose seat may see it.
+    fn emit(&mut self, audience: Audience, event: Event) {
+        self.seq += 1;
+        let frame = encode_msg(&ServerMsg::Event { seq: self.seq, tick: self.sim.tick(), event });
+        let mut slow = Vec::new();
+        for c in &self.conns {
+            let kind = self.seats.get(c.seat as usize).map(|s| s.view.seat);
+            if kind.is_some_and(|k| sees(k, audience)) && c.out.try_send(frame.clone()).is_err() {
+                slow.push(c.id);
+            }
+        }
+        self.log.push_back(Logged { seq: self.seq, audience, frame });
+        while self.log.len() > limits::RESUME_EVENTS_KEPT_MAX {
+            self.log.pop_front();
+        }
+        for id in slow {
+            self.drop_conn(id);
+        }
+    }
+
+    /// Forgets a connection that cannot keep up; dropping its sender ends
+    /// its writer, and the client resumes later from its last seq.
+    fn drop_conn(&mut self, conn: ConnId) {
+        if let Some(i) = self.conns.iter().position(|c| c.id == conn) {
+            let c = self.conns.swap_remove(i);
+            tracing::info!(conn, seat = c.seat, "dropped a connection that could not keep up");
+            self.set_online(c.seat, -1);
+        }
+    }
+
+    fn pulse_frame(&self) -> Option<Frame> {
+        let mut p = self.sim.pulse();
+        p.status = self.status;
+        p.speed = self.speed;
+        Some(encode_msg(&ServerMsg::Pulse(p)))
+    }
+
+    fn send_pulse(&mut self) {
+        let Some(frame) = self.pulse_frame() else { return };
+        let slow: Vec<ConnId> =
+            self.conns.iter().filter(|c| c.out.try_send(frame.clone()).is_err()).map(|c| c.id).collect();
+        for id in slow {
+            self.drop_conn(id);
+        }
+    }
+
+    fn snapshot(&self, kind: SeatKind) -> Snapshot {
+        let internal = sees(kind, Audience::Internal);
+        let facilitator = kind == SeatKind::Facilitator;
+        let engineer = facilitator || kind == SeatKind::Participant(Role::Engineer);
+        let mut pulse = self.sim.pulse();
+        pulse.status = self.status;
+        pulse.speed = self.speed;
+        Snapshot {
+            seq: self.seq,
+            drill: self.info.clone(),
+            status: self.status,
+            speed: self.speed,
+            pulse,
+            phase: if internal { self.sim.phase() } else { Phase::Normal },
+            declared_at_tick: if internal { self.sim.declared_at() } else { None },
+            roster: if internal { self.seats.iter().map(|s| s.view.clone()).collect() } else { Vec::new() },
+            channels: if internal {
+                self.channels
+                    .iter()
+                    .map(|(c, posts)| ChannelView { channel: *c, posts: posts.iter().cloned().collect() })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            actions: if engineer { self.sim.actions() } else { Vec::new() },
+            actions_run: if internal { self.sim.actions_run() } else { Vec::new() },
+            notices: self.sim.notices(),
+            summary: self.summary.clone(),
+            answer_key: facilitator.then(|| self.sim.faults()),
+        }
+    }
+}
+
+/// The real clock. The drill task is the one place that turns real time
+/// into ticks; the simulation itself never sees it.
+#[expect(clippy::disallowed_methods, reason = "the drill task owns the real-time clock")]
+fn now() -> Instant {
+    Instant::now()
+}
+
+/// Checks and trims free text from a client.
+fn check_text(text: &str) -> Result<String, (ErrorCode, String)> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err((ErrorCode::InvalidValue, "the text is empty".into()));
+    }
+    if t.chars().count() > limits::CHAT_TEXT_CHARS_MAX {
+        return Err((
+            ErrorCode::InvalidValue,
+            format!("the text is longer than {} characters", limits::CHAT_TEXT_CHARS_MAX),
+        ));
+    }
+    Ok(t.to_string())
+}

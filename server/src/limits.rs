@@ -1,0 +1,77 @@
+//! Every limit the server enforces, in one place, with its unit in its name.
+//!
+//! A limit that is not written down here does not exist: every channel is
+//! bounded, every loop capped, every input sized. Neighbours: `net` enforces
+//! the transport limits, `drill` the per-drill ones, `scenario` the file ones.
+
+/// Largest WebSocket message a client may send; a larger one closes the
+/// socket with code 1009 (message too big).
+pub const CLIENT_MESSAGE_BYTES_MAX: usize = 64 * 1024;
+
+/// Largest HTTP request body the API accepts.
+pub const HTTP_BODY_BYTES_MAX: usize = 64 * 1024;
+
+/// Read buffer per WebSocket connection. tungstenite's default (128 KiB)
+/// would cost ~135 KiB per idle connection.
+pub const WS_READ_BUFFER_BYTES: usize = 4 * 1024;
+
+/// Write buffer per WebSocket connection before a flush is forced.
+pub const WS_WRITE_BUFFER_BYTES: usize = 16 * 1024;
+
+/// Largest amount of unsent data tungstenite may hold for one connection.
+pub const WS_WRITE_BUFFER_BYTES_MAX: usize = 1024 * 1024;
+
+/// Messages queued for one connection before it counts as too slow and is
+/// dropped (it resumes later; the others never wait for it).
+pub const OUTBOUND_QUEUE_LEN_MAX: usize = 1024;
+
+/// Inputs queued for one drill task (commands, joins, leaves).
+pub const DRILL_INBOX_LEN_MAX: usize = 4096;
+
+/// Time a connection has to send its `hello` after the upgrade.
+pub const HANDSHAKE_TIMEOUT_MS: u64 = 10_000;
+
+/// A connection that sends nothing (not even a ping) for this long is closed.
+pub const IDLE_TIMEOUT_MS: u64 = 60_000;
+
+/// Characters in a chat message or notice text.
+pub const CHAT_TEXT_CHARS_MAX: usize = 2_000;
+
+/// Characters in a participant's display name.
+pub const NAME_CHARS_MAX: usize = 40;
+
+/// Posts kept per channel in snapshots; older ones stay in the event log.
+pub const CHANNEL_POSTS_KEPT_MAX: usize = 500;
+
+/// Events kept in memory per drill for resume; a client further behind gets
+/// a fresh snapshot instead.
+pub const RESUME_EVENTS_KEPT_MAX: usize = 10_000;
+
+/// Seats (participants, facilitators and observers) in one drill.
+pub const SEATS_PER_DRILL_MAX: usize = 5_000;
+
+/// Drills that may run at once on one server.
+pub const DRILLS_PER_SERVER_MAX: usize = 256;
+
+/// Real milliseconds between two client-facing clock/metric pulses.
+pub const PULSE_INTERVAL_MS: u64 = 500;
+
+/// Fastest a facilitator may run a drill, in drill seconds per real second.
+pub const SPEED_MAX: u32 = 120;
+
+/// Drill-seconds simulated per tick. Money and time inside the simulation
+/// are integers; this is the only unit of simulated time.
+pub const TICK_DRILL_SECONDS: u64 = 1;
+
+/// Longest drill a scenario may ask for, in drill minutes.
+pub const DRILL_DURATION_MIN_MAX: u32 = 24 * 60;
+
+/// Largest scenario file accepted, in bytes.
+pub const SCENARIO_FILE_BYTES_MAX: usize = 1024 * 1024;
+
+/// Most stores a scenario may create in one drill.
+pub const STORES_PER_DRILL_MAX: u32 = 200_000;
+
+/// Most guests in the world at one moment; arrivals beyond it are turned
+/// away (and counted as lost), so a runaway scenario cannot eat the memory.
+pub const GUESTS_IN_WORLD_MAX: usize = 500_000;

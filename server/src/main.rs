@@ -1,0 +1,190 @@
+//! The `firedrill` command: serve drills, validate scenarios, simulate one.
+//!
+//! A thin shell over the library: parse the command line, start tracing,
+//! call into `firedrill`. The only place that uses `anyhow`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use firedrill::scenario::{self, LoadError, Scenario};
+use firedrill::sim::{self, BotSkill};
+
+/// Multiplayer incident-response drills for the whole company.
+#[derive(Parser)]
+#[command(name = "firedrill", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Cmd>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(clap::Args, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Directory for drills and results.
+    #[arg(long, default_value = "firedrill-data")]
+    data: PathBuf,
+    /// Another origin allowed to open the WebSocket (repeatable).
+    #[arg(long = "allow-origin")]
+    allow_origin: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the web client, the API and the WebSocket (the default).
+    Serve(ServeArgs),
+    /// Check scenario files; print every problem as FILE:LINE:COL: message.
+    Validate {
+        /// Scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Run a whole drill headless, with bots in every role.
+    Simulate {
+        /// A scenario file, or the id of a built-in scenario.
+        file: String,
+        /// World seed (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Print one JSON object instead of a summary.
+        #[arg(long)]
+        json: bool,
+        /// How well the bots respond.
+        #[arg(long, value_enum, default_value_t = Skill::Good)]
+        bots: Skill,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Skill {
+    /// Nobody responds (the worst case).
+    None,
+    /// A practised team.
+    Good,
+    /// Instant and always right (the best case).
+    Perfect,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None => serve(cli.serve),
+        Some(Cmd::Serve(args)) => serve(args),
+        Some(Cmd::Validate { files }) => validate(&files),
+        Some(Cmd::Simulate { file, seed, json, bots }) => simulate(&file, seed, json, bots),
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    match serve_inner(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("firedrill: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve_inner(args: ServeArgs) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.addr).await?;
+        let addr = listener.local_addr()?;
+        eprintln!("firedrill: serving on http://{addr}");
+        let config = firedrill::net::Config { data_dir: Some(args.data), allow_origins: args.allow_origin };
+        let shutdown = async {
+            // If the signal handler cannot be installed, run until killed.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        firedrill::net::run(listener, config, shutdown).await?;
+        anyhow::Ok(())
+    })
+}
+
+fn validate(files: &[PathBuf]) -> ExitCode {
+    let mut ok = true;
+    for file in files {
+        match scenario::load_file(file) {
+            Ok(_) => {}
+            Err(LoadError::Invalid(problems)) => {
+                ok = false;
+                for p in problems {
+                    eprintln!("{}:{p}", file.display());
+                }
+            }
+            Err(e) => {
+                ok = false;
+                eprintln!("{}:1:1: {e}", file.display());
+            }
+        }
+    }
+    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn load(file: &str) -> Result<Scenario, String> {
+    let path = PathBuf::from(file);
+    if !path.exists()
+        && let Some(s) = scenario::builtin(file)
+    {
+        return Ok(s);
+    }
+    match scenario::load_file(&path) {
+        Ok(s) => Ok(s),
+        Err(LoadError::Invalid(problems)) => {
+            Err(problems.iter().map(|p| format!("{file}:{p}")).collect::<Vec<_>>().join("\n"))
+        }
+        Err(e) => Err(format!("{file}: {e}")),
+    }
+}
+
+fn simulate(file: &str, seed: Option<u64>, json: bool, bots: Skill) -> ExitCode {
+    let scenario = match load(file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let skill = match bots {
+        Skill::None => BotSkill::None,
+        Skill::Good => BotSkill::Good,
+        Skill::Perfect => BotSkill::Perfect,
+    };
+    let seed = seed.unwrap_or(scenario.seed);
+    let summary = sim::simulate(&scenario, seed, skill);
+    let out =
+        if json { serde_json::to_string(&summary).unwrap_or_default() } else { human_summary(&scenario, &summary) };
+    #[expect(clippy::print_stdout, reason = "the command's output")]
+    {
+        println!("{out}");
+    }
+    ExitCode::SUCCESS
+}
+
+fn human_summary(s: &Scenario, r: &firedrill::protocol::Summary) -> String {
+    let t = |v: Option<u64>| v.map_or_else(|| "never".to_string(), |s| format!("T+{}:{:02}", s / 60, s % 60));
+    let mut out = format!("{} (seed {})\n", s.title, r.seed);
+    out += &format!("  first signal      {}\n", t(r.first_signal_at_s));
+    out += &format!("  declared          {}\n", t(r.declared_at_s));
+    out += &format!("  first notice      {}\n", t(r.first_external_notice_at_s));
+    out += &format!("  mitigated         {}\n", t(r.mitigated_at_s));
+    out += &format!("  resolved          {}\n", t(r.resolved_at_s));
+    out += &format!("  revenue           ¥{}\n", r.revenue_yen);
+    out += &format!("  lost revenue      ¥{}\n", r.lost_revenue);
+    out += &format!("  score             {}/100\n", r.score);
+    out += &format!("  state hash        {} after {} ticks", r.state_hash, r.ticks);
+    out
+}

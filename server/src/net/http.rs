@@ -1,0 +1,170 @@
+//! HTTP handlers: the JSON API, the embedded web client, security headers.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use crate::drill::DrillError;
+use crate::protocol::Role;
+
+/// The web client, embedded at build time.
+#[derive(rust_embed::Embed)]
+#[folder = "../client-web/"]
+struct ClientFiles;
+
+/// The policy for every response: scripts, styles and connections only from
+/// this origin; no inline script; no framing.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+form-action 'self'";
+
+pub(super) async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    res
+}
+
+pub(super) async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// An API error: a status and a JSON body `{"error", "message"}`.
+pub(super) struct ApiError(StatusCode, &'static str, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            error: &'a str,
+            message: &'a str,
+        }
+        (self.0, axum::Json(Body { error: self.1, message: &self.2 })).into_response()
+    }
+}
+
+impl From<DrillError> for ApiError {
+    fn from(e: DrillError) -> ApiError {
+        let (status, code) = match &e {
+            DrillError::UnknownScenario(_) => (StatusCode::NOT_FOUND, "unknown_scenario"),
+            DrillError::UnknownCode => (StatusCode::NOT_FOUND, "unknown_code"),
+            DrillError::BadName => (StatusCode::BAD_REQUEST, "invalid_value"),
+            DrillError::TooManyDrills | DrillError::DrillFull => (StatusCode::SERVICE_UNAVAILABLE, "full"),
+            DrillError::Ended | DrillError::Gone => (StatusCode::GONE, "ended"),
+        };
+        ApiError(status, code, e.to_string())
+    }
+}
+
+/// Parses a JSON body, turning any problem into a typed 400 that says what
+/// was wrong without echoing internals.
+fn parse_body<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError(StatusCode::BAD_REQUEST, "bad_message", format!("invalid request: {e}")))
+}
+
+#[derive(Serialize)]
+pub(super) struct ScenarioInfo {
+    id: String,
+    title: String,
+    summary: String,
+    language: String,
+    duration_s: u64,
+    stores: u32,
+}
+
+pub(super) async fn scenarios(State(app): State<Arc<AppState>>) -> axum::Json<Vec<ScenarioInfo>> {
+    let list = app
+        .registry
+        .scenarios()
+        .iter()
+        .map(|s| ScenarioInfo {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            summary: s.summary.clone(),
+            language: s.language.clone(),
+            duration_s: s.duration_s,
+            stores: s.store_count(),
+        })
+        .collect();
+    axum::Json(list)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateReq {
+    scenario: String,
+    name: String,
+    #[serde(default)]
+    seed: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct CreateRes {
+    drill_id: String,
+    join_code: String,
+    token: String,
+    seat_id: u32,
+}
+
+pub(super) async fn create_drill(State(app): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
+    let req: CreateReq = parse_body(&body)?;
+    let c = app.registry.create(&req.scenario, &req.name, req.seed).await?;
+    let res = CreateRes { drill_id: c.drill_id, join_code: c.join_code, token: c.token, seat_id: c.seat_id };
+    Ok((StatusCode::CREATED, axum::Json(res)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JoinReq {
+    code: String,
+    name: String,
+    role: Role,
+}
+
+#[derive(Serialize)]
+struct JoinRes {
+    drill_id: String,
+    token: String,
+    seat_id: u32,
+}
+
+pub(super) async fn join(State(app): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
+    let req: JoinReq = parse_body(&body)?;
+    let j = app.registry.join(&req.code, &req.name, req.role).await?;
+    Ok(axum::Json(JoinRes { drill_id: j.drill_id, token: j.token, seat_id: j.seat_id }).into_response())
+}
+
+pub(super) async fn static_file(uri: Uri) -> Response {
+    let path = uri.path().trim_start_matches('/');
+    let path = if path.is_empty() { "index.html" } else { path };
+    match ClientFiles::get(path) {
+        Some(file) => {
+            let mime = content_type(path);
+            ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "no-cache")], file.data).into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        _ => "application/octet-stream",
+    }
+}

@@ -1,0 +1,73 @@
+//! The network shell: one port for the web client, the JSON API and the
+//! WebSocket.
+//!
+//! Everything here is I/O and translation: HTTP requests become calls on
+//! the [`Registry`], WebSocket messages become [`crate::drill::Input`]s
+//! ([`ws`]). No game rule lives here. Security that belongs to the transport
+//! lives here: the `Origin` allow-list, body and message size limits,
+//! buffer sizes, timeouts and the page's security headers.
+
+mod http;
+mod ws;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+
+use crate::drill::Registry;
+use crate::limits;
+
+/// How the server is set up.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Where drills and results are kept (`--data`).
+    pub data_dir: Option<PathBuf>,
+    /// Origins allowed to open a WebSocket besides the server's own
+    /// (`--allow-origin`), e.g. `https://drills.example.com`.
+    pub allow_origins: Vec<String>,
+}
+
+/// Shared by every request handler.
+#[derive(Debug)]
+pub(crate) struct AppState {
+    pub registry: Arc<Registry>,
+    pub config: Config,
+    /// Next connection id.
+    pub next_conn: AtomicU64,
+}
+
+/// The application's routes, for [`run`] and for tests.
+pub fn router(registry: Arc<Registry>, config: Config) -> Router {
+    let state = Arc::new(AppState { registry, config, next_conn: AtomicU64::new(1) });
+    Router::new()
+        .route("/healthz", get(http::healthz))
+        .route("/api/scenarios", get(http::scenarios))
+        .route("/api/drills", post(http::create_drill))
+        .route("/api/join", post(http::join))
+        .route("/ws", get(ws::upgrade))
+        .fallback(get(http::static_file))
+        .layer(DefaultBodyLimit::max(limits::HTTP_BODY_BYTES_MAX))
+        .layer(axum::middleware::from_fn(http::security_headers))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes. Tests call this on `127.0.0.1:0`.
+pub async fn run(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    if let Some(dir) = &config.data_dir {
+        std::fs::create_dir_all(dir)?;
+    }
+    let registry = Registry::new(crate::scenario::builtins());
+    let app = router(registry, config);
+    tracing::info!(addr = %listener.local_addr()?, "serving");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,827 @@
+//! The wire protocol: every message a client may send and the server may
+//! answer, as closed serde-tagged enums.
+//!
+//! This module is the only place where wire types live. ECS components never
+//! cross the wire; `drill` converts simulation state into these views. Whether
+//! a command is allowed for a seat in a given drill status is decided here, in
+//! one exhaustive match ([`authorize`]), so the rule can be read in one place.
+//! `docs/protocol.md` documents every message with a JSON example, and the
+//! golden fixtures in `docs/protocol/*.json` are parsed by the tests so the
+//! document and the code cannot drift.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of this protocol. A client that says another version in `hello`
+/// gets an `unsupported_version` error.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// A role a participant plays. Facilitators are not a role: they hold a
+/// facilitator seat (see [`SeatKind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// インシデントオーナー: owns the whole incident and its phase.
+    IncidentOwner,
+    /// 対外発信責任者: all communication to the outside.
+    CommsLead,
+    /// 顧客対応責任者: runs the phones and the talk scripts.
+    SupportLead,
+    /// Takes calls from stores; the newcomer's seat.
+    SupportAgent,
+    /// Answers corporate clients.
+    Sales,
+    /// Investigates and runs runbook actions.
+    Engineer,
+    /// Plays a store that uses the product (店舗役).
+    StoreActor,
+    /// Plays a corporate client (法人役).
+    CorporateActor,
+    /// Watches without acting.
+    Observer,
+}
+
+impl Role {
+    /// Every role, in the order the lobby offers them.
+    pub const ALL: [Role; 9] = [
+        Role::IncidentOwner,
+        Role::CommsLead,
+        Role::SupportLead,
+        Role::SupportAgent,
+        Role::Sales,
+        Role::Engineer,
+        Role::StoreActor,
+        Role::CorporateActor,
+        Role::Observer,
+    ];
+
+    /// Whether this role is inside the company (and so sees internal channels).
+    pub fn is_internal(self) -> bool {
+        match self {
+            Role::IncidentOwner
+            | Role::CommsLead
+            | Role::SupportLead
+            | Role::SupportAgent
+            | Role::Sales
+            | Role::Engineer
+            | Role::Observer => true,
+            Role::StoreActor | Role::CorporateActor => false,
+        }
+    }
+}
+
+/// What kind of seat a connection holds. Decided by the server from the
+/// token the client presented, never from anything else the client says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "role", rename_all = "snake_case")]
+pub enum SeatKind {
+    /// Runs the drill: start, pause, speed, end; sees everything.
+    Facilitator,
+    /// Plays a role.
+    Participant(Role),
+}
+
+/// Where a drill is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DrillStatus {
+    /// Created; people are joining; the world is not moving yet.
+    Lobby,
+    /// The world clock runs.
+    Running,
+    /// The facilitator paused the clock; chat still works.
+    Paused,
+    /// Over; the summary is final.
+    Ended,
+}
+
+/// The incident's phase, set by the incident owner after the declaration.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Nobody has declared an emergency yet.
+    #[default]
+    Normal,
+    /// Declared; the cause is not known.
+    Investigating,
+    /// The cause is known.
+    Identified,
+    /// A fix is being applied.
+    Mitigating,
+    /// The fix took; watching that it holds.
+    Monitoring,
+    /// Over for the customers.
+    Resolved,
+}
+
+/// A chat channel. `ops` exists from the start (the health bot posts
+/// there); the others are created by the declaration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Channel {
+    /// #ops: product health, open before any emergency.
+    Ops,
+    /// #incident-war-room: the response team.
+    IncidentWarRoom,
+    /// #support: the support lead and agents.
+    Support,
+    /// #external: drafting customer communication.
+    External,
+    /// #sales: corporate accounts.
+    Sales,
+}
+
+impl Channel {
+    /// Channels the declaration creates, in the order they are opened.
+    pub const RESPONSE: [Channel; 4] = [Channel::IncidentWarRoom, Channel::Support, Channel::External, Channel::Sales];
+}
+
+/// Component state on the public status page (Statuspage's vocabulary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComponentStatus {
+    /// Working normally.
+    Operational,
+    /// Slower or flakier than normal.
+    DegradedPerformance,
+    /// Failing for some customers.
+    PartialOutage,
+    /// Failing for everyone.
+    MajorOutage,
+}
+
+// ---------------------------------------------------------------------------
+// Client -> server
+// ---------------------------------------------------------------------------
+
+/// Everything a client may send over the WebSocket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientMsg {
+    /// First message on every connection: who I am and where I left off.
+    Hello {
+        /// Must equal [`PROTOCOL_VERSION`].
+        v: u32,
+        /// The session token from `POST /api/drills` or `/join`.
+        token: String,
+        /// The last event `seq` this client saw, when resuming.
+        #[serde(default)]
+        last_seq: Option<u64>,
+    },
+    /// A command. `cid` is chosen by the client, increases per session, and
+    /// makes a resent command apply once.
+    Cmd {
+        /// Client command id.
+        cid: u64,
+        /// What to do.
+        cmd: Command,
+    },
+    /// Keep-alive; answered with `pong`.
+    Ping {
+        /// Echoed back unchanged.
+        t: u64,
+    },
+}
+
+/// A command that changes the drill. Who may send which is [`authorize`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    /// Post a message in a channel.
+    Chat {
+        /// Where.
+        channel: Channel,
+        /// What (plain text, at most `CHAT_TEXT_CHARS_MAX` characters).
+        text: String,
+    },
+    /// 発令: declare the emergency; opens the response channels.
+    Declare,
+    /// Move the incident to another phase.
+    SetPhase {
+        /// The new phase (not `normal`).
+        phase: Phase,
+    },
+    /// Run a runbook action against the simulated services.
+    RunAction {
+        /// The action's id from the scenario (see the snapshot's `actions`).
+        action: String,
+    },
+    /// Publish an external notice on the public status page.
+    PublishNotice {
+        /// State of the affected component.
+        status: ComponentStatus,
+        /// The message customers read.
+        text: String,
+    },
+    /// Facilitator: start the clock.
+    Start,
+    /// Facilitator: pause the clock.
+    Pause,
+    /// Facilitator: resume after a pause.
+    Resume,
+    /// Facilitator: drill seconds per real second (1..=`SPEED_MAX`).
+    SetSpeed {
+        /// The new speed.
+        speed: u32,
+    },
+    /// Facilitator: end the drill and publish the summary.
+    End,
+}
+
+/// The name of a command's type, as it appears on the wire. Used in errors
+/// and logs.
+pub fn command_name(cmd: &Command) -> &'static str {
+    match cmd {
+        Command::Chat { .. } => "chat",
+        Command::Declare => "declare",
+        Command::SetPhase { .. } => "set_phase",
+        Command::RunAction { .. } => "run_action",
+        Command::PublishNotice { .. } => "publish_notice",
+        Command::Start => "start",
+        Command::Pause => "pause",
+        Command::Resume => "resume",
+        Command::SetSpeed { .. } => "set_speed",
+        Command::End => "end",
+    }
+}
+
+/// Why a command was refused by [`authorize`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    /// This seat's role may never send this command.
+    #[error("your role may not do this")]
+    Role,
+    /// The command is not possible in the drill's current status.
+    #[error("not possible while the drill is {0:?}")]
+    Status(DrillStatus),
+}
+
+/// The one rule of who may do what, when. Exhaustive on purpose: a new
+/// command or role does not compile until it is placed here.
+pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(), Denied> {
+    use Role as R;
+    let playing = matches!(status, DrillStatus::Running | DrillStatus::Paused);
+    let role_ok = match (seat, cmd) {
+        (SeatKind::Facilitator, _) => true,
+        (SeatKind::Participant(role), Command::Chat { channel, .. }) => match role {
+            R::Observer => false,
+            R::StoreActor | R::CorporateActor => false,
+            R::IncidentOwner | R::CommsLead | R::SupportLead | R::SupportAgent | R::Sales | R::Engineer => {
+                channel_writable(role, *channel)
+            }
+        },
+        (SeatKind::Participant(role), Command::Declare) => {
+            matches!(role, R::IncidentOwner | R::SupportLead | R::Engineer)
+        }
+        (SeatKind::Participant(role), Command::SetPhase { .. }) => role == R::IncidentOwner,
+        (SeatKind::Participant(role), Command::RunAction { .. }) => role == R::Engineer,
+        (SeatKind::Participant(role), Command::PublishNotice { .. }) => {
+            matches!(role, R::CommsLead | R::IncidentOwner)
+        }
+        (
+            SeatKind::Participant(_),
+            Command::Start | Command::Pause | Command::Resume | Command::SetSpeed { .. } | Command::End,
+        ) => false,
+    };
+    if !role_ok {
+        return Err(Denied::Role);
+    }
+    let status_ok = match cmd {
+        Command::Chat { .. } => status != DrillStatus::Ended,
+        Command::Declare | Command::SetPhase { .. } | Command::RunAction { .. } | Command::PublishNotice { .. } => {
+            playing
+        }
+        Command::Start => status == DrillStatus::Lobby,
+        Command::Pause => status == DrillStatus::Running,
+        Command::Resume => status == DrillStatus::Paused,
+        Command::SetSpeed { .. } => status != DrillStatus::Ended,
+        Command::End => status != DrillStatus::Ended,
+    };
+    if status_ok { Ok(()) } else { Err(Denied::Status(status)) }
+}
+
+/// Which internal roles may write in which channel. Everyone internal reads
+/// every internal channel; writing is per team so that channels stay useful.
+fn channel_writable(role: Role, channel: Channel) -> bool {
+    match channel {
+        Channel::Ops | Channel::IncidentWarRoom => true,
+        Channel::Support => matches!(role, Role::IncidentOwner | Role::SupportLead | Role::SupportAgent),
+        Channel::External => matches!(role, Role::IncidentOwner | Role::CommsLead | Role::SupportLead),
+        Channel::Sales => matches!(role, Role::IncidentOwner | Role::Sales | Role::CommsLead),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Server -> client
+// ---------------------------------------------------------------------------
+
+/// Everything the server sends over the WebSocket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    /// Answer to `hello` when the client is new or too far behind: the whole
+    /// state. Events with `seq` greater than `snapshot.seq` follow.
+    Welcome {
+        /// Protocol version.
+        v: u32,
+        /// Who this connection is.
+        you: SeatView,
+        /// The drill as this seat may see it.
+        snapshot: Box<Snapshot>,
+    },
+    /// Answer to `hello` with a `last_seq` the server still holds: exactly
+    /// the missed events follow, in order.
+    Resumed {
+        /// Who this connection is.
+        you: SeatView,
+        /// How many events follow.
+        replayed: u64,
+    },
+    /// Something happened. `seq` increases by one per drill event; a seat
+    /// sees only the events its audience may see, so it may see gaps.
+    Event {
+        /// Drill-wide sequence number.
+        seq: u64,
+        /// Simulation tick at which it happened.
+        tick: u64,
+        /// What happened.
+        event: Event,
+    },
+    /// The world's clock and live metrics, a few times a second. Not
+    /// sequenced: each pulse replaces the previous one.
+    Pulse(Pulse),
+    /// A command was accepted.
+    Ack {
+        /// The command's `cid`.
+        cid: u64,
+    },
+    /// Something the client sent was refused. Nothing changed.
+    Error {
+        /// Machine-readable reason.
+        code: ErrorCode,
+        /// Human-readable explanation, safe to show.
+        message: String,
+        /// The refused command's `cid`, when there was one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cid: Option<u64>,
+    },
+    /// Answer to `ping`.
+    Pong {
+        /// The `t` from the ping.
+        t: u64,
+    },
+}
+
+/// Why the server refused something. Stable strings; clients switch on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Not JSON, or not a known message shape.
+    BadMessage,
+    /// The `hello` named another protocol version.
+    UnsupportedVersion,
+    /// A message other than `hello` arrived before it.
+    HelloRequired,
+    /// The token is unknown.
+    BadToken,
+    /// The seat's role may not send this command.
+    Forbidden,
+    /// The command is not possible in the drill's current status or phase.
+    WrongState,
+    /// A field's value is out of range (empty text, unknown action...).
+    InvalidValue,
+    /// The drill no longer exists.
+    NoSuchDrill,
+    /// The server is at a limit (seats, drills); try later.
+    Full,
+}
+
+/// A seat as everyone may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatView {
+    /// Stable id within the drill.
+    pub id: u32,
+    /// Display name, as typed.
+    pub name: String,
+    /// Facilitator or participant with a role.
+    pub seat: SeatKind,
+    /// Whether a connection currently holds this seat.
+    pub online: bool,
+}
+
+/// Static facts about the drill.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrillInfo {
+    /// The drill's id.
+    pub id: String,
+    /// Scenario id it was created from.
+    pub scenario: String,
+    /// Scenario title, as written.
+    pub title: String,
+    /// Scenario summary, as written.
+    pub summary: String,
+    /// BCP 47 language of the scenario's texts.
+    pub language: String,
+    /// World time of day at tick 0, in seconds after midnight.
+    pub start_time_of_day_s: u32,
+    /// Planned length, in drill seconds.
+    pub duration_s: u64,
+    /// Code that lets people join (also in the join link).
+    pub join_code: String,
+    /// Region ids and display names, in scenario order.
+    pub regions: Vec<NamedId>,
+    /// Services and display names, in scenario order.
+    pub services: Vec<NamedId>,
+}
+
+/// An id with a display name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedId {
+    /// Machine id.
+    pub id: String,
+    /// Display name, as written in the scenario.
+    pub name: String,
+}
+
+/// The whole drill as one seat may see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Last event seq included in this snapshot.
+    pub seq: u64,
+    /// Static facts.
+    pub drill: DrillInfo,
+    /// Lobby, running, paused or ended.
+    pub status: DrillStatus,
+    /// Drill seconds per real second.
+    pub speed: u32,
+    /// Current clock and metrics.
+    pub pulse: Pulse,
+    /// The incident's phase.
+    pub phase: Phase,
+    /// Tick of the declaration, if declared.
+    pub declared_at_tick: Option<u64>,
+    /// Every seat.
+    pub roster: Vec<SeatView>,
+    /// Channels this seat can read, with their latest posts.
+    pub channels: Vec<ChannelView>,
+    /// Runbook actions (for engineers and facilitators; empty otherwise).
+    pub actions: Vec<ActionView>,
+    /// Runbook actions started so far.
+    pub actions_run: Vec<ActionRun>,
+    /// External notices published so far, oldest first.
+    pub notices: Vec<Notice>,
+    /// The final summary once ended.
+    pub summary: Option<Summary>,
+    /// The hidden answer key; facilitators only.
+    pub answer_key: Option<Vec<FaultView>>,
+}
+
+/// A channel and its recent posts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelView {
+    /// Which channel.
+    pub channel: Channel,
+    /// Most recent posts, oldest first (at most `CHANNEL_POSTS_KEPT_MAX`).
+    pub posts: Vec<Post>,
+}
+
+/// One post in a channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Post {
+    /// Who wrote it.
+    pub author: Author,
+    /// What it says.
+    pub body: PostBody,
+    /// Tick at which it was posted.
+    pub tick: u64,
+}
+
+/// Who wrote a post.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Author {
+    /// A person in a seat.
+    Seat {
+        /// Seat id.
+        id: u32,
+        /// Name at the time of posting.
+        name: String,
+        /// Seat kind at the time of posting.
+        seat: SeatKind,
+    },
+    /// The product-health bot.
+    HealthBot,
+    /// The drill itself (declaration kick-off, phase changes).
+    System,
+}
+
+/// What a post says. Structured so the client can render it in the reader's
+/// language; free text is always plain text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PostBody {
+    /// Free text typed by a person.
+    Text {
+        /// Plain text; never HTML.
+        text: String,
+    },
+    /// A product-health report.
+    Health(HealthReport),
+    /// The declaration's kick-off: who holds which role.
+    Kickoff {
+        /// Seat names per role.
+        roster: Vec<SeatView>,
+    },
+    /// The phase changed.
+    PhaseChanged {
+        /// New phase.
+        phase: Phase,
+        /// Who set it.
+        by: String,
+    },
+    /// A runbook action was started or took effect.
+    Action {
+        /// Action id.
+        action: String,
+        /// Action label, as written in the scenario.
+        label: String,
+        /// Who ran it.
+        by: String,
+        /// Started, or took effect.
+        stage: ActionStage,
+    },
+    /// An external notice was published.
+    Notice(Notice),
+}
+
+/// Where a runbook action is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStage {
+    /// Started; takes effect later.
+    Started,
+    /// Took effect.
+    Done,
+}
+
+/// A product-health report, as the status bot posts it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthReport {
+    /// Posted because a threshold was crossed (rather than on the rhythm).
+    pub alert: bool,
+    /// Completed orders per minute, whole world, over the last window.
+    pub orders_per_min: u32,
+    /// The same, in normal conditions at this time of day (expected).
+    pub orders_per_min_expected: u32,
+    /// Payment success in parts per million, whole world.
+    pub payment_success_ppm: u32,
+    /// Per-region figures, in scenario order.
+    pub regions: Vec<RegionHealth>,
+    /// Stores that saw at least one failure in the window.
+    pub stores_affected: u32,
+    /// Revenue lost since tick 0, in yen.
+    pub lost_revenue_yen: u64,
+}
+
+/// One region's line in a health report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionHealth {
+    /// Region id.
+    pub region: String,
+    /// Completed orders per minute.
+    pub orders_per_min: u32,
+    /// Payment success in parts per million.
+    pub payment_success_ppm: u32,
+    /// Stores that saw at least one failure in the window.
+    pub stores_affected: u32,
+}
+
+/// Live clock and metrics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pulse {
+    /// Current tick (drill seconds since start).
+    pub tick: u64,
+    /// World time of day, seconds after midnight.
+    pub time_of_day_s: u32,
+    /// Lobby, running, paused or ended.
+    pub status: DrillStatus,
+    /// Drill seconds per real second.
+    pub speed: u32,
+    /// Orders completed in the last minute.
+    pub orders_per_min: u32,
+    /// Payment success over the last minute, parts per million.
+    pub payment_success_ppm: u32,
+    /// Revenue taken since tick 0, yen.
+    pub revenue_yen: u64,
+    /// Revenue lost since tick 0, yen.
+    pub lost_revenue_yen: u64,
+    /// Guests in the stores right now.
+    pub guests_waiting: u32,
+}
+
+/// A runbook action an engineer can run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionView {
+    /// Id to send in `run_action`.
+    pub id: String,
+    /// What it does, as written in the scenario.
+    pub label: String,
+    /// Service it acts on.
+    pub service: String,
+    /// Drill seconds before it takes effect.
+    pub delay_s: u64,
+}
+
+/// A runbook action that was started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionRun {
+    /// Action id.
+    pub action: String,
+    /// Who started it.
+    pub by: String,
+    /// Tick it was started.
+    pub started_tick: u64,
+    /// Tick it takes (or took) effect.
+    pub effective_tick: u64,
+    /// Whether it has taken effect.
+    pub done: bool,
+}
+
+/// An external notice on the public status page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    /// Component state announced.
+    pub status: ComponentStatus,
+    /// The message, plain text.
+    pub text: String,
+    /// Who published it.
+    pub by: String,
+    /// Tick it was published.
+    pub tick: u64,
+}
+
+/// A fault as the answer key shows it (facilitators only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultView {
+    /// Fault id.
+    pub id: String,
+    /// Service it hits.
+    pub service: String,
+    /// Regions it hits (empty: all).
+    pub regions: Vec<String>,
+    /// The hidden root cause.
+    pub root_cause: String,
+    /// Actions that fix it.
+    pub fixed_by: Vec<String>,
+    /// Tick it starts.
+    pub starts_tick: u64,
+    /// Whether it is active now.
+    pub active: bool,
+}
+
+/// The end-of-drill result, also printed by `firedrill simulate --json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Scenario id.
+    pub scenario: String,
+    /// Seed of the world.
+    pub seed: u64,
+    /// Ticks simulated.
+    pub ticks: u64,
+    /// Hash of the final world state (same scenario, seed and commands give
+    /// the same hash).
+    pub state_hash: String,
+    /// Drill second of the first health alert, if any.
+    pub first_signal_at_s: Option<u64>,
+    /// Drill second of the declaration.
+    pub declared_at_s: Option<u64>,
+    /// Drill second of the first external notice.
+    pub first_external_notice_at_s: Option<u64>,
+    /// Drill second at which the last fault was fixed.
+    pub mitigated_at_s: Option<u64>,
+    /// Drill second the owner set `resolved`.
+    pub resolved_at_s: Option<u64>,
+    /// Whether `resolved` was set while a fault was still active.
+    pub resolved_prematurely: bool,
+    /// Revenue taken, yen.
+    pub revenue_yen: u64,
+    /// Revenue lost to failures, yen.
+    pub lost_revenue: u64,
+    /// Team score, 0..=100.
+    pub score: u32,
+    /// How the score was made up, one line per part.
+    pub score_parts: Vec<ScorePart>,
+}
+
+/// One part of the score, so the rule is not a black box.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScorePart {
+    /// Stable key (`declare`, `notice`, `mitigate`, `resolve`).
+    pub key: String,
+    /// Points earned.
+    pub points: u32,
+    /// Points possible.
+    pub max: u32,
+}
+
+/// Something that happened in the drill, delivered in `seq` order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    /// A post appeared in a channel.
+    Posted {
+        /// Which channel.
+        channel: Channel,
+        /// The post.
+        post: Post,
+    },
+    /// A channel was opened (by the declaration).
+    ChannelOpened {
+        /// Which channel.
+        channel: Channel,
+    },
+    /// A seat was added or changed (joined, came online, went offline).
+    /// Sent per seat so that a join costs the same in a drill of five
+    /// people as in one of a thousand.
+    SeatChanged {
+        /// The seat now.
+        seat: SeatView,
+    },
+    /// The drill's status or speed changed.
+    Status {
+        /// New status.
+        status: DrillStatus,
+        /// Speed.
+        speed: u32,
+    },
+    /// The emergency was declared.
+    Declared {
+        /// Who declared.
+        by: String,
+    },
+    /// The incident phase changed.
+    PhaseChanged {
+        /// New phase.
+        phase: Phase,
+    },
+    /// A runbook action started or finished.
+    ActionUpdated {
+        /// Its current state.
+        run: ActionRun,
+    },
+    /// An external notice was published.
+    NoticePublished {
+        /// The notice.
+        notice: Notice,
+    },
+    /// A fault started or stopped (facilitators only: the answer key).
+    FaultChanged {
+        /// The fault now.
+        fault: FaultView,
+    },
+    /// The drill ended.
+    Ended {
+        /// Final results.
+        summary: Summary,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn participants_may_not_run_the_clock() {
+        for role in Role::ALL {
+            for cmd in [Command::Start, Command::Pause, Command::Resume, Command::End] {
+                assert_eq!(
+                    authorize(SeatKind::Participant(role), DrillStatus::Lobby, &cmd),
+                    Err(Denied::Role),
+                    "{role:?} {cmd:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_engineer_runs_actions() {
+        let cmd = Command::RunAction { action: "rollback".into() };
+        for role in Role::ALL {
+            let got = authorize(SeatKind::Participant(role), DrillStatus::Running, &cmd);
+            assert_eq!(got.is_ok(), role == Role::Engineer, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn nothing_but_chat_before_start() {
+        let seat = SeatKind::Participant(Role::IncidentOwner);
+        assert_eq!(authorize(seat, DrillStatus::Lobby, &Command::Declare), Err(Denied::Status(DrillStatus::Lobby)));
+        let chat = Command::Chat { channel: Channel::Ops, text: "hello".into() };
+        assert_eq!(authorize(seat, DrillStatus::Lobby, &chat), Ok(()));
+    }
+
+    #[test]
+    fn client_messages_reject_unknown_fields() {
+        let err = serde_json::from_str::<ClientMsg>(r#"{"type":"ping","t":1,"role":"facilitator"}"#);
+        assert!(err.is_err());
+    }
+}

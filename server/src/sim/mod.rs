@@ -1,0 +1,368 @@
+//! The simulated world: stores, guests and the company's services, in a
+//! bevy_ecs `World`, advanced one tick (one drill second) at a time.
+//!
+//! This module is sans-IO. [`Sim::step`] takes no input but the world
+//! itself and returns what happened; [`Sim::apply`] takes one command and
+//! returns what it caused. The drill task (`drill`) drives it in real time;
+//! `firedrill simulate` drives it as fast as it can; tests drive it directly.
+//!
+//! **Invariant:** nothing in `sim` awaits, reads the wall clock, touches a
+//! socket, iterates a hash map, or draws from an unseeded RNG. Same scenario,
+//! same seed and same commands at the same ticks give the same
+//! [`Sim::state_hash`] at every tick.
+//!
+//! One module per concern, each registering its systems in one of the
+//! chained [`TickSet`] phases: `faults` (timeline, runbook actions),
+//! `guests` (arrivals, ordering, paying), `metrics` (counters and the
+//! health bot), `bots` (bot-played roles decide what to do), and
+//! `incident` (the response's state and commands, applied between ticks).
+
+mod bots;
+mod faults;
+mod guests;
+mod hash;
+mod incident;
+mod metrics;
+mod score;
+mod stores;
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
+use rand::SeedableRng;
+use rand::rngs::ChaCha8Rng;
+
+pub use bots::{BotSkill, Crew};
+pub use incident::CommandError;
+
+use crate::protocol::{
+    ActionRun, ActionView, ComponentStatus, FaultView, HealthReport, Notice, Phase, Pulse, Role, Summary,
+};
+use crate::scenario::Scenario;
+
+/// The phases of one tick, run in this order.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum TickSet {
+    /// Faults start and stop; runbook actions take effect.
+    Timeline,
+    /// Guests arrive, order and pay.
+    Guests,
+    /// Counters roll; the health bot posts.
+    Metrics,
+    /// Bot-played roles decide what to do next.
+    Bots,
+}
+
+/// The simulation's clock. One tick is `limits::TICK_DRILL_SECONDS` drill
+/// seconds; ticks only move forward.
+#[derive(Resource, Debug, Clone, Copy)]
+pub(crate) struct Clock {
+    /// Ticks completed since the start.
+    pub tick: u64,
+    /// World time of day at tick 0, seconds after midnight.
+    pub start_time_of_day_s: u32,
+}
+
+impl Clock {
+    /// World time of day now, seconds after midnight (wraps at midnight).
+    pub fn time_of_day_s(&self) -> u32 {
+        let s = u64::from(self.start_time_of_day_s) + self.tick * crate::limits::TICK_DRILL_SECONDS;
+        (s % 86_400) as u32
+    }
+}
+
+/// The only source of randomness in the world, seeded from the drill's seed.
+#[derive(Resource)]
+pub(crate) struct SimRng(pub ChaCha8Rng);
+
+/// The scenario, shared read-only with every system.
+#[derive(Resource)]
+pub(crate) struct Plan(pub Scenario);
+
+/// What happened during a step or because of a command, for the drill to
+/// turn into protocol events.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SimEvent {
+    /// The health bot posted a report in #ops.
+    Health(HealthReport),
+    /// The emergency was declared.
+    Declared {
+        /// Who declared.
+        by: String,
+    },
+    /// The incident phase changed.
+    PhaseChanged {
+        /// The new phase.
+        phase: Phase,
+        /// Who set it.
+        by: String,
+    },
+    /// A runbook action started or took effect.
+    Action {
+        /// Its state now.
+        run: ActionRun,
+        /// Its label, as written in the scenario.
+        label: String,
+    },
+    /// An external notice was published.
+    Notice(Notice),
+    /// A fault started or was fixed (answer key).
+    Fault(FaultView),
+}
+
+/// A command that changes the world, with who sent it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SimCommand {
+    /// Declare the emergency.
+    Declare,
+    /// Set the incident phase.
+    SetPhase(Phase),
+    /// Run a runbook action by id.
+    RunAction(String),
+    /// Publish an external notice.
+    PublishNotice {
+        /// Component state announced.
+        status: ComponentStatus,
+        /// The text.
+        text: String,
+    },
+}
+
+/// Who sent a command: a display name and the role it was sent in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// Display name (a person's, or a bot's).
+    pub name: String,
+    /// Role it acted in; `None` for a facilitator.
+    pub role: Option<Role>,
+}
+
+/// Events produced inside systems, drained after each step.
+#[derive(Resource, Default)]
+pub(crate) struct Outbox(pub Vec<SimEvent>);
+
+/// A running world.
+pub struct Sim {
+    world: World,
+    schedule: Schedule,
+}
+
+impl Sim {
+    /// Builds the world for a scenario and seed, with bots playing the roles
+    /// in `crew`.
+    pub fn new(scenario: &Scenario, seed: u64, crew: Crew) -> Sim {
+        let mut world = World::new();
+        world.insert_resource(Clock { tick: 0, start_time_of_day_s: scenario.start_time_of_day_s });
+        world.insert_resource(SimRng(ChaCha8Rng::seed_from_u64(seed)));
+        world.insert_resource(Outbox::default());
+        world.insert_resource(crew);
+        stores::spawn(&mut world, scenario);
+        faults::init(&mut world, scenario);
+        metrics::init(&mut world, scenario);
+        incident::init(&mut world);
+        bots::init(&mut world);
+        world.insert_resource(Plan(scenario.clone()));
+
+        let mut schedule = Schedule::default();
+        // Determinism: two systems that touch the same data must be ordered.
+        schedule.set_build_settings(ScheduleBuildSettings {
+            ambiguity_detection: LogLevel::Error,
+            ..ScheduleBuildSettings::default()
+        });
+        schedule.configure_sets((TickSet::Timeline, TickSet::Guests, TickSet::Metrics, TickSet::Bots).chain());
+        faults::register(&mut schedule);
+        guests::register(&mut schedule);
+        metrics::register(&mut schedule);
+        bots::register(&mut schedule);
+        if let Err(e) = schedule.initialize(&mut world) {
+            // Only a programming error (an unordered pair of systems) gets here.
+            panic!("simulation schedule is invalid: {e}");
+        }
+        Sim { world, schedule }
+    }
+
+    /// Ticks completed so far.
+    pub fn tick(&self) -> u64 {
+        self.world.resource::<Clock>().tick
+    }
+
+    /// Advances the world by one tick and returns what happened, including
+    /// the effects of commands the bots decided on during the tick.
+    pub fn step(&mut self) -> Vec<(Actor, SimEvent)> {
+        self.world.resource_mut::<Clock>().tick += 1;
+        self.schedule.run(&mut self.world);
+        let system = Actor { name: String::new(), role: None };
+        let mut out: Vec<(Actor, SimEvent)> = std::mem::take(&mut self.world.resource_mut::<Outbox>().0)
+            .into_iter()
+            .map(|e| (system.clone(), e))
+            .collect();
+        for (actor, cmd) in bots::take_intents(&mut self.world) {
+            // A bot's intent can be overtaken by a person's command in the
+            // same tick (e.g. someone declared first); that is not an error
+            // worth reporting.
+            if let Ok(events) = self.apply(&actor, &cmd) {
+                out.extend(events.into_iter().map(|e| (actor.clone(), e)));
+            }
+        }
+        out
+    }
+
+    /// Applies a command between ticks.
+    pub fn apply(&mut self, actor: &Actor, cmd: &SimCommand) -> Result<Vec<SimEvent>, CommandError> {
+        incident::apply(&mut self.world, actor, cmd)
+    }
+
+    /// Sets which roles bots play from now on (a person took a seat or left).
+    pub fn set_crew(&mut self, crew: Crew) {
+        self.world.insert_resource(crew);
+    }
+
+    /// The live clock and metrics (status and speed are the drill's, so the
+    /// caller fills them in).
+    pub fn pulse(&self) -> Pulse {
+        metrics::pulse(&self.world)
+    }
+
+    /// The latest health report, for snapshots.
+    pub fn health(&self) -> HealthReport {
+        metrics::report(&self.world, false)
+    }
+
+    /// The incident's phase.
+    pub fn phase(&self) -> Phase {
+        self.world.resource::<incident::Incident>().phase
+    }
+
+    /// Tick of the declaration.
+    pub fn declared_at(&self) -> Option<u64> {
+        self.world.resource::<incident::Incident>().declared_at
+    }
+
+    /// External notices so far.
+    pub fn notices(&self) -> Vec<Notice> {
+        self.world.resource::<incident::Incident>().notices.clone()
+    }
+
+    /// Runbook actions started so far.
+    pub fn actions_run(&self) -> Vec<ActionRun> {
+        faults::runs(&self.world)
+    }
+
+    /// Runbook actions available.
+    pub fn actions(&self) -> Vec<ActionView> {
+        let s = &self.world.resource::<Plan>().0;
+        s.actions
+            .iter()
+            .map(|a| ActionView {
+                id: a.id.clone(),
+                label: a.label.clone(),
+                service: s.services[a.service].id.clone(),
+                delay_s: a.delay_s,
+            })
+            .collect()
+    }
+
+    /// The answer key.
+    pub fn faults(&self) -> Vec<FaultView> {
+        faults::views(&self.world)
+    }
+
+    /// Whether every fault that has started is fixed and none is pending.
+    pub fn all_clear(&self) -> bool {
+        faults::all_clear(&self.world)
+    }
+
+    /// A hash of everything that makes the world what it is. Stable across
+    /// runs, platforms and compiler versions.
+    pub fn state_hash(&mut self) -> u64 {
+        hash::state_hash(&mut self.world)
+    }
+
+    /// The results as of now.
+    pub fn summary(&mut self, seed: u64) -> Summary {
+        let hash = self.state_hash();
+        score::summary(&self.world, seed, hash)
+    }
+}
+
+/// Runs a whole scenario headless with bots in every role, as
+/// `firedrill simulate` does. Bounded by the scenario's duration.
+pub fn simulate(scenario: &Scenario, seed: u64, skill: BotSkill) -> Summary {
+    let mut sim = Sim::new(scenario, seed, Crew::everyone(skill));
+    let ticks = scenario.duration_s / crate::limits::TICK_DRILL_SECONDS;
+    for _ in 0..ticks {
+        sim.step();
+    }
+    sim.summary(seed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario() -> Scenario {
+        crate::scenario::parse(include_str!("../../../scenarios/lunch-peak-pos-outage.toml"))
+            .unwrap_or_else(|p| panic!("{p:?}"))
+    }
+
+    #[test]
+    fn same_seed_same_world_other_seed_other_world() {
+        let s = scenario();
+        let a = simulate(&s, 7, BotSkill::Good);
+        let b = simulate(&s, 7, BotSkill::Good);
+        let c = simulate(&s, 8, BotSkill::Good);
+        assert_eq!(a, b);
+        assert_ne!(a.state_hash, c.state_hash);
+    }
+
+    #[test]
+    fn the_fault_costs_money_and_a_good_response_costs_less() {
+        let s = scenario();
+        let none = simulate(&s, 3, BotSkill::None);
+        let good = simulate(&s, 3, BotSkill::Good);
+        assert!(none.lost_revenue > 0);
+        assert!(good.lost_revenue < none.lost_revenue, "good {} none {}", good.lost_revenue, none.lost_revenue);
+        assert!(good.score > none.score);
+        assert!(good.declared_at_s.is_some() && good.resolved_at_s.is_some() && good.mitigated_at_s.is_some());
+        assert_eq!(none.declared_at_s, None);
+    }
+
+    #[test]
+    fn health_posts_show_the_fault() {
+        let s = scenario();
+        let mut sim = Sim::new(&s, 1, Crew::nobody());
+        let mut alerts = Vec::new();
+        for _ in 0..(10 * 60) {
+            for (_, e) in sim.step() {
+                if let SimEvent::Health(h) = e
+                    && h.alert
+                {
+                    alerts.push((sim.tick(), h));
+                }
+            }
+        }
+        let (tick, first) = alerts.first().unwrap_or_else(|| panic!("no alert in 10 minutes"));
+        assert!(*tick >= 180, "alert before the fault at {tick}");
+        let kanto = &first.regions[0];
+        assert!(kanto.payment_success_ppm < 950_000, "{first:?}");
+        assert!(first.regions[1].payment_success_ppm > 990_000, "{first:?}");
+    }
+
+    #[test]
+    fn the_right_action_fixes_the_fault_after_its_delay() {
+        let s = scenario();
+        let mut sim = Sim::new(&s, 1, Crew::nobody());
+        while sim.tick() < 240 {
+            sim.step();
+        }
+        assert!(!sim.all_clear());
+        let eng = Actor { name: "Eng".into(), role: Some(Role::Engineer) };
+        let started = sim.apply(&eng, &SimCommand::RunAction("rollback-payments".into()));
+        assert!(started.is_ok(), "{started:?}");
+        while sim.tick() < 240 + 179 {
+            sim.step();
+        }
+        assert!(!sim.all_clear());
+        sim.step();
+        assert!(sim.all_clear());
+    }
+}

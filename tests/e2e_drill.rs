@@ -1,0 +1,148 @@
+//! The walking skeleton, end to end: a facilitator, an incident owner and an
+//! engineer play "lunch-peak POS outage" to resolution over real WebSockets.
+
+use firedrill_tests::{Client, TestServer, create_drill, http, join};
+use serde_json::{Value, json};
+
+fn is_health(m: &Value, pred: impl Fn(&Value) -> bool) -> bool {
+    m["type"] == "event"
+        && m["event"]["kind"] == "posted"
+        && m["event"]["channel"] == "ops"
+        && m["event"]["post"]["body"]["kind"] == "health"
+        && pred(&m["event"]["post"]["body"])
+}
+
+fn kanto_success(body: &Value) -> u64 {
+    body["regions"][0]["payment_success_ppm"].as_u64().unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_team_plays_the_lunch_peak_outage_to_resolution() {
+    let server = TestServer::start().await;
+    let addr = server.addr;
+
+    let (status, list) = http(addr, "GET", "/api/scenarios", None).await;
+    assert_eq!(status, 200);
+    assert!(list.as_array().is_some_and(|l| l.iter().any(|s| s["id"] == "lunch-peak-pos-outage")), "{list}");
+
+    let (_, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let owner_token = join(addr, &code, "Kenji", "incident_owner").await;
+    let eng_token = join(addr, &code, "Mai", "engineer").await;
+
+    let (mut fac, welcome) = Client::connect(addr, &fac_token, None).await;
+    assert_eq!(welcome["type"], "welcome", "{welcome}");
+    assert_eq!(welcome["snapshot"]["status"], "lobby");
+    assert!(welcome["snapshot"]["answer_key"].is_array(), "facilitators see the answer key");
+    let (mut owner, w) = Client::connect(addr, &owner_token, None).await;
+    assert_eq!(w["snapshot"]["answer_key"], Value::Null, "participants never see the answer key");
+    assert_eq!(w["snapshot"]["actions"], json!([]), "only engineers get the runbook");
+    let (mut eng, w) = Client::connect(addr, &eng_token, None).await;
+    assert!(w["snapshot"]["actions"].as_array().is_some_and(|a| !a.is_empty()));
+
+    // Nobody but the facilitator runs the clock; nothing happens before it starts.
+    assert_eq!(owner.refused(json!({"type": "start"})).await, "forbidden");
+    assert_eq!(owner.refused(json!({"type": "declare"})).await, "wrong_state");
+
+    fac.ok(json!({"type": "set_speed", "speed": 120})).await;
+    fac.ok(json!({"type": "start"})).await;
+
+    // The fault fires at T+3 in Kanto; the health bot raises an alert.
+    let alert = owner.wait_for("a health alert", |m| is_health(m, |b| b["alert"] == true)).await;
+    let body = &alert["event"]["post"]["body"];
+    assert!(kanto_success(body) < 950_000, "Kanto should be failing: {body}");
+    assert!(alert["tick"].as_u64().unwrap_or(0) >= 180, "no alert before the fault: {alert}");
+
+    // Only the owner (and a few leads) may declare; engineers can too. Sales cannot run actions.
+    assert_eq!(owner.refused(json!({"type": "run_action", "action": "rollback-payments"})).await, "forbidden");
+    owner.ok(json!({"type": "declare"})).await;
+    let opened = eng
+        .wait_for("war room", |m| {
+            m["event"]["kind"] == "channel_opened" && m["event"]["channel"] == "incident-war-room"
+        })
+        .await;
+    assert_eq!(opened["type"], "event");
+    assert_eq!(owner.refused(json!({"type": "declare"})).await, "wrong_state", "declaring twice is refused");
+    owner.ok(json!({"type": "chat", "channel": "incident-war-room", "text": "Declared. Mai, look at payments."})).await;
+
+    // A wrong action changes nothing; the right one fixes the fault after its delay.
+    assert_eq!(eng.refused(json!({"type": "run_action", "action": "no-such-action"})).await, "invalid_value");
+    eng.ok(json!({"type": "run_action", "action": "rollback-payments"})).await;
+    owner.ok(json!({"type": "set_phase", "phase": "mitigating"})).await;
+    let done = eng
+        .wait_for("the rollback to take effect", |m| {
+            m["event"]["kind"] == "action_updated" && m["event"]["run"]["done"] == true
+        })
+        .await;
+    assert_eq!(done["event"]["run"]["action"], "rollback-payments");
+    let fixed = fac
+        .wait_for("the fault to end", |m| {
+            m["event"]["kind"] == "fault_changed" && m["event"]["fault"]["active"] == false
+        })
+        .await;
+    assert_eq!(fixed["event"]["fault"]["id"], "gateway-tls");
+
+    // Orders come back: a later health post shows Kanto healthy again.
+    owner
+        .wait_for("Kanto to recover", |m| {
+            is_health(m, |b| {
+                kanto_success(b) >= 990_000 && m["tick"].as_u64().unwrap_or(0) > done["tick"].as_u64().unwrap_or(0) + 60
+            })
+        })
+        .await;
+
+    owner.ok(json!({"type": "set_phase", "phase": "monitoring"})).await;
+    owner.ok(json!({"type": "set_phase", "phase": "resolved"})).await;
+    fac.ok(json!({"type": "end"})).await;
+
+    for c in [&mut fac, &mut owner, &mut eng] {
+        let ended = c.event("ended").await;
+        let s = &ended["event"]["summary"];
+        assert!(s["declared_at_s"].as_u64().is_some(), "{s}");
+        assert!(s["mitigated_at_s"].as_u64().is_some(), "{s}");
+        assert!(s["resolved_at_s"].as_u64().is_some(), "{s}");
+        assert_eq!(s["resolved_prematurely"], false);
+        assert!(s["lost_revenue"].as_u64().unwrap_or(0) > 0, "the outage cost something: {s}");
+        assert!(s["score"].as_u64().unwrap_or(0) >= 50, "a quick response scores well: {s}");
+    }
+    assert_eq!(owner.refused(json!({"type": "chat", "channel": "ops", "text": "late"})).await, "wrong_state");
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_typed_error_and_the_connection_stays() {
+    let server = TestServer::start().await;
+    let (_, code, _) = create_drill(server.addr, "lunch-peak-pos-outage").await;
+    let token = join(server.addr, &code, "Yui", "support_agent").await;
+    let (mut c, _) = Client::connect(server.addr, &token, None).await;
+
+    c.send_text("this is not json").await;
+    assert_eq!(c.error().await, "bad_message");
+    c.send(&json!({"type": "launch_missiles"})).await;
+    assert_eq!(c.error().await, "bad_message");
+    c.send(&json!({"type": "cmd", "cid": "one", "cmd": {"type": "declare"}})).await;
+    assert_eq!(c.error().await, "bad_message");
+    assert_eq!(c.refused(json!({"type": "chat", "channel": "ops", "text": "   "})).await, "invalid_value");
+    assert_eq!(c.refused(json!({"type": "chat", "channel": "ops", "text": "x".repeat(2001)})).await, "invalid_value");
+    assert_eq!(c.refused(json!({"type": "chat", "channel": "sales", "text": "hi"})).await, "forbidden");
+    // Still connected and able to talk.
+    c.ok(json!({"type": "chat", "channel": "ops", "text": "<b>hello</b>"})).await;
+    let posted = c.event("posted").await;
+    assert_eq!(posted["event"]["post"]["body"]["text"], "<b>hello</b>", "text is stored as typed, never interpreted");
+
+    let (status, v) =
+        http(server.addr, "POST", "/api/join", Some(&json!({"code": code, "name": "", "role": "engineer"}))).await;
+    assert_eq!((status, v["error"].as_str()), (400, Some("invalid_value")));
+    let (status, v) =
+        http(server.addr, "POST", "/api/join", Some(&json!({"code": code, "name": "X", "role": "ceo"}))).await;
+    assert_eq!((status, v["error"].as_str()), (400, Some("bad_message")));
+    let (status, _) =
+        http(server.addr, "POST", "/api/join", Some(&json!({"code": "nope", "name": "X", "role": "engineer"}))).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn an_unknown_token_is_refused() {
+    let server = TestServer::start().await;
+    let (mut c, first) = Client::connect(server.addr, "not-a-token", None).await;
+    assert_eq!(first["code"], "bad_token");
+    assert_eq!(c.next_raw().await["type"], "closed");
+}

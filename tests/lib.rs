@@ -1,0 +1,254 @@
+//! Shared helpers for the end-to-end tests: a real server on 127.0.0.1:0,
+//! a minimal HTTP client for the JSON API, and a WebSocket client that
+//! speaks the protocol. Every wait is bounded.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::oneshot;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// How long any single wait in a test may take before it fails.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// A server running in this process on a free loopback port.
+pub struct TestServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl TestServer {
+    /// Starts a server on 127.0.0.1:0 with a fresh data directory.
+    pub async fn start() -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let (tx, rx) = oneshot::channel::<()>();
+        let config = firedrill::net::Config::default();
+        tokio::spawn(async move {
+            let shutdown = async {
+                let _ = rx.await;
+            };
+            firedrill::net::run(listener, config, shutdown).await.expect("server runs");
+        });
+        TestServer { addr, shutdown: Some(tx) }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Sends one HTTP/1.1 request and returns the status and the body (as JSON
+/// when it parses, else as a JSON string).
+pub async fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+    http_with(addr, method, path, body.map(Value::to_string).as_deref(), &[]).await.0
+}
+
+/// Like [`http`] with a raw body and extra headers; also returns the raw
+/// response head.
+pub async fn http_with(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> ((u16, Value), String) {
+    let fut = async {
+        let mut s = TcpStream::connect(addr).await.expect("connect");
+        let body = body.unwrap_or("");
+        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+        for (k, v) in headers {
+            req += &format!("{k}: {v}\r\n");
+        }
+        if !body.is_empty() {
+            req += &format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len());
+        }
+        req += "\r\n";
+        req += body;
+        s.write_all(req.as_bytes()).await.expect("write");
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).await.expect("read");
+        let text = String::from_utf8_lossy(&buf).to_string();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+            dechunk(body)
+        } else {
+            body.to_string()
+        };
+        let value = serde_json::from_str(&body).unwrap_or(Value::String(body));
+        ((status, value), head.to_string())
+    };
+    tokio::time::timeout(WAIT, fut).await.expect("http request timed out")
+}
+
+fn dechunk(body: &str) -> String {
+    let mut out = String::new();
+    let mut rest = body;
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else { break };
+        if n == 0 || after.len() < n {
+            break;
+        }
+        out += &after[..n];
+        rest = after[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// Creates a drill from a built-in scenario; returns (drill id, join code,
+/// facilitator token).
+pub async fn create_drill(addr: SocketAddr, scenario: &str) -> (String, String, String) {
+    let (status, v) = http(addr, "POST", "/api/drills", Some(&json!({"scenario": scenario, "name": "Aiko"}))).await;
+    assert_eq!(status, 201, "{v}");
+    let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+    (s("drill_id"), s("join_code"), s("token"))
+}
+
+/// Joins a drill; returns the session token.
+pub async fn join(addr: SocketAddr, code: &str, name: &str, role: &str) -> String {
+    let (status, v) = http(addr, "POST", "/api/join", Some(&json!({"code": code, "name": name, "role": role}))).await;
+    assert_eq!(status, 200, "{v}");
+    v["token"].as_str().unwrap_or_default().to_string()
+}
+
+/// A protocol client over a real WebSocket.
+pub struct Client {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// Last command id used.
+    pub cid: u64,
+    /// Highest event seq seen.
+    pub last_seq: u64,
+    /// Every event received, in order.
+    pub events: Vec<Value>,
+    /// Messages skipped by [`Client::wait_for`], searched first next time.
+    pending: std::collections::VecDeque<Value>,
+}
+
+impl Client {
+    /// Connects and says hello; returns the client and the server's first
+    /// answer (welcome, resumed or error).
+    pub async fn connect(addr: SocketAddr, token: &str, last_seq: Option<u64>) -> (Client, Value) {
+        let (ws, _) = tokio::time::timeout(WAIT, tokio_tungstenite::connect_async(format!("ws://{addr}/ws")))
+            .await
+            .expect("connect timed out")
+            .expect("websocket connects");
+        let mut c =
+            Client { ws, cid: 0, last_seq: last_seq.unwrap_or(0), events: Vec::new(), pending: Default::default() };
+        c.send(&json!({"type": "hello", "v": 1, "token": token, "last_seq": last_seq})).await;
+        let first = c.next().await;
+        if first["type"] == "welcome" {
+            c.last_seq = first["snapshot"]["seq"].as_u64().unwrap_or(0);
+        }
+        (c, first)
+    }
+
+    /// Sends a raw JSON message.
+    pub async fn send(&mut self, v: &Value) {
+        self.ws.send(Message::Text(v.to_string().into())).await.expect("send");
+    }
+
+    /// Sends a raw text frame.
+    pub async fn send_text(&mut self, t: &str) {
+        self.ws.send(Message::Text(t.to_string().into())).await.expect("send");
+    }
+
+    /// Sends a command with the next cid; returns the cid.
+    pub async fn cmd(&mut self, cmd: Value) -> u64 {
+        self.cid += 1;
+        let cid = self.cid;
+        self.send(&json!({"type": "cmd", "cid": cid, "cmd": cmd})).await;
+        cid
+    }
+
+    /// The next server message (skipping pulses), recording events.
+    pub async fn next(&mut self) -> Value {
+        loop {
+            let m = self.next_raw().await;
+            if m["type"] != "pulse" {
+                return m;
+            }
+        }
+    }
+
+    /// The next server message of any type, or `{"type":"closed",...}`.
+    pub async fn next_raw(&mut self) -> Value {
+        let msg = tokio::time::timeout(WAIT, self.ws.next()).await.expect("no message in time");
+        match msg {
+            Some(Ok(Message::Text(t))) => {
+                let v: Value = serde_json::from_str(&t).expect("server sends JSON");
+                if v["type"] == "event" {
+                    let seq = v["seq"].as_u64().unwrap_or(0);
+                    assert!(seq > self.last_seq, "event seq {seq} after {}", self.last_seq);
+                    self.last_seq = seq;
+                    self.events.push(v.clone());
+                }
+                v
+            }
+            Some(Ok(Message::Close(frame))) => {
+                json!({"type": "closed", "code": frame.map(|f| u16::from(f.code))})
+            }
+            Some(Ok(_)) => json!({"type": "other"}),
+            Some(Err(e)) => json!({"type": "closed", "error": e.to_string()}),
+            None => json!({"type": "closed"}),
+        }
+    }
+
+    /// Waits for a message matching `pred`. Messages that do not match are
+    /// kept (up to a bound) and searched first by the next wait, so the
+    /// order in which a test waits for things does not matter.
+    #[expect(clippy::disallowed_methods, reason = "tests bound their waits in real time")]
+    pub async fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.pending.iter().position(&pred) {
+            return self.pending.remove(i).unwrap_or_default();
+        }
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+            let m = self.next_raw().await;
+            assert_ne!(m["type"], "closed", "connection closed while waiting for {what}: {m}");
+            if pred(&m) {
+                return m;
+            }
+            if m["type"] != "pulse" && self.pending.len() < 100_000 {
+                self.pending.push_back(m);
+            }
+        }
+    }
+
+    /// Waits for an error reply that is not tied to a command.
+    pub async fn error(&mut self) -> String {
+        let m = self.wait_for("an error", |m| m["type"] == "error").await;
+        m["code"].as_str().unwrap_or_default().to_string()
+    }
+
+    /// Sends a command and waits for its ack; panics on an error reply.
+    pub async fn ok(&mut self, cmd: Value) {
+        let cid = self.cmd(cmd.clone()).await;
+        let reply = self.wait_for("ack", |m| m["cid"] == cid).await;
+        assert_eq!(reply["type"], "ack", "command {cmd} refused: {reply}");
+    }
+
+    /// Sends a command and returns the error code it was refused with.
+    pub async fn refused(&mut self, cmd: Value) -> String {
+        let cid = self.cmd(cmd.clone()).await;
+        let reply = self.wait_for("reply", |m| m["cid"] == cid).await;
+        assert_eq!(reply["type"], "error", "command {cmd} was accepted");
+        reply["code"].as_str().unwrap_or_default().to_string()
+    }
+
+    /// Waits for an event of this kind.
+    pub async fn event(&mut self, kind: &str) -> Value {
+        self.wait_for(kind, |m| m["type"] == "event" && m["event"]["kind"] == kind).await
+    }
+}
