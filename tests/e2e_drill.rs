@@ -146,3 +146,48 @@ async fn an_unknown_token_is_refused() {
     assert_eq!(first["code"], "bad_token");
     assert_eq!(c.next_raw().await["type"], "closed");
 }
+
+#[tokio::test]
+async fn a_resent_command_applies_once_and_a_dropped_client_gets_what_it_missed() {
+    let server = TestServer::start().await;
+    let (_, code, fac_token) = create_drill(server.addr, "lunch-peak-pos-outage").await;
+    let token = join(server.addr, &code, "Sora", "engineer").await;
+    let (mut fac, _) = Client::connect(server.addr, &fac_token, None).await;
+    let (mut c, _) = Client::connect(server.addr, &token, None).await;
+
+    // The same cid twice: acknowledged twice, posted once.
+    let chat = json!({"type": "cmd", "cid": 7, "cmd": {"type": "chat", "channel": "ops", "text": "once"}});
+    c.send(&chat).await;
+    c.send(&chat).await;
+    assert_eq!(c.wait_for("ack", |m| m["cid"] == 7).await["type"], "ack");
+    assert_eq!(c.wait_for("ack", |m| m["cid"] == 7).await["type"], "ack");
+    fac.ok(json!({"type": "chat", "channel": "ops", "text": "marker"})).await;
+    fac.wait_for("marker", |m| m["event"]["post"]["body"]["text"] == "marker").await;
+    let onces = fac.events.iter().filter(|e| e["event"]["post"]["body"]["text"] == "once").count();
+    assert_eq!(onces, 1, "a resent command is applied once");
+
+    // Drop the engineer, post while they are away, reconnect with last_seq.
+    c.wait_for("marker", |m| m["event"]["post"]["body"]["text"] == "marker").await;
+    let last = c.last_seq;
+    drop(c);
+    for i in 0..5 {
+        fac.ok(json!({"type": "chat", "channel": "ops", "text": format!("missed {i}")})).await;
+    }
+    let (mut c, first) = Client::connect(server.addr, &token, Some(last)).await;
+    assert_eq!(first["type"], "resumed", "{first}");
+    assert_eq!(first["last_cid"], 7, "the client learns where its numbering stands");
+    let replayed = first["replayed"].as_u64().unwrap_or(0);
+    let mut texts = Vec::new();
+    for _ in 0..replayed {
+        let m = c.next().await;
+        assert_eq!(m["type"], "event");
+        if let Some(t) = m["event"]["post"]["body"]["text"].as_str() {
+            texts.push(t.to_string());
+        }
+    }
+    assert_eq!(texts, (0..5).map(|i| format!("missed {i}")).collect::<Vec<_>>(), "exactly what was missed, in order");
+
+    // A last_seq from the future (or long gone) gets a fresh snapshot.
+    let (_, first) = Client::connect(server.addr, &token, Some(1_000_000)).await;
+    assert_eq!(first["type"], "welcome");
+}

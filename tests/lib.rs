@@ -150,6 +150,7 @@ impl Client {
         if first["type"] == "welcome" {
             c.last_seq = first["snapshot"]["seq"].as_u64().unwrap_or(0);
         }
+        c.cid = first["last_cid"].as_u64().unwrap_or(0);
         (c, first)
     }
 
@@ -251,4 +252,88 @@ impl Client {
     pub async fn event(&mut self, kind: &str) -> Value {
         self.wait_for(kind, |m| m["type"] == "event" && m["event"]["kind"] == kind).await
     }
+}
+
+/// The `firedrill` binary of this workspace, built if needed (tests that
+/// must kill and restart a real process use it).
+pub fn firedrill_bin() -> std::path::PathBuf {
+    static BUILT: std::sync::Once = std::sync::Once::new();
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
+    BUILT.call_once(|| {
+        let status = std::process::Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "-p", "firedrill", "--bin", "firedrill", "--manifest-path", manifest])
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building firedrill failed");
+    });
+    // target/<profile>/deps/<test> -> target/<profile>/firedrill
+    let exe = std::env::current_exe().expect("test exe path");
+    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+    dir.join("firedrill")
+}
+
+/// A free TCP port on 127.0.0.1 (bound, read, released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
+/// A `firedrill serve` process on loopback, killed (SIGKILL) when dropped.
+pub struct ServerProcess {
+    child: std::process::Child,
+    /// Where it listens.
+    pub addr: SocketAddr,
+}
+
+impl ServerProcess {
+    /// Starts `firedrill serve --addr 127.0.0.1:PORT --data DATA` and waits
+    /// until `/healthz` answers.
+    pub async fn start(data: &std::path::Path, port: u16) -> ServerProcess {
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+        let child = std::process::Command::new(firedrill_bin())
+            .args(["serve", "--addr", &addr.to_string(), "--data"])
+            .arg(data)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("firedrill starts");
+        let server = ServerProcess { child, addr };
+        #[expect(clippy::disallowed_methods, reason = "tests bound their waits in real time")]
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            if let Ok(mut s) = TcpStream::connect(addr).await {
+                let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await;
+                let mut buf = Vec::new();
+                let _ = s.read_to_end(&mut buf).await;
+                if buf.starts_with(b"HTTP/1.1 200") {
+                    return server;
+                }
+            }
+            #[expect(clippy::disallowed_methods, reason = "tests bound their waits in real time")]
+            let late = std::time::Instant::now() > deadline;
+            assert!(!late, "server did not come up on {addr}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Kills the process at once (SIGKILL), as a crash would.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A fresh, empty directory under the system's temp dir.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("firedrill-{name}-{}-{}", std::process::id(), free_port()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
 }

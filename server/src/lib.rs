@@ -15,3 +15,4 @@ pub mod net;
 pub mod protocol;
 pub mod scenario;
 pub mod sim;
+pub mod store;

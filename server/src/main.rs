@@ -44,6 +44,17 @@ enum Cmd {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Re-run a stored drill from its log and print its summary.
+    Replay {
+        /// The drill's id.
+        drill: String,
+        /// Directory the server stored drills in.
+        #[arg(long, default_value = "firedrill-data")]
+        data: PathBuf,
+        /// Print one JSON object instead of a summary.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run a whole drill headless, with bots in every role.
     Simulate {
         /// A scenario file, or the id of a built-in scenario.
@@ -77,6 +88,7 @@ fn main() -> ExitCode {
         Some(Cmd::Serve(args)) => serve(args),
         Some(Cmd::Validate { files }) => validate(&files),
         Some(Cmd::Simulate { file, seed, json, bots }) => simulate(&file, seed, json, bots),
+        Some(Cmd::Replay { drill, data, json }) => replay(&drill, &data, json),
     }
 }
 
@@ -165,6 +177,36 @@ fn simulate(file: &str, seed: Option<u64>, json: bool, bots: Skill) -> ExitCode 
     };
     let seed = seed.unwrap_or(scenario.seed);
     let summary = sim::simulate(&scenario, seed, skill);
+    let out =
+        if json { serde_json::to_string(&summary).unwrap_or_default() } else { human_summary(&scenario, &summary) };
+    #[expect(clippy::print_stdout, reason = "the command's output")]
+    {
+        println!("{out}");
+    }
+    ExitCode::SUCCESS
+}
+
+fn replay(drill: &str, data: &std::path::Path, json: bool) -> ExitCode {
+    let loaded = (|| -> anyhow::Result<_> {
+        if !data.join("firedrill.sqlite3").exists() {
+            anyhow::bail!("no drills stored in {}", data.display());
+        }
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let store = firedrill::store::Store::open(data)?;
+        let stored =
+            rt.block_on(store.load(drill))?.ok_or_else(|| anyhow::anyhow!("no drill {drill} in {}", data.display()))?;
+        let scenario = scenario::parse(&stored.drill.scenario_toml)
+            .map_err(|p| anyhow::anyhow!("the stored scenario no longer validates ({} problems)", p.len()))?;
+        Ok((stored, scenario))
+    })();
+    let (stored, scenario) = match loaded {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("firedrill: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let summary = firedrill::drill::replay_summary(&stored, &scenario);
     let out =
         if json { serde_json::to_string(&summary).unwrap_or_default() } else { human_summary(&scenario, &summary) };
     #[expect(clippy::print_stdout, reason = "the command's output")]

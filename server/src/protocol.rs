@@ -325,6 +325,10 @@ pub enum ServerMsg {
         v: u32,
         /// Who this connection is.
         you: SeatView,
+        /// Highest command id accepted from this seat so far: a client
+        /// continues numbering after it (a lower or equal `cid` is taken
+        /// as a resend and acknowledged without being applied again).
+        last_cid: u64,
         /// The drill as this seat may see it.
         snapshot: Box<Snapshot>,
     },
@@ -333,6 +337,8 @@ pub enum ServerMsg {
     Resumed {
         /// Who this connection is.
         you: SeatView,
+        /// Highest command id accepted from this seat so far.
+        last_cid: u64,
         /// How many events follow.
         replayed: u64,
     },

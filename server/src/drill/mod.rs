@@ -10,6 +10,8 @@
 
 mod task;
 
+pub use task::replay_summary;
+
 use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
@@ -19,7 +21,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::limits;
 use crate::protocol::{Command, ErrorCode, Role, SeatKind, ServerMsg};
-use crate::scenario::Scenario;
+use crate::scenario::{Builtin, Scenario};
+use crate::store::Store;
 
 /// Bytes of one serialized server message, shared by every recipient.
 pub type Frame = Utf8Bytes;
@@ -36,6 +39,8 @@ pub enum Input {
         name: String,
         /// Seat kind.
         seat: SeatKind,
+        /// SHA-256 of the seat's session token, for the log.
+        token_hash: String,
         /// Gets the new seat id, or why not.
         reply: oneshot::Sender<Result<u32, ErrorCode>>,
     },
@@ -114,6 +119,9 @@ pub enum DrillError {
     /// The drill task is gone.
     #[error("this drill is no longer running")]
     Gone,
+    /// The database refused; details are in the server's log.
+    #[error("the drill could not be saved; try again")]
+    Storage,
 }
 
 /// What a facilitator gets back when creating a drill.
@@ -146,18 +154,51 @@ pub struct Registry {
     drills: DashMap<String, DrillHandle>,
     codes: DashMap<String, String>,
     sessions: DashMap<String, Session>,
-    scenarios: Vec<Scenario>,
+    scenarios: Vec<Builtin>,
+    store: Option<Store>,
 }
 
 impl Registry {
-    /// A registry offering these scenarios.
-    pub fn new(scenarios: Vec<Scenario>) -> Arc<Registry> {
-        Arc::new(Registry { drills: DashMap::new(), codes: DashMap::new(), sessions: DashMap::new(), scenarios })
+    /// A registry offering these scenarios, persisting to `store` if any.
+    pub fn new(scenarios: Vec<Builtin>, store: Option<Store>) -> Arc<Registry> {
+        Arc::new(Registry { drills: DashMap::new(), codes: DashMap::new(), sessions: DashMap::new(), scenarios, store })
+    }
+
+    /// Reloads every unfinished drill from the store by replaying its log.
+    /// Returns how many were restored.
+    pub async fn restore(&self) -> Result<usize, crate::store::StoreError> {
+        let Some(store) = &self.store else { return Ok(0) };
+        let unfinished = store.load_unfinished().await?;
+        let mut n = 0;
+        for u in unfinished {
+            let scenario = match crate::scenario::parse(&u.drill.scenario_toml) {
+                Ok(s) => s,
+                Err(problems) => {
+                    tracing::error!(drill = %u.drill.id, count = problems.len(), "stored scenario no longer validates; drill not restored");
+                    continue;
+                }
+            };
+            let id = u.drill.id.clone();
+            let join_code = u.drill.join_code.clone();
+            let (tx, hashes) = task::restore(u, scenario, store.clone());
+            for (seat, hash) in hashes.into_iter().enumerate() {
+                self.sessions.insert(hash, Session { drill_id: id.clone(), seat: seat as u32 });
+            }
+            self.codes.insert(join_code.clone(), id.clone());
+            self.drills.insert(id.clone(), DrillHandle { id, join_code, tx });
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// The scenarios drills can be created from.
-    pub fn scenarios(&self) -> &[Scenario] {
-        &self.scenarios
+    pub fn scenarios(&self) -> impl Iterator<Item = &Scenario> {
+        self.scenarios.iter().map(|b| &b.scenario)
+    }
+
+    /// The store, if drills are persisted.
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref()
     }
 
     /// Number of drills in memory.
@@ -168,10 +209,10 @@ impl Registry {
     /// Creates a drill from a scenario; the caller becomes its facilitator.
     pub async fn create(&self, scenario_id: &str, name: &str, seed: Option<u64>) -> Result<Created, DrillError> {
         let name = clean_name(name)?;
-        let scenario = self
+        let builtin = self
             .scenarios
             .iter()
-            .find(|s| s.id == scenario_id)
+            .find(|b| b.scenario.id == scenario_id)
             .ok_or_else(|| DrillError::UnknownScenario(scenario_id.to_string()))?
             .clone();
         if self.drills.len() >= limits::DRILLS_PER_SERVER_MAX {
@@ -179,8 +220,22 @@ impl Registry {
         }
         let drill_id = random_token(8);
         let join_code = random_token(16);
-        let seed = seed.unwrap_or(scenario.seed);
-        let tx = task::spawn(drill_id.clone(), join_code.clone(), scenario, seed);
+        let seed = seed.unwrap_or(builtin.scenario.seed);
+        if let Some(store) = &self.store {
+            let record = crate::store::DrillRecord {
+                id: drill_id.clone(),
+                join_code: join_code.clone(),
+                scenario_id: builtin.scenario.id.clone(),
+                scenario_toml: builtin.source.to_string(),
+                seed,
+                created_ms: unix_ms(),
+            };
+            store.create_drill(record).await.map_err(|e| {
+                tracing::error!(error = %e, "could not store a new drill");
+                DrillError::Storage
+            })?;
+        }
+        let tx = task::spawn(drill_id.clone(), join_code.clone(), builtin.scenario, seed, self.store.clone());
         let handle = DrillHandle { id: drill_id.clone(), join_code: join_code.clone(), tx };
         self.drills.insert(drill_id.clone(), handle.clone());
         self.codes.insert(join_code.clone(), drill_id.clone());
@@ -198,21 +253,23 @@ impl Registry {
     }
 
     async fn add_seat(&self, handle: &DrillHandle, name: String, seat: SeatKind) -> Result<(u32, String), DrillError> {
+        let token = random_token(32);
+        let token_hash = hash_token(&token);
         let (reply, rx) = oneshot::channel();
-        handle.tx.send(Input::AddSeat { name, seat, reply }).await.map_err(|_| DrillError::Gone)?;
+        let input = Input::AddSeat { name, seat, token_hash: token_hash.clone(), reply };
+        handle.tx.send(input).await.map_err(|_| DrillError::Gone)?;
         let seat_id = match rx.await.map_err(|_| DrillError::Gone)? {
             Ok(id) => id,
             Err(ErrorCode::Full) => return Err(DrillError::DrillFull),
             Err(_) => return Err(DrillError::Ended),
         };
-        let token = random_token(32);
-        self.sessions.insert(token.clone(), Session { drill_id: handle.id.clone(), seat: seat_id });
+        self.sessions.insert(token_hash, Session { drill_id: handle.id.clone(), seat: seat_id });
         Ok((seat_id, token))
     }
 
     /// The session a token stands for, and its drill.
     pub fn session(&self, token: &str) -> Option<(Session, DrillHandle)> {
-        let session = self.sessions.get(token)?.value().clone();
+        let session = self.sessions.get(&hash_token(token))?.value().clone();
         let handle = self.drills.get(&session.drill_id)?.value().clone();
         Some((session, handle))
     }
@@ -246,4 +303,18 @@ pub fn encode_msg(msg: &ServerMsg) -> Frame {
         String::from("{\"type\":\"error\",\"code\":\"bad_message\",\"message\":\"internal\"}")
     });
     Frame::from(json)
+}
+
+/// SHA-256 of a token, hex-encoded: what the registry and the store keep,
+/// so that neither memory dumps of the map nor the database hold a usable
+/// token.
+fn hash_token(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Wall-clock milliseconds since the Unix epoch, for creation dates.
+#[expect(clippy::disallowed_methods, reason = "a creation date is wall-clock time, outside any simulation")]
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }

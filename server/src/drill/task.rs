@@ -26,6 +26,7 @@ use crate::protocol::{
 };
 use crate::scenario::Scenario;
 use crate::sim::{Actor, Crew, Sim, SimCommand, SimEvent};
+use crate::store::{LogRecord, LoggedInput, Store, Unfinished};
 
 /// Real milliseconds between two checks of whether ticks are due.
 const WAKE_INTERVAL_MS: u64 = 20;
@@ -33,6 +34,13 @@ const WAKE_INTERVAL_MS: u64 = 20;
 /// Most ticks simulated in one wake, so that a stalled task catches up in
 /// bounded slices and keeps serving its inbox.
 const TICKS_PER_WAKE_MAX: u64 = 500;
+
+/// Most inputs taken from the inbox before their batch is committed and its
+/// output released (group commit).
+const INPUTS_PER_BATCH_MAX: usize = 256;
+
+/// Ticks between two writes of the tick reached when nothing else is logged.
+const TICKS_PER_CHECKPOINT: u64 = 10;
 
 /// Who may see an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,12 +73,25 @@ struct Conn {
     id: ConnId,
     seat: u32,
     out: mpsc::Sender<Frame>,
+    /// The last event seq this connection got through its welcome or
+    /// resume; held events up to it are not sent again.
+    from_seq: u64,
 }
 
 struct Logged {
     seq: u64,
     audience: Audience,
     frame: Frame,
+}
+
+/// Output waiting for the inputs that caused it to be committed.
+enum Held {
+    /// An event (with its seq) for everyone who may see it.
+    Event(u64, Audience, Frame),
+    /// A reply to one connection.
+    Reply(ConnId, Frame),
+    /// A pulse for every connection.
+    Pulse(Frame),
 }
 
 struct DrillTask {
@@ -87,19 +108,58 @@ struct DrillTask {
     log: VecDeque<Logged>,
     seq: u64,
     summary: Option<Summary>,
+    /// Where inputs are persisted; `None` runs the drill in memory only.
+    store: Option<Store>,
+    /// Inputs applied but not yet committed.
+    pending: Vec<LogRecord>,
+    /// Tick last written to the store.
+    checkpoint_tick: u64,
+    /// Output held until `pending` is committed.
+    held: Vec<Held>,
+    /// Rebuilding from the log: nothing is logged or sent.
+    replaying: bool,
 }
 
 /// Starts the task for a new drill and returns its inbox.
-pub(super) fn spawn(id: String, join_code: String, scenario: Scenario, seed: u64) -> mpsc::Sender<Input> {
+pub(super) fn spawn(
+    id: String,
+    join_code: String,
+    scenario: Scenario,
+    seed: u64,
+    store: Option<Store>,
+) -> mpsc::Sender<Input> {
     let (tx, rx) = mpsc::channel(limits::DRILL_INBOX_LEN_MAX);
     let span = tracing::info_span!("drill", id = %id);
-    let task = DrillTask::new(id, join_code, &scenario, seed);
+    let task = DrillTask::new(id, join_code, &scenario, seed, store);
     tokio::spawn(task.run(rx).instrument(span));
     tx
 }
 
+/// Rebuilds a drill from its log after a restart, starts its task, and
+/// returns the inbox and every seat's token hash (by seat id).
+pub(super) fn restore(u: Unfinished, scenario: Scenario, store: Store) -> (mpsc::Sender<Input>, Vec<String>) {
+    let span = tracing::info_span!("drill", id = %u.drill.id);
+    let mut task = DrillTask::new(u.drill.id.clone(), u.drill.join_code.clone(), &scenario, u.drill.seed, Some(store));
+    let hashes = span.in_scope(|| task.replay(&u));
+    let (tx, rx) = mpsc::channel(limits::DRILL_INBOX_LEN_MAX);
+    tokio::spawn(task.run(rx).instrument(span));
+    (tx, hashes)
+}
+
+/// Replays a stored drill headless, with no store and no connections, and
+/// returns its summary as of the last tick stored (ending it there if the
+/// log did not). Same log, same summary, same state hash.
+pub fn replay_summary(u: &Unfinished, scenario: &Scenario) -> Summary {
+    let mut task = DrillTask::new(u.drill.id.clone(), u.drill.join_code.clone(), scenario, u.drill.seed, None);
+    task.replay(u);
+    match task.summary {
+        Some(s) => s,
+        None => task.sim.summary(task.seed),
+    }
+}
+
 impl DrillTask {
-    fn new(id: String, join_code: String, s: &Scenario, seed: u64) -> DrillTask {
+    fn new(id: String, join_code: String, s: &Scenario, seed: u64, store: Option<Store>) -> DrillTask {
         let info = DrillInfo {
             id,
             scenario: s.id.clone(),
@@ -127,6 +187,53 @@ impl DrillTask {
             log: VecDeque::new(),
             seq: 0,
             summary: None,
+            store,
+            pending: Vec::new(),
+            checkpoint_tick: 0,
+            held: Vec::new(),
+            replaying: false,
+        }
+    }
+
+    /// Applies a stored log: the same inputs at the same ticks give the same
+    /// world, channels and event numbers. Then every seat is offline (the
+    /// connections died with the old process) and a running drill goes on
+    /// from where it was.
+    fn replay(&mut self, u: &Unfinished) -> Vec<String> {
+        self.replaying = true;
+        let mut hashes = Vec::new();
+        for rec in &u.log {
+            self.step_to(rec.tick);
+            match &rec.input {
+                LoggedInput::AddSeat { name, seat, token_hash } => {
+                    hashes.push(token_hash.clone());
+                    let _ = self.add_seat(name.clone(), *seat, token_hash.clone());
+                }
+                LoggedInput::Online { seat } => self.set_online_flag(*seat, true),
+                LoggedInput::Offline { seat } => self.set_online_flag(*seat, false),
+                LoggedInput::Command { seat, cid, cmd } => self.command(*seat, 0, *cid, cmd.clone()),
+            }
+        }
+        self.step_to(u.tick);
+        self.checkpoint_tick = self.sim.tick();
+        self.held.clear();
+        self.replaying = false;
+        for seat in 0..self.seats.len() as u32 {
+            if self.seats[seat as usize].view.online {
+                self.set_online_flag(seat, false);
+            }
+        }
+        if self.status == DrillStatus::Running {
+            self.anchor = Some((now(), self.sim.tick()));
+        }
+        tracing::info!(inputs = u.log.len(), tick = self.sim.tick(), seq = self.seq, "drill restored from its log");
+        hashes
+    }
+
+    /// Steps the world until `tick` (replay only).
+    fn step_to(&mut self, tick: u64) {
+        while self.sim.tick() < tick && self.status != DrillStatus::Ended {
+            self.step_once();
         }
     }
 
@@ -139,21 +246,95 @@ impl DrillTask {
         loop {
             tokio::select! {
                 input = rx.recv() => match input {
-                    Some(input) => self.handle(input),
+                    Some(input) => {
+                        self.handle(input);
+                        // Group commit: take what else is waiting, then
+                        // commit once for the whole batch.
+                        for _ in 1..INPUTS_PER_BATCH_MAX {
+                            let Ok(more) = rx.try_recv() else { break };
+                            self.handle(more);
+                        }
+                    }
                     None => break,
                 },
                 _ = wake.tick(), if self.status == DrillStatus::Running => self.advance(),
                 _ = pulse.tick(), if !self.conns.is_empty() => self.send_pulse(),
             }
+            self.flush().await;
         }
         tracing::info!("drill task stopped");
     }
 
+    /// Commits pending inputs, then releases the output they caused. An
+    /// input is acknowledged only once it is stored.
+    async fn flush(&mut self) {
+        let tick = self.sim.tick();
+        let due = !self.pending.is_empty() || tick >= self.checkpoint_tick + TICKS_PER_CHECKPOINT;
+        if let Some(store) = &self.store
+            && due
+        {
+            let records = std::mem::take(&mut self.pending);
+            if let Err(e) = store.append(&self.info.id, tick, records).await {
+                tracing::error!(error = %e, "could not store drill inputs");
+            }
+            self.checkpoint_tick = tick;
+        }
+        self.pending.clear();
+        if let Some(summary) = self.summary.as_ref().filter(|_| self.status == DrillStatus::Ended)
+            && let Some(store) = self.store.take()
+            && let Err(e) = store.finish(&self.info.id, summary.clone()).await
+        {
+            tracing::error!(error = %e, "could not store the drill's result");
+        }
+        let mut slow = Vec::new();
+        for h in std::mem::take(&mut self.held) {
+            match h {
+                Held::Event(seq, audience, frame) => {
+                    for c in self.conns.iter().filter(|c| c.from_seq < seq) {
+                        let kind = self.seats.get(c.seat as usize).map(|s| s.view.seat);
+                        if kind.is_some_and(|k| sees(k, audience)) && c.out.try_send(frame.clone()).is_err() {
+                            slow.push(c.id);
+                        }
+                    }
+                }
+                Held::Pulse(frame) => {
+                    for c in &self.conns {
+                        if c.out.try_send(frame.clone()).is_err() {
+                            slow.push(c.id);
+                        }
+                    }
+                }
+                Held::Reply(conn, frame) => {
+                    if let Some(c) = self.conns.iter().find(|c| c.id == conn)
+                        && c.out.try_send(frame).is_err()
+                    {
+                        slow.push(conn);
+                    }
+                }
+            }
+        }
+        slow.sort_unstable();
+        slow.dedup();
+        for id in slow {
+            self.drop_conn(id);
+        }
+        if !self.held.is_empty() {
+            // Dropping a connection emitted presence events; send them too.
+            Box::pin(self.flush()).await;
+        }
+    }
+
+    fn log_input(&mut self, input: LoggedInput) {
+        if !self.replaying {
+            self.pending.push(LogRecord { tick: self.sim.tick(), input });
+        }
+    }
+
     fn handle(&mut self, input: Input) {
         match input {
-            Input::AddSeat { name, seat, reply } => {
+            Input::AddSeat { name, seat, token_hash, reply } => {
                 // The caller may have given up; nothing to do then.
-                let _ = reply.send(self.add_seat(name, seat));
+                let _ = reply.send(self.add_seat(name, seat, token_hash));
             }
             Input::Connect { seat, conn, last_seq, out } => self.connect(seat, conn, last_seq, out),
             Input::Command { seat, conn, cid, cmd } => self.command(seat, conn, cid, cmd),
@@ -163,7 +344,7 @@ impl DrillTask {
 
     // --- seats and connections -------------------------------------------
 
-    fn add_seat(&mut self, name: String, seat: SeatKind) -> Result<u32, ErrorCode> {
+    fn add_seat(&mut self, name: String, seat: SeatKind, token_hash: String) -> Result<u32, ErrorCode> {
         if self.status == DrillStatus::Ended {
             return Err(ErrorCode::WrongState);
         }
@@ -172,6 +353,7 @@ impl DrillTask {
         }
         let id = self.seats.len() as u32;
         let view = SeatView { id, name, seat, online: false };
+        self.log_input(LoggedInput::AddSeat { name: view.name.clone(), seat, token_hash });
         self.seats.push(Seat { view: view.clone(), last_cid: 0, conns: 0 });
         self.emit(Audience::Internal, Event::SeatChanged { seat: view });
         Ok(id)
@@ -181,37 +363,30 @@ impl DrillTask {
         let Some(s) = self.seats.get(seat as usize) else { return };
         let kind = s.view.seat;
         let you = s.view.clone();
+        let last_cid = s.last_cid;
         let oldest = self.log.front().map_or(self.seq + 1, |l| l.seq);
-        let resumable = last_seq.filter(|&l| l <= self.seq && l + 1 >= oldest);
-        let sent = match resumable {
-            Some(last) => {
-                let missed: Vec<Frame> = self
-                    .log
-                    .iter()
-                    .filter(|l| l.seq > last && sees(kind, l.audience))
-                    .map(|l| l.frame.clone())
-                    .collect();
-                let head = encode_msg(&ServerMsg::Resumed { you, replayed: missed.len() as u64 });
-                std::iter::once(head).chain(missed).all(|f| out.try_send(f).is_ok())
+        let missed: Option<Vec<Frame>> = last_seq.filter(|&l| l <= self.seq && l + 1 >= oldest).map(|last| {
+            self.log.iter().filter(|l| l.seq > last && sees(kind, l.audience)).map(|l| l.frame.clone()).collect()
+        });
+        // Catching up must fit in the outbound queue with room to spare;
+        // further behind than that, a snapshot is smaller.
+        let missed = missed.filter(|m| m.len() < limits::OUTBOUND_QUEUE_LEN_MAX / 2);
+        self.conns.push(Conn { id: conn, seat, out, from_seq: self.seq });
+        match missed {
+            Some(missed) => {
+                self.reply(conn, &ServerMsg::Resumed { you, last_cid, replayed: missed.len() as u64 });
+                for frame in missed {
+                    self.held.push(Held::Reply(conn, frame));
+                }
             }
             None => {
-                let snapshot = self.snapshot(kind);
-                out.try_send(encode_msg(&ServerMsg::Welcome {
-                    v: crate::protocol::PROTOCOL_VERSION,
-                    you,
-                    snapshot: Box::new(snapshot),
-                }))
-                .is_ok()
+                let snapshot = Box::new(self.snapshot(kind));
+                self.reply(conn, &ServerMsg::Welcome { v: crate::protocol::PROTOCOL_VERSION, you, last_cid, snapshot });
             }
-        };
-        if !sent {
-            // Too far behind even to catch up; the client will try again.
-            return;
         }
         if let Some(pulse) = self.pulse_frame() {
-            let _ = out.try_send(pulse);
+            self.held.push(Held::Reply(conn, pulse));
         }
-        self.conns.push(Conn { id: conn, seat, out });
         self.set_online(seat, 1);
     }
 
@@ -228,10 +403,18 @@ impl DrillTask {
         s.conns = s.conns.saturating_add_signed(delta);
         let online = s.conns > 0;
         if online != s.view.online {
-            s.view.online = online;
-            let view = s.view.clone();
-            self.emit(Audience::Internal, Event::SeatChanged { seat: view });
+            self.set_online_flag(seat, online);
         }
+    }
+
+    /// Presence changes are inputs too: they are numbered events, so a
+    /// replay must reproduce them to reproduce the numbering.
+    fn set_online_flag(&mut self, seat: u32, online: bool) {
+        let Some(s) = self.seats.get_mut(seat as usize) else { return };
+        s.view.online = online;
+        let view = s.view.clone();
+        self.log_input(if online { LoggedInput::Online { seat } } else { LoggedInput::Offline { seat } });
+        self.emit(Audience::Internal, Event::SeatChanged { seat: view });
     }
 
     // --- commands --------------------------------------------------------
@@ -255,6 +438,7 @@ impl DrillTask {
                 if let Some(s) = self.seats.get_mut(seat as usize) {
                     s.last_cid = cid;
                 }
+                self.log_input(LoggedInput::Command { seat, cid, cmd });
                 self.reply(conn, &ServerMsg::Ack { cid });
             }
             Err((code, message)) => {
@@ -354,11 +538,8 @@ impl DrillTask {
     }
 
     fn reply(&mut self, conn: ConnId, msg: &ServerMsg) {
-        let frame = encode_msg(msg);
-        if let Some(c) = self.conns.iter().find(|c| c.id == conn)
-            && c.out.try_send(frame).is_err()
-        {
-            self.drop_conn(conn);
+        if !self.replaying {
+            self.held.push(Held::Reply(conn, encode_msg(msg)));
         }
     }
 
@@ -369,15 +550,19 @@ impl DrillTask {
         let elapsed_ms = since.elapsed().as_millis() as u64;
         let due = tick0 + elapsed_ms * u64::from(self.speed) / 1000 / limits::TICK_DRILL_SECONDS;
         let mut steps = 0;
-        while self.sim.tick() < due && steps < TICKS_PER_WAKE_MAX {
+        while self.sim.tick() < due && steps < TICKS_PER_WAKE_MAX && self.status == DrillStatus::Running {
             steps += 1;
-            for (_, e) in self.sim.step() {
-                self.sim_event(e);
-            }
-            if self.sim.tick() >= self.info.duration_s / limits::TICK_DRILL_SECONDS {
-                self.end();
-                return;
-            }
+            self.step_once();
+        }
+    }
+
+    /// One tick of the world; ends the drill when its time is up.
+    fn step_once(&mut self) {
+        for (_, e) in self.sim.step() {
+            self.sim_event(e);
+        }
+        if self.sim.tick() >= self.info.duration_s / limits::TICK_DRILL_SECONDS {
+            self.end();
         }
     }
 
@@ -459,19 +644,12 @@ impl DrillTask {
     fn emit(&mut self, audience: Audience, event: Event) {
         self.seq += 1;
         let frame = encode_msg(&ServerMsg::Event { seq: self.seq, tick: self.sim.tick(), event });
-        let mut slow = Vec::new();
-        for c in &self.conns {
-            let kind = self.seats.get(c.seat as usize).map(|s| s.view.seat);
-            if kind.is_some_and(|k| sees(k, audience)) && c.out.try_send(frame.clone()).is_err() {
-                slow.push(c.id);
-            }
+        if !self.replaying {
+            self.held.push(Held::Event(self.seq, audience, frame.clone()));
         }
         self.log.push_back(Logged { seq: self.seq, audience, frame });
         while self.log.len() > limits::RESUME_EVENTS_KEPT_MAX {
             self.log.pop_front();
-        }
-        for id in slow {
-            self.drop_conn(id);
         }
     }
 
@@ -493,11 +671,11 @@ impl DrillTask {
     }
 
     fn send_pulse(&mut self) {
-        let Some(frame) = self.pulse_frame() else { return };
-        let slow: Vec<ConnId> =
-            self.conns.iter().filter(|c| c.out.try_send(frame.clone()).is_err()).map(|c| c.id).collect();
-        for id in slow {
-            self.drop_conn(id);
+        if self.replaying {
+            return;
+        }
+        if let Some(frame) = self.pulse_frame() {
+            self.held.push(Held::Pulse(frame));
         }
     }
 

@@ -60,6 +60,7 @@ impl From<DrillError> for ApiError {
             DrillError::BadName => (StatusCode::BAD_REQUEST, "invalid_value"),
             DrillError::TooManyDrills | DrillError::DrillFull => (StatusCode::SERVICE_UNAVAILABLE, "full"),
             DrillError::Ended | DrillError::Gone => (StatusCode::GONE, "ended"),
+            DrillError::Storage => (StatusCode::SERVICE_UNAVAILABLE, "storage"),
         };
         ApiError(status, code, e.to_string())
     }
@@ -86,7 +87,6 @@ pub(super) async fn scenarios(State(app): State<Arc<AppState>>) -> axum::Json<Ve
     let list = app
         .registry
         .scenarios()
-        .iter()
         .map(|s| ScenarioInfo {
             id: s.id.clone(),
             title: s.title.clone(),

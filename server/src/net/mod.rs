@@ -22,6 +22,7 @@ use tokio::net::TcpListener;
 
 use crate::drill::Registry;
 use crate::limits;
+use crate::store::Store;
 
 /// How the server is set up.
 #[derive(Debug, Clone, Default)]
@@ -63,10 +64,15 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    if let Some(dir) = &config.data_dir {
-        std::fs::create_dir_all(dir)?;
+    let store = match &config.data_dir {
+        Some(dir) => Some(Store::open(dir).map_err(std::io::Error::other)?),
+        None => None,
+    };
+    let registry = Registry::new(crate::scenario::builtins(), store);
+    let restored = registry.restore().await.map_err(std::io::Error::other)?;
+    if restored > 0 {
+        tracing::info!(drills = restored, "restored unfinished drills");
     }
-    let registry = Registry::new(crate::scenario::builtins());
     let app = router(registry, config);
     tracing::info!(addr = %listener.local_addr()?, "serving");
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await

@@ -214,10 +214,19 @@ pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
 #[folder = "../scenarios/"]
 struct BuiltinFiles;
 
+/// A built-in scenario and the text it was loaded from.
+#[derive(Debug, Clone)]
+pub struct Builtin {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Its TOML, as shipped (stored with each drill so a replay uses it).
+    pub source: std::sync::Arc<str>,
+}
+
 /// Every built-in scenario, sorted by id. A built-in that fails validation
 /// is a bug caught by the tests, so it is skipped here with an error log
 /// rather than taking the server down.
-pub fn builtins() -> Vec<Scenario> {
+pub fn builtins() -> Vec<Builtin> {
     let mut out = Vec::new();
     for name in BuiltinFiles::iter() {
         if !name.ends_with(".toml") {
@@ -226,17 +235,17 @@ pub fn builtins() -> Vec<Scenario> {
         let Some(file) = BuiltinFiles::get(&name) else { continue };
         let text = String::from_utf8_lossy(&file.data);
         match parse(&text) {
-            Ok(s) => out.push(s),
+            Ok(scenario) => out.push(Builtin { scenario, source: text.into() }),
             Err(problems) => {
                 tracing::error!(file = %name, count = problems.len(), "built-in scenario is invalid");
             }
         }
     }
-    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out.sort_by(|a, b| a.scenario.id.cmp(&b.scenario.id));
     out
 }
 
 /// The built-in scenario with this id.
 pub fn builtin(id: &str) -> Option<Scenario> {
-    builtins().into_iter().find(|s| s.id == id)
+    builtins().into_iter().map(|b| b.scenario).find(|s| s.id == id)
 }

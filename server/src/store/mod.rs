@@ -1,0 +1,395 @@
+//! Persistence: drills, their input logs and results, in an embedded SQLite
+//! database under `--data`.
+//!
+//! One dedicated writer thread owns the connection; drill tasks send it
+//! batches over a bounded channel and await the commit before they
+//! acknowledge what the batch contains. The database is in WAL mode with
+//! `synchronous = NORMAL`: a commit survives the process being killed
+//! (SIGKILL), which is the failure a drill server must survive; each batch
+//! is one transaction.
+//!
+//! What is stored is the drill's *inputs* (seats, presence, accepted
+//! commands, each stamped with its tick) plus the last tick reached. The
+//! simulation is deterministic, so replaying the inputs rebuilds the world,
+//! the channels and the event numbering exactly (`drill::task`).
+
+use std::path::Path;
+use std::sync::mpsc as std_mpsc;
+
+use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+use tokio::sync::oneshot;
+
+use crate::protocol::{Command, SeatKind, Summary};
+
+/// Batches queued for the writer before senders wait.
+const WRITER_QUEUE_LEN_MAX: usize = 1024;
+
+/// One input to a drill, in the order the drill task applied it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LoggedInput {
+    /// A seat was added.
+    AddSeat {
+        /// Display name.
+        name: String,
+        /// Seat kind.
+        seat: SeatKind,
+        /// SHA-256 of the seat's session token (the token itself is never stored).
+        token_hash: String,
+    },
+    /// A seat came online.
+    Online {
+        /// Seat id.
+        seat: u32,
+    },
+    /// A seat went offline.
+    Offline {
+        /// Seat id.
+        seat: u32,
+    },
+    /// An accepted command.
+    Command {
+        /// Seat id.
+        seat: u32,
+        /// Client command id.
+        cid: u64,
+        /// The command.
+        cmd: Command,
+    },
+}
+
+/// A logged input with the tick it was applied at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogRecord {
+    /// Tick the input was applied at (between ticks `tick` and `tick + 1`).
+    pub tick: u64,
+    /// The input.
+    pub input: LoggedInput,
+}
+
+/// A drill as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrillRecord {
+    /// Drill id.
+    pub id: String,
+    /// Join code.
+    pub join_code: String,
+    /// Scenario id.
+    pub scenario_id: String,
+    /// The scenario's TOML, so that a replay uses exactly what ran.
+    pub scenario_toml: String,
+    /// World seed.
+    pub seed: u64,
+    /// Creation time, milliseconds since the Unix epoch.
+    pub created_ms: u64,
+}
+
+/// A drill to restore after a restart.
+#[derive(Debug, Clone)]
+pub struct Unfinished {
+    /// The drill.
+    pub drill: DrillRecord,
+    /// Last tick reached.
+    pub tick: u64,
+    /// Every input, in order.
+    pub log: Vec<LogRecord>,
+}
+
+/// A finished drill, for listings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FinishedDrill {
+    /// Drill id.
+    pub id: String,
+    /// Scenario id.
+    pub scenario_id: String,
+    /// Creation time, milliseconds since the Unix epoch.
+    pub created_ms: u64,
+    /// The result.
+    pub summary: Summary,
+}
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite said no.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored row could not be decoded.
+    #[error("corrupt record: {0}")]
+    Decode(#[from] serde_json::Error),
+    /// The writer thread is gone.
+    #[error("the database writer stopped")]
+    Closed,
+}
+
+type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
+
+enum Op {
+    CreateDrill(DrillRecord, Reply<()>),
+    Append { drill: String, tick: u64, records: Vec<LogRecord>, reply: Reply<()> },
+    Finish { drill: String, summary: Box<Summary>, reply: Reply<()> },
+    LoadUnfinished(Reply<Vec<Unfinished>>),
+    Load(String, Reply<Option<Unfinished>>),
+    ListFinished(Reply<Vec<FinishedDrill>>),
+}
+
+/// Handle to the writer thread. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    tx: std_mpsc::SyncSender<Op>,
+}
+
+impl std::fmt::Debug for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Op")
+    }
+}
+
+impl Store {
+    /// Opens (or creates) `DIR/firedrill.sqlite3` and starts the writer.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Sqlite(rusqlite::Error::InvalidPath(e.to_string().into())))?;
+        let conn = Connection::open(dir.join("firedrill.sqlite3"))?;
+        Self::start(conn)
+    }
+
+    /// An in-memory store, for tests and `--data` left out.
+    pub fn in_memory() -> Result<Store, StoreError> {
+        Self::start(Connection::open_in_memory()?)
+    }
+
+    fn start(conn: Connection) -> Result<Store, StoreError> {
+        init_schema(&conn)?;
+        let (tx, rx) = std_mpsc::sync_channel(WRITER_QUEUE_LEN_MAX);
+        std::thread::Builder::new()
+            .name("firedrill-store".into())
+            .spawn(move || writer(conn, rx))
+            .map_err(|e| StoreError::Sqlite(rusqlite::Error::InvalidPath(e.to_string().into())))?;
+        Ok(Store { tx })
+    }
+
+    async fn call<T>(&self, make: impl FnOnce(Reply<T>) -> Op) -> Result<T, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        let tx = self.tx.clone();
+        let op = make(reply);
+        // The queue is bounded; waiting for room must not block the runtime.
+        tokio::task::spawn_blocking(move || tx.send(op))
+            .await
+            .map_err(|_| StoreError::Closed)?
+            .map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Records a new drill.
+    pub async fn create_drill(&self, rec: DrillRecord) -> Result<(), StoreError> {
+        self.call(|r| Op::CreateDrill(rec, r)).await
+    }
+
+    /// Appends inputs and the tick reached, in one transaction.
+    pub async fn append(&self, drill: &str, tick: u64, records: Vec<LogRecord>) -> Result<(), StoreError> {
+        let drill = drill.to_string();
+        self.call(|reply| Op::Append { drill, tick, records, reply }).await
+    }
+
+    /// Marks a drill finished with its summary.
+    pub async fn finish(&self, drill: &str, summary: Summary) -> Result<(), StoreError> {
+        let drill = drill.to_string();
+        self.call(|reply| Op::Finish { drill, summary: Box::new(summary), reply }).await
+    }
+
+    /// Every drill that has not finished, with its log.
+    pub async fn load_unfinished(&self) -> Result<Vec<Unfinished>, StoreError> {
+        self.call(Op::LoadUnfinished).await
+    }
+
+    /// One drill (finished or not) with its log.
+    pub async fn load(&self, id: &str) -> Result<Option<Unfinished>, StoreError> {
+        let id = id.to_string();
+        self.call(|r| Op::Load(id, r)).await
+    }
+
+    /// Every finished drill, newest first.
+    pub async fn list_finished(&self) -> Result<Vec<FinishedDrill>, StoreError> {
+        self.call(Op::ListFinished).await
+    }
+}
+
+fn init_schema(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;
+         CREATE TABLE IF NOT EXISTS drills (
+             id TEXT PRIMARY KEY,
+             join_code TEXT NOT NULL,
+             scenario_id TEXT NOT NULL,
+             scenario_toml TEXT NOT NULL,
+             seed INTEGER NOT NULL,
+             created_ms INTEGER NOT NULL,
+             tick INTEGER NOT NULL DEFAULT 0,
+             finished INTEGER NOT NULL DEFAULT 0,
+             summary TEXT
+         );
+         CREATE TABLE IF NOT EXISTS inputs (
+             drill_id TEXT NOT NULL REFERENCES drills(id) ON DELETE CASCADE,
+             n INTEGER NOT NULL,
+             tick INTEGER NOT NULL,
+             input TEXT NOT NULL,
+             PRIMARY KEY (drill_id, n)
+         ) WITHOUT ROWID;",
+    )?;
+    Ok(())
+}
+
+fn writer(mut conn: Connection, rx: std_mpsc::Receiver<Op>) {
+    while let Ok(op) = rx.recv() {
+        match op {
+            Op::CreateDrill(rec, reply) => {
+                let r = conn
+                    .execute(
+                        "INSERT INTO drills (id, join_code, scenario_id, scenario_toml, seed, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![rec.id, rec.join_code, rec.scenario_id, rec.scenario_toml, rec.seed as i64, rec.created_ms as i64],
+                    )
+                    .map(|_| ())
+                    .map_err(StoreError::from);
+                let _ = reply.send(r);
+            }
+            Op::Append { drill, tick, records, reply } => {
+                let _ = reply.send(append(&mut conn, &drill, tick, &records));
+            }
+            Op::Finish { drill, summary, reply } => {
+                let r = serde_json::to_string(&summary).map_err(StoreError::from).and_then(|json| {
+                    conn.execute(
+                        "UPDATE drills SET finished = 1, summary = ?2, tick = ?3 WHERE id = ?1",
+                        params![drill, json, summary.ticks as i64],
+                    )
+                    .map(|_| ())
+                    .map_err(StoreError::from)
+                });
+                let _ = reply.send(r);
+            }
+            Op::LoadUnfinished(reply) => {
+                let _ = reply.send(load_drills(&conn, "finished = 0", ""));
+            }
+            Op::Load(id, reply) => {
+                let _ = reply.send(load_drills(&conn, "id = ?1", &id).map(|mut v| v.pop()));
+            }
+            Op::ListFinished(reply) => {
+                let _ = reply.send(list_finished(&conn));
+            }
+        }
+    }
+}
+
+fn append(conn: &mut Connection, drill: &str, tick: u64, records: &[LogRecord]) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    {
+        let next: i64 =
+            tx.query_row("SELECT COALESCE(MAX(n), 0) FROM inputs WHERE drill_id = ?1", [drill], |r| r.get(0))?;
+        let mut insert = tx.prepare_cached("INSERT INTO inputs (drill_id, n, tick, input) VALUES (?1, ?2, ?3, ?4)")?;
+        for (i, rec) in records.iter().enumerate() {
+            let json = serde_json::to_string(&rec.input)?;
+            insert.execute(params![drill, next + 1 + i as i64, rec.tick as i64, json])?;
+        }
+        tx.execute("UPDATE drills SET tick = MAX(tick, ?2) WHERE id = ?1", params![drill, tick as i64])?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Drills matching `filter` (an SQL condition with at most one parameter,
+/// `arg`), oldest first, each with its log.
+fn load_drills(conn: &Connection, filter: &str, arg: &str) -> Result<Vec<Unfinished>, StoreError> {
+    let sql = format!(
+        "SELECT id, join_code, scenario_id, scenario_toml, seed, created_ms, tick FROM drills WHERE {filter} ORDER BY created_ms"
+    );
+    let mut drills = conn.prepare(&sql)?;
+    let params: &[&dyn rusqlite::ToSql] = if filter.contains("?1") { &[&arg] } else { &[] };
+    let rows = drills.query_map(params, |r| {
+        Ok((
+            DrillRecord {
+                id: r.get(0)?,
+                join_code: r.get(1)?,
+                scenario_id: r.get(2)?,
+                scenario_toml: r.get(3)?,
+                seed: r.get::<_, i64>(4)? as u64,
+                created_ms: r.get::<_, i64>(5)? as u64,
+            },
+            r.get::<_, i64>(6)? as u64,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (drill, tick) = row?;
+        let mut inputs = conn.prepare_cached("SELECT tick, input FROM inputs WHERE drill_id = ?1 ORDER BY n")?;
+        let log = inputs
+            .query_map([&drill.id], |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)))?
+            .map(|row| {
+                let (tick, json) = row?;
+                Ok(LogRecord { tick, input: serde_json::from_str(&json)? })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        out.push(Unfinished { drill, tick, log });
+    }
+    Ok(out)
+}
+
+fn list_finished(conn: &Connection) -> Result<Vec<FinishedDrill>, StoreError> {
+    let mut q = conn.prepare(
+        "SELECT id, scenario_id, created_ms, summary FROM drills WHERE finished = 1 ORDER BY created_ms DESC LIMIT 1000",
+    )?;
+    let rows = q.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)? as u64, r.get::<_, Option<String>>(3)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, scenario_id, created_ms, summary) = row?;
+        let Some(summary) = summary else { continue };
+        out.push(FinishedDrill { id, scenario_id, created_ms, summary: serde_json::from_str(&summary)? });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str) -> DrillRecord {
+        DrillRecord {
+            id: id.into(),
+            join_code: "code".into(),
+            scenario_id: "s".into(),
+            scenario_toml: "toml".into(),
+            seed: 7,
+            created_ms: 1,
+        }
+    }
+
+    #[tokio::test]
+    async fn inputs_come_back_in_order_until_the_drill_finishes() {
+        let store = Store::in_memory().unwrap_or_else(|e| panic!("{e}"));
+        store.create_drill(record("d1")).await.unwrap_or_else(|e| panic!("{e}"));
+        let seat = LoggedInput::AddSeat { name: "Aiko".into(), seat: SeatKind::Facilitator, token_hash: "h".into() };
+        let cmd = LoggedInput::Command { seat: 0, cid: 1, cmd: Command::Start };
+        store.append("d1", 0, vec![LogRecord { tick: 0, input: seat.clone() }]).await.unwrap_or_else(|e| panic!("{e}"));
+        store.append("d1", 12, vec![LogRecord { tick: 3, input: cmd.clone() }]).await.unwrap_or_else(|e| panic!("{e}"));
+        let all = store.load_unfinished().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].tick, 12);
+        assert_eq!(all[0].log, vec![LogRecord { tick: 0, input: seat }, LogRecord { tick: 3, input: cmd }]);
+
+        let summary = crate::sim::simulate(
+            &crate::scenario::parse(include_str!("../../../scenarios/lunch-peak-pos-outage.toml"))
+                .unwrap_or_else(|p| panic!("{p:?}")),
+            1,
+            crate::sim::BotSkill::None,
+        );
+        store.finish("d1", summary.clone()).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(store.load_unfinished().await.unwrap_or_else(|e| panic!("{e}")).is_empty());
+        let done = store.list_finished().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(done.len(), 1);
+        assert_eq!(done[0].summary, summary);
+    }
+}
