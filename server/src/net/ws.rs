@@ -125,9 +125,10 @@ async fn serve(
                     let _ = sink.send(close(code, reason)).await;
                     return;
                 }
-                m = local_rx.recv() => m,
+                // Disabled once the reader is gone and the queue is empty.
+                Some(m) = local_rx.recv() => m,
                 m = out_rx.recv() => match m {
-                    Some(m) => Some(m),
+                    Some(m) => m,
                     None => {
                         // The drill dropped us: too slow, or the drill is gone.
                         let _ = sink.send(close(close_code::AGAIN, "too slow; resume")).await;
@@ -135,7 +136,6 @@ async fn serve(
                     }
                 },
             };
-            let Some(first) = first else { continue };
             if sink.feed(Message::Text(first)).await.is_err() {
                 return;
             }

@@ -1,0 +1,51 @@
+// The HTTP API (same origin). Every call resolves to the parsed JSON or
+// throws an ApiError whose message is safe to show.
+
+import { t, serverError } from './i18n.js';
+
+export class ApiError extends Error {
+  constructor(code, message, status) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+const TIMEOUT_MS = 15000;
+
+async function request(method, path, body) {
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+      signal: ctrl.signal,
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError('network', t('error.network'), 0);
+  } finally {
+    clearTimeout(timer);
+  }
+  let data = null;
+  try {
+    data = await res.json();
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const code = (data && data.error) || 'http';
+    const message = data && typeof data.message === 'string' && data.message ? serverError(code, data.message) : t('error.http', { status: res.status });
+    throw new ApiError(code, message, res.status);
+  }
+  return data;
+}
+
+export const listScenarios = () => request('GET', '/api/scenarios');
+
+export const createDrill = (scenario, name) => request('POST', '/api/drills', { scenario, name });
+
+export const joinDrill = (code, name, role) => request('POST', '/api/join', { code, name, role });

@@ -1,0 +1,579 @@
+// The drill screen: header clock and status, live metrics, channels and
+// their posts, the message box, the role panels and the final summary.
+//
+// The layout is built once, when the first state arrives; after that only
+// the parts that changed are redrawn, and inputs are never rebuilt, so what
+// someone is typing survives every update and every reconnect.
+
+import { h, fill, tr, trAttr } from './dom.js';
+import { t, serverError } from './i18n.js';
+import { timeOfDay, tPlus, num, yen, ppmPct, seatLabel, channelName } from './format.js';
+import { Connection } from './connection.js';
+import { fromWelcome, applyEvent, applyPulse, seatRole, findChannel, canWrite } from './state.js';
+import { saveSession, loadState, saveState, loadUi, saveUi } from './session.js';
+import { renderPost, PAYMENT_BAD_PPM } from './posts.js';
+import {
+  rolePanel, declarePanel, phasePanel, runbookPanel, noticeEditorPanel, noticesPanel,
+  controlsPanel, rosterPanel, answerKeyPanel,
+} from './panels.js';
+import { toast } from './toast.js';
+
+const PERSIST_DELAY_MS = 800;
+const NEAR_BOTTOM_PX = 80;
+const CHAT_TEXT_CHARS_MAX = 2000;
+
+export class DrillScreen {
+  constructor({ main, headerSlot, banner, session, onLeave, onFatal }) {
+    this.main = main;
+    this.headerSlot = headerSlot;
+    this.banner = banner;
+    this.session = session;
+    this.onLeave = onLeave;
+    this.state = loadState(session);
+    this.ui = loadUi();
+    this.pending = new Map(); // cid -> {cmd, opts}
+    this.built = false;
+    this.persistTimer = null;
+    this.bannerTimer = null;
+    this.conn = new Connection({
+      hello: () => ({ type: 'hello', v: 1, token: this.session.token, last_seq: this.state ? this.state.seq : null }),
+      onMessage: (m) => this.onMessage(m),
+      onState: (s, info) => this.onConnState(s, info),
+      onFatal: (code, message) => onFatal(message ? serverError(code, message) : t('error.session')),
+    });
+    this.onPageHide = () => this.persistNow();
+    window.addEventListener('pagehide', this.onPageHide);
+    this.onVisible = () => {
+      if (!document.hidden && this.built) this.markRead(this.ui.channel);
+    };
+    document.addEventListener('visibilitychange', this.onVisible);
+  }
+
+  start() {
+    if (this.state) this.build();
+    else fill(this.main, h('div', { class: 'center-card' }, h('p', { class: 'loading', i18n: 'drill.connecting' })));
+    this.conn.start();
+  }
+
+  /** Forget this drill: nothing is saved any more (leaving, or refused). */
+  discard() {
+    this.discarded = true;
+    clearTimeout(this.persistTimer);
+    this.persistTimer = null;
+  }
+
+  destroy() {
+    this.persistNow();
+    this.conn.stop();
+    clearTimeout(this.persistTimer);
+    clearInterval(this.bannerTimer);
+    document.title = 'Firedrill';
+    window.removeEventListener('pagehide', this.onPageHide);
+    document.removeEventListener('visibilitychange', this.onVisible);
+    this.banner.hidden = true;
+    fill(this.headerSlot);
+  }
+
+  // --- messages ------------------------------------------------------------
+
+  onMessage(msg) {
+    switch (msg.type) {
+      case 'welcome':
+        this.state = fromWelcome(msg);
+        if (!findChannel(this.state, this.ui.channel) && this.state.channels.length) this.ui.channel = this.state.channels[0].channel;
+        if (!this.built) this.build();
+        else this.renderAll();
+        this.persistNow();
+        this.resendPending();
+        break;
+      case 'resumed':
+        if (!this.state) {
+          this.conn.reconnect(); // nothing to resume onto: ask for a snapshot
+          return;
+        }
+        this.state.you = msg.you;
+        this.resendPending();
+        break;
+      case 'event': {
+        if (!this.state) return;
+        const change = applyEvent(this.state, msg);
+        if (change) this.onChange(change);
+        this.schedulePersist();
+        break;
+      }
+      case 'pulse':
+        if (!this.state) return;
+        {
+          const before = this.state.status;
+          applyPulse(this.state, msg);
+          if (this.built) {
+            this.renderPulse();
+            if (before !== this.state.status) this.onChange({ what: 'status' });
+          }
+        }
+        break;
+      case 'ack': {
+        const p = this.pending.get(msg.cid);
+        this.pending.delete(msg.cid);
+        if (p && p.opts.onAck) p.opts.onAck();
+        if (p && p.opts.onSettled) p.opts.onSettled();
+        break;
+      }
+      case 'error': {
+        const p = msg.cid !== undefined ? this.pending.get(msg.cid) : null;
+        if (p) this.pending.delete(msg.cid);
+        toast(serverError(msg.code, msg.message));
+        if (p && p.opts.onError) p.opts.onError(msg);
+        if (p && p.opts.onSettled) p.opts.onSettled();
+        break;
+      }
+      default:
+        break; // pong and anything newer
+    }
+  }
+
+  onChange(change) {
+    if (!this.built) return;
+    switch (change.what) {
+      case 'posted':
+        this.onPosted(change.channel, change.post);
+        break;
+      case 'channels':
+        this.renderChannels();
+        break;
+      case 'ended':
+        this.renderSummary();
+        this.renderHeader();
+        this.renderComposer();
+        this.updatePanels();
+        break;
+      default:
+        this.renderHeader();
+        this.updatePanels();
+        break;
+    }
+  }
+
+  onConnState(state, info) {
+    clearInterval(this.bannerTimer);
+    if (state === 'reconnecting') {
+      // Built once and kept, so that focus on "Retry now" survives the
+      // countdown; only the (aria-hidden) seconds change every second.
+      if (!this.bannerParts) {
+        const retry = h('button', { type: 'button', class: 'btn btn-small', i18n: 'conn.retry' });
+        retry.addEventListener('click', () => this.conn.retryNow());
+        this.bannerParts = {
+          text: h('span', { i18n: 'conn.lost' }),
+          secs: h('span', { class: 'banner-secs', attrs: { 'aria-hidden': 'true' } }),
+          retry,
+        };
+      }
+      const parts = this.bannerParts;
+      if (!this.banner.contains(parts.text)) {
+        fill(this.banner, h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), parts.text, parts.secs, parts.retry);
+      }
+      const draw = () => {
+        const secs = Math.max(0, Math.ceil((info.at - Date.now()) / 1000));
+        parts.secs.textContent = secs > 0 ? t('conn.in_seconds', { s: secs }) : '';
+      };
+      draw();
+      this.bannerTimer = setInterval(draw, 1000);
+      this.banner.hidden = false;
+      this.banner.dataset.state = 'reconnecting';
+    } else {
+      this.banner.hidden = true;
+      this.banner.dataset.state = state;
+      fill(this.banner);
+    }
+    if (this.built) {
+      this.renderConn();
+      this.renderComposer();
+      this.updatePanels();
+    }
+  }
+
+  // --- commands ------------------------------------------------------------
+
+  /**
+   * Sends a command with the next cid. Returns false (and says why) when
+   * offline. opts: onAck, onError, onSettled.
+   */
+  send(cmd, opts = {}) {
+    if (!this.conn.isOpen) {
+      toast(t('conn.offline_cmd'));
+      if (opts.onSettled) opts.onSettled();
+      return false;
+    }
+    this.session.cid += 1;
+    const cid = this.session.cid;
+    saveSession(this.session);
+    this.pending.set(cid, { cmd, opts });
+    this.conn.send({ type: 'cmd', cid, cmd });
+    return true;
+  }
+
+  /** After a reconnect: commands that were never answered are sent again
+   * with the same cid, and the server applies each one once. */
+  resendPending() {
+    for (const cid of [...this.pending.keys()].sort((a, b) => a - b)) {
+      this.conn.send({ type: 'cmd', cid, cmd: this.pending.get(cid).cmd });
+    }
+  }
+
+  ctx() {
+    return {
+      get: () => this.state,
+      send: (cmd, opts) => this.send(cmd, opts),
+      online: () => this.conn.isOpen,
+      ui: this.ui,
+      saveDraft: (key, value) => this.saveDraft(key, value),
+    };
+  }
+
+  // --- persistence -----------------------------------------------------------
+
+  schedulePersist() {
+    if (this.persistTimer) return;
+    this.persistTimer = setTimeout(() => this.persistNow(), PERSIST_DELAY_MS);
+  }
+
+  persistNow() {
+    clearTimeout(this.persistTimer);
+    this.persistTimer = null;
+    if (this.discarded) return;
+    if (this.state) saveState(this.session, this.state);
+    saveUi(this.ui);
+  }
+
+  saveDraft(key, value) {
+    if (value) this.ui.drafts[key] = value;
+    else delete this.ui.drafts[key];
+    if (!this.discarded) saveUi(this.ui);
+  }
+
+  // --- layout --------------------------------------------------------------
+
+  build() {
+    this.built = true;
+    const role = seatRole(this.state);
+    this.role = role;
+
+    // Header: title, clock, status, phase, connection, who I am.
+    this.hTitle = h('h1', { class: 'drill-title' });
+    this.hClock = h('span', { class: 'clock-time' });
+    trAttr(this.hClock, 'title', 'header.world_time');
+    this.hT = h('span', { class: 'clock-t' });
+    this.hStatus = h('span', { class: 'pill', id: 'drill-status' });
+    this.hPhase = h('span', { class: 'pill', id: 'drill-phase' });
+    this.hConn = h('span', { class: 'conn', id: 'conn-state', attrs: { role: 'status' } });
+    this.hYou = h('span', { class: 'you-name' });
+    const leave = h('button', { type: 'button', class: 'btn btn-ghost btn-small', i18n: 'drill.leave' });
+    let armed = false;
+    leave.addEventListener('click', () => {
+      if (!armed) {
+        armed = true;
+        tr(leave, 'drill.leave_confirm');
+        setTimeout(() => {
+          armed = false;
+          tr(leave, 'drill.leave');
+        }, 4000);
+        return;
+      }
+      this.onLeave();
+    });
+    const clock = h('div', { class: 'clock', attrs: { role: 'timer' } }, this.hClock, this.hT);
+    trAttr(clock, 'aria-label', 'header.clock');
+    fill(this.headerSlot,
+      h('div', { class: 'head-title' }, this.hTitle),
+      clock,
+      h('div', { class: 'head-pills' }, this.hStatus, this.hPhase),
+      h('div', { class: 'head-you' }, this.hConn, this.hYou, leave));
+
+    // Live metrics.
+    this.mOrders = metric('metric.orders');
+    this.mPay = metric('metric.payment');
+    this.mLost = metric('metric.lost');
+    this.mGuests = metric('metric.guests');
+    const metrics = h('section', { class: 'metrics' },
+      this.mOrders.el, this.mPay.el, this.mLost.el, this.mGuests.el);
+    trAttr(metrics, 'aria-label', 'metric.label');
+
+    this.summarySlot = h('section', { class: 'summary', id: 'summary', hidden: true, attrs: { 'aria-labelledby': 'summary-title' } });
+
+    // Channels.
+    this.channelList = h('ul', { class: 'channel-list' });
+    const channels = h('nav', { class: 'channels', attrs: { 'aria-labelledby': 'channels-title' } },
+      h('h2', { id: 'channels-title', class: 'col-title', i18n: 'drill.channels' }), this.channelList);
+
+    // Conversation.
+    this.convTitle = h('h2', { class: 'conv-title', id: 'conv-title' });
+    this.posts = h('div', { class: 'posts', id: 'posts', tabIndex: 0, attrs: { role: 'log', 'aria-labelledby': 'conv-title' } });
+    this.composerLabel = h('label', { htmlFor: 'composer-text', class: 'sr-only' });
+    this.composerText = h('textarea', { id: 'composer-text', rows: 2, maxLength: CHAT_TEXT_CHARS_MAX });
+    this.composerSend = h('button', { type: 'submit', class: 'btn btn-primary', id: 'composer-send', i18n: 'composer.send' });
+    this.composerHint = h('p', { class: 'hint composer-hint', id: 'composer-hint' });
+    this.composerText.setAttribute('aria-describedby', 'composer-hint');
+    this.composer = h('form', { class: 'composer' },
+      this.composerLabel, h('div', { class: 'composer-row' }, this.composerText, this.composerSend), this.composerHint);
+    this.composer.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.sendChat();
+    });
+    this.composerText.addEventListener('keydown', (e) => {
+      // Enter sends; Shift+Enter is a new line; Enter that confirms an IME
+      // conversion (Japanese input) must not send.
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+        e.preventDefault();
+        this.sendChat();
+      }
+    });
+    this.composerText.addEventListener('input', () => this.saveDraft(`chat:${this.ui.channel}`, this.composerText.value));
+    this.lobbyNote = h('p', { class: 'lobby-note', id: 'lobby-note', attrs: { role: 'status' } });
+    const conversation = h('section', { class: 'conversation', attrs: { 'aria-labelledby': 'conv-title' } },
+      this.convTitle, this.lobbyNote, this.posts, this.composer);
+
+    // Role panels.
+    this.panels = makePanels(role, this.ctx());
+    const aside = h('aside', { class: 'side' }, this.panels.map((p) => p.el));
+    trAttr(aside, 'aria-label', 'drill.panels');
+
+    fill(this.main, h('div', { class: 'drill' },
+      metrics, this.summarySlot,
+      h('div', { class: 'drill-grid' }, channels, conversation, aside)));
+    this.main.classList.add('main-drill');
+
+    this.composerText.value = this.ui.drafts[`chat:${this.ui.channel}`] || '';
+    this.renderAll();
+  }
+
+  /** Redraws everything (new snapshot, language switch). */
+  renderAll() {
+    if (!this.built) return;
+    this.renderHeader();
+    this.renderPulse();
+    this.renderSummary();
+    this.renderChannels();
+    this.renderPosts();
+    this.renderComposer();
+    this.updatePanels();
+  }
+
+  renderHeader() {
+    const s = this.state;
+    this.hTitle.textContent = s.drill.title || '';
+    this.hTitle.title = s.drill.summary || '';
+    this.hStatus.textContent = t(`status.${s.status}`) + (s.status === 'running' && s.speed !== 1 ? ` ×${s.speed}` : '');
+    this.hStatus.className = `pill status-${s.status}`;
+    // Outside actors are not told the internal phase.
+    this.hPhase.hidden = this.role === 'store_actor' || this.role === 'corporate_actor';
+    this.hPhase.textContent = t(`phase.${s.phase}`);
+    this.hPhase.className = `pill phase-${s.phase}`;
+    this.hPhase.title = t('header.phase');
+    this.hYou.textContent = `${s.you.name} · ${seatLabel(s.you.seat)}`;
+    this.lobbyNote.hidden = s.status !== 'lobby';
+    tr(this.lobbyNote, this.role === 'facilitator' ? 'drill.lobby_facilitator' : 'drill.lobby_participant');
+    this.renderConn();
+  }
+
+  renderConn() {
+    const st = this.conn.state;
+    const key = st === 'open' ? 'conn.live' : st === 'reconnecting' ? 'conn.reconnecting' : st === 'closed' ? 'conn.closed' : 'conn.connecting';
+    this.hConn.dataset.state = st;
+    fill(this.hConn, h('span', { class: 'dot', attrs: { 'aria-hidden': 'true' } }), h('span', { text: t(key) }));
+  }
+
+  renderPulse() {
+    const s = this.state;
+    const p = s.pulse || { tick: 0, time_of_day_s: s.drill.start_time_of_day_s || 0 };
+    this.hClock.textContent = timeOfDay(p.time_of_day_s);
+    this.hT.textContent = tPlus(p.tick);
+    this.mOrders.set(num(p.orders_per_min));
+    this.mPay.set(ppmPct(p.payment_success_ppm), p.payment_success_ppm !== undefined && p.payment_success_ppm < PAYMENT_BAD_PPM);
+    this.mLost.set(yen(p.lost_revenue_yen), p.lost_revenue_yen > 0);
+    this.mGuests.set(num(p.guests_waiting));
+    if (s.status !== this.lastHeaderStatus || s.speed !== this.lastHeaderSpeed) {
+      this.lastHeaderStatus = s.status;
+      this.lastHeaderSpeed = s.speed;
+      this.renderHeader();
+    }
+    for (const panel of this.panels) if (panel.pulse) panel.pulse(s);
+  }
+
+  renderSummary() {
+    const sum = this.state.summary;
+    this.summarySlot.hidden = !sum;
+    if (!sum) {
+      fill(this.summarySlot);
+      return;
+    }
+    const at = (v) => (v === null || v === undefined ? t('summary.never') : tPlus(v));
+    const rows = [
+      ['summary.first_signal', at(sum.first_signal_at_s)],
+      ['summary.declared', at(sum.declared_at_s)],
+      ['summary.first_notice', at(sum.first_external_notice_at_s)],
+      ['summary.mitigated', at(sum.mitigated_at_s)],
+      ['summary.resolved', at(sum.resolved_at_s) + (sum.resolved_prematurely ? ` (${t('summary.premature')})` : '')],
+      ['summary.lost_revenue', yen(sum.lost_revenue)],
+      ['summary.revenue', yen(sum.revenue_yen)],
+    ];
+    fill(this.summarySlot,
+      h('div', { class: 'score' },
+        h('h2', { id: 'summary-title', class: 'summary-title', i18n: 'summary.title' }),
+        h('p', { class: 'score-big' }, h('strong', { text: String(sum.score) }), h('span', { text: ' / 100' }))),
+      h('table', { class: 'score-parts' },
+        h('caption', { i18n: 'summary.parts' }),
+        h('tbody', null, (sum.score_parts || []).map((p) => h('tr', null,
+          h('th', { scope: 'row', text: t(`score.${p.key}`) === `score.${p.key}` ? p.key : t(`score.${p.key}`) }),
+          h('td', { class: 'num' }, h('meter', { min: 0, max: p.max || 1, value: p.points, attrs: { 'aria-hidden': 'true' } })),
+          h('td', { class: 'num', text: `${p.points} / ${p.max}` }))))),
+      h('dl', { class: 'summary-times' }, rows.map(([k, v]) => [h('dt', { i18n: k }), h('dd', { text: v })])));
+  }
+
+  renderChannels() {
+    const s = this.state;
+    if (!findChannel(s, this.ui.channel) && s.channels.length) this.selectChannel(s.channels[0].channel);
+    fill(this.channelList, s.channels.map((c) => {
+      const unread = this.ui.unread[c.channel] || 0;
+      const selected = c.channel === this.ui.channel;
+      const b = h('button', { type: 'button', class: ['channel', selected ? 'selected' : null], dataset: { channel: c.channel } },
+        h('span', { class: 'channel-name', text: channelName(c.channel) }),
+        unread ? h('span', { class: 'badge', text: unread > 99 ? '99+' : String(unread), attrs: { 'aria-label': t('drill.unread', { n: unread }) } }) : null);
+      if (selected) b.setAttribute('aria-current', 'true');
+      b.addEventListener('click', () => this.selectChannel(c.channel));
+      return h('li', null, b);
+    }));
+    if (!s.channels.length) fill(this.channelList, h('li', { class: 'muted', i18n: 'drill.no_channels' }));
+    const unread = Object.values(this.ui.unread).reduce((a, b) => a + b, 0);
+    document.title = `${unread ? `(${unread}) ` : ''}${s.drill.title || ''} — Firedrill`;
+  }
+
+  selectChannel(channel) {
+    if (channel === this.ui.channel && this.posts.childElementCount) {
+      this.markRead(channel);
+      return;
+    }
+    this.ui.channel = channel;
+    this.composerText.value = this.ui.drafts[`chat:${channel}`] || '';
+    this.markRead(channel);
+    this.renderPosts();
+    this.renderComposer();
+  }
+
+  markRead(channel) {
+    if (this.ui.unread[channel]) {
+      delete this.ui.unread[channel];
+      if (!this.discarded) saveUi(this.ui);
+    }
+    this.renderChannels();
+  }
+
+  renderPosts() {
+    const c = findChannel(this.state, this.ui.channel);
+    if (!this.state.channels.length) tr(this.convTitle, 'drill.no_channels_title');
+    else tr(this.convTitle, ['drill.channel_title', { name: channelName(this.ui.channel) }]);
+    if (!c) {
+      fill(this.posts, h('p', { class: 'muted empty', i18n: this.state.channels.length ? 'drill.pick_channel' : 'drill.no_channels_long' }));
+      return;
+    }
+    if (!c.posts.length) {
+      fill(this.posts, h('p', { class: 'muted empty', i18n: 'drill.no_posts' }));
+      return;
+    }
+    fill(this.posts, c.posts.map((p) => renderPost(this.state, p)));
+    this.posts.scrollTop = this.posts.scrollHeight;
+  }
+
+  onPosted(channel, post) {
+    const mine = post.author && post.author.kind === 'seat' && post.author.id === this.state.you.id;
+    if (channel === this.ui.channel) {
+      const near = this.posts.scrollHeight - this.posts.scrollTop - this.posts.clientHeight < NEAR_BOTTOM_PX;
+      const empty = this.posts.querySelector('.empty');
+      if (empty) empty.remove();
+      this.posts.appendChild(renderPost(this.state, post));
+      const c = findChannel(this.state, channel);
+      while (c && this.posts.childElementCount > c.posts.length) this.posts.firstChild.remove();
+      if (near || mine) this.posts.scrollTop = this.posts.scrollHeight;
+      if (document.hidden && !mine) this.bumpUnread(channel);
+    } else if (!mine) {
+      this.bumpUnread(channel);
+    }
+    // Notices, actions and phase changes also arrive as their own events;
+    // health posts change nothing else.
+  }
+
+  bumpUnread(channel) {
+    this.ui.unread[channel] = (this.ui.unread[channel] || 0) + 1;
+    this.renderChannels();
+  }
+
+  renderComposer() {
+    const channel = this.ui.channel;
+    const writable = canWrite(this.role, channel) && !!findChannel(this.state, channel);
+    const ended = this.state.status === 'ended';
+    this.composer.hidden = !this.state.channels.length;
+    tr(this.composerLabel, ['composer.label', { name: channelName(channel) }]);
+    this.composerText.placeholder = t('composer.placeholder', { name: channelName(channel) });
+    this.composerText.disabled = !writable || ended;
+    this.composerSend.disabled = !writable || ended || !this.conn.isOpen;
+    const hint = ended ? 'composer.ended' : !writable ? 'composer.read_only' : !this.conn.isOpen ? 'composer.offline' : 'composer.hint';
+    tr(this.composerHint, hint);
+  }
+
+  sendChat() {
+    const channel = this.ui.channel;
+    const text = this.composerText.value.trim();
+    if (!text || this.composerSend.disabled) return;
+    if ([...text].length > CHAT_TEXT_CHARS_MAX) {
+      toast(t('composer.too_long', { n: CHAT_TEXT_CHARS_MAX }));
+      return;
+    }
+    const sent = this.send({ type: 'chat', channel, text }, {
+      onError: () => {
+        // Give the text back so it is not lost.
+        if (this.ui.channel === channel && !this.composerText.value) {
+          this.composerText.value = text;
+          this.saveDraft(`chat:${channel}`, text);
+        }
+      },
+    });
+    if (sent) {
+      this.composerText.value = '';
+      this.saveDraft(`chat:${channel}`, '');
+    }
+  }
+
+  updatePanels() {
+    for (const p of this.panels) p.update(this.state);
+  }
+}
+
+function metric(key) {
+  const value = h('span', { class: 'metric-value', text: '—' });
+  const el = h('div', { class: 'metric' }, h('span', { class: 'metric-label', i18n: key }), value);
+  return {
+    el,
+    set(text, bad) {
+      value.textContent = text;
+      el.classList.toggle('bad', !!bad);
+    },
+  };
+}
+
+/** The panels for a role, in the order they matter to it. */
+function makePanels(role, ctx) {
+  switch (role) {
+    case 'facilitator':
+      return [controlsPanel(ctx), rosterPanel(), answerKeyPanel(), runbookPanel(ctx, { canRun: false }), noticesPanel()];
+    case 'incident_owner':
+      return [rolePanel(role), declarePanel(ctx), phasePanel(ctx), noticeEditorPanel(ctx), runbookPanel(ctx, { canRun: false })];
+    case 'comms_lead':
+      return [rolePanel(role), noticeEditorPanel(ctx)];
+    case 'engineer':
+      return [rolePanel(role), declarePanel(ctx), runbookPanel(ctx, { canRun: true })];
+    case 'support_lead':
+      return [rolePanel(role), declarePanel(ctx), noticesPanel()];
+    default:
+      return [rolePanel(role), noticesPanel()];
+  }
+}
+

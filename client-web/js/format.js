@@ -1,0 +1,49 @@
+// Formatting of clock times, money and rates. Pure functions.
+
+import { t, getLang } from './i18n.js';
+
+const pad = (n) => String(n).padStart(2, '0');
+
+/** Seconds after midnight -> "HH:MM:SS" (wraps past midnight). */
+export function timeOfDay(seconds) {
+  const s = ((Math.floor(seconds) % 86400) + 86400) % 86400;
+  return `${pad(Math.floor(s / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
+}
+
+/** Drill seconds -> "mm:ss" (minutes may exceed 59). */
+export function duration(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${pad(Math.floor(s / 60))}:${pad(s % 60)}`;
+}
+
+/** Drill seconds since start -> "T+mm:ss". */
+export function tPlus(seconds) {
+  return `T+${duration(seconds)}`;
+}
+
+/** Integer with grouping in the UI language. */
+export function num(n) {
+  return Number(n || 0).toLocaleString(getLang() === 'ja' ? 'ja-JP' : 'en-US');
+}
+
+/** Yen amount: "¥1,234,567". */
+export function yen(n) {
+  return `¥${num(n)}`;
+}
+
+/** Parts per million -> "99.6%". */
+export function ppmPct(ppm) {
+  return `${(Number(ppm || 0) / 10000).toFixed(1)}%`;
+}
+
+/** Label of a role or the facilitator seat. */
+export function seatLabel(seat) {
+  if (!seat) return '';
+  if (seat.kind === 'facilitator') return t('role.facilitator');
+  return t(`role.${seat.role}`);
+}
+
+/** Channel name as shown: "#ops". */
+export function channelName(channel) {
+  return `#${channel}`;
+}

@@ -1,0 +1,108 @@
+// Home: create a drill from a built-in scenario, or join with a code.
+
+import { h, fill, field, trAttr } from './dom.js';
+import { t } from './i18n.js';
+import { listScenarios, createDrill } from './api.js';
+import { num } from './format.js';
+
+export function homeScreen({ main, onCreated, onJoinCode }) {
+  const scenarioBox = h('div', { class: 'scenario-list', id: 'scenario-list' }, h('p', { class: 'loading', i18n: 'common.loading' }));
+  const name = h('input', { id: 'create-name', type: 'text', maxLength: 40, autocomplete: 'name', required: true });
+  const create = h('button', { type: 'submit', class: 'btn btn-primary btn-large', id: 'create-button', i18n: 'home.create' });
+  const createError = h('p', { class: 'form-error', id: 'create-error', hidden: true, attrs: { role: 'alert' } });
+  const createForm = h('form', { class: 'card', attrs: { 'aria-labelledby': 'create-title' } },
+    h('h2', { id: 'create-title', i18n: 'home.create_title' }),
+    h('p', { class: 'hint', i18n: 'home.create_hint' }),
+    h('fieldset', { class: 'scenarios' }, h('legend', { i18n: 'home.scenario' }), scenarioBox),
+    field('home.your_name', name, 'home.name_hint'),
+    createError,
+    h('div', { class: 'actions' }, create));
+
+  const code = h('input', { id: 'join-code', type: 'text', autocomplete: 'off', spellcheck: false, class: 'mono', required: true });
+  const joinError = h('p', { class: 'form-error', hidden: true, attrs: { role: 'alert' } });
+  const joinForm = h('form', { class: 'card', attrs: { 'aria-labelledby': 'join-title' } },
+    h('h2', { id: 'join-title', i18n: 'home.join_title' }),
+    h('p', { class: 'hint', i18n: 'home.join_hint' }),
+    field('home.code', code),
+    joinError,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn', id: 'join-code-button', i18n: 'home.join' })));
+
+  fill(main, h('div', { class: 'home' },
+    h('section', { class: 'intro' },
+      h('h1', { i18n: 'home.title' }),
+      h('p', { class: 'lead', i18n: 'home.lead' })),
+    h('div', { class: 'home-grid' }, createForm, joinForm)));
+  main.classList.remove('main-drill');
+
+  let scenarios = [];
+  async function load() {
+    fill(scenarioBox, h('p', { class: 'loading', i18n: 'common.loading' }));
+    try {
+      scenarios = await listScenarios();
+    } catch (e) {
+      const retry = h('button', { type: 'button', class: 'btn btn-small', i18n: 'common.retry' });
+      retry.addEventListener('click', load);
+      fill(scenarioBox, h('p', { class: 'form-error', text: e.message }), retry);
+      return;
+    }
+    if (!Array.isArray(scenarios) || !scenarios.length) {
+      fill(scenarioBox, h('p', { class: 'muted', i18n: 'home.no_scenarios' }));
+      return;
+    }
+    fill(scenarioBox, scenarios.map((s, i) => {
+      const id = `scenario-${i}`;
+      const radio = h('input', { type: 'radio', name: 'scenario', id, value: s.id, checked: i === 0 });
+      const meta = h('span', { class: 'scenario-meta', i18n: ['home.scenario_meta', { min: Math.round((s.duration_s || 0) / 60), stores: num(s.stores), lang: s.language }] });
+      return h('div', { class: 'scenario' }, radio,
+        h('label', { htmlFor: id },
+          h('span', { class: 'scenario-title', text: s.title, attrs: { lang: s.language } }),
+          h('span', { class: 'scenario-summary', text: s.summary, attrs: { lang: s.language } }),
+          meta));
+    }));
+  }
+  load();
+
+  createForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    createError.hidden = true;
+    const picked = createForm.querySelector('input[name=scenario]:checked');
+    if (!picked) {
+      showError(createError, t('home.pick_scenario'));
+      return;
+    }
+    if (!name.value.trim()) {
+      showError(createError, t('common.name_required'));
+      name.focus();
+      return;
+    }
+    create.disabled = true;
+    try {
+      const res = await createDrill(picked.value, name.value.trim());
+      onCreated(res);
+    } catch (err) {
+      showError(createError, err.message);
+      create.disabled = false;
+    }
+  });
+
+  joinForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    let value = code.value.trim();
+    const m = /#join=([^&\s]+)/.exec(value);
+    if (m) value = decodeURIComponent(m[1]);
+    if (!value) {
+      showError(joinError, t('home.code_required'));
+      code.focus();
+      return;
+    }
+    onJoinCode(value);
+  });
+
+  trAttr(code, 'placeholder', 'home.code_placeholder');
+  return { destroy() {} };
+}
+
+export function showError(el, message) {
+  el.textContent = message;
+  el.hidden = false;
+}

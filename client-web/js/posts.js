@@ -1,0 +1,89 @@
+// Rendering of one channel post. Every body kind is structured data from
+// the server, rendered in the reader's language; free text stays text.
+
+import { h } from './dom.js';
+import { t } from './i18n.js';
+import { timeOfDay, tPlus, num, yen, ppmPct, seatLabel } from './format.js';
+import { timeAt } from './state.js';
+
+/** Payment success below this (ppm) is shown as bad. */
+export const PAYMENT_BAD_PPM = 950000;
+
+function authorView(author) {
+  switch (author && author.kind) {
+    case 'seat':
+      return [h('span', { class: 'post-author', text: author.name }), h('span', { class: 'post-role', text: seatLabel(author.seat) })];
+    case 'health_bot':
+      return [h('span', { class: 'post-author bot', text: t('post.health_bot') })];
+    case 'system':
+      return [h('span', { class: 'post-author bot', text: t('post.system') })];
+    default:
+      return [h('span', { class: 'post-author', text: '?' })];
+  }
+}
+
+function regionName(state, id) {
+  const r = (state.drill.regions || []).find((x) => x.id === id);
+  return r ? r.name : id;
+}
+
+function healthBody(state, r) {
+  const pctClass = (ppm) => (ppm < PAYMENT_BAD_PPM ? 'bad' : null);
+  const ordersClass = r.orders_per_min_expected && r.orders_per_min < r.orders_per_min_expected * 0.85 ? 'bad' : null;
+  const head = h('tr', null,
+    h('th', { scope: 'col', text: t('health.region') }),
+    h('th', { scope: 'col', class: 'num', text: t('health.orders_per_min') }),
+    h('th', { scope: 'col', class: 'num', text: t('health.payment_success') }),
+    h('th', { scope: 'col', class: 'num', text: t('health.stores_affected') }));
+  const total = h('tr', { class: 'total' },
+    h('th', { scope: 'row', text: t('health.all_regions') }),
+    h('td', { class: ['num', ordersClass], text: t('health.vs_expected', { n: num(r.orders_per_min), e: num(r.orders_per_min_expected) }) }),
+    h('td', { class: ['num', pctClass(r.payment_success_ppm)], text: ppmPct(r.payment_success_ppm) }),
+    h('td', { class: ['num', r.stores_affected ? 'bad' : null], text: num(r.stores_affected) }));
+  const rows = (r.regions || []).map((g) => h('tr', null,
+    h('th', { scope: 'row', text: regionName(state, g.region) }),
+    h('td', { class: 'num', text: num(g.orders_per_min) }),
+    h('td', { class: ['num', pctClass(g.payment_success_ppm)], text: ppmPct(g.payment_success_ppm) }),
+    h('td', { class: ['num', g.stores_affected ? 'bad' : null], text: num(g.stores_affected) })));
+  return h('div', { class: 'health', attrs: { 'aria-label': r.alert ? t('health.alert_title') : t('health.title') } },
+    h('table', { class: 'health-table' }, h('thead', null, head), h('tbody', null, total, rows)),
+    h('p', { class: 'health-foot' }, t('health.lost_revenue'), ' ', h('strong', { text: yen(r.lost_revenue_yen) })));
+}
+
+function bodyView(state, body) {
+  switch (body && body.kind) {
+    case 'text':
+      return h('p', { class: 'post-text', text: body.text });
+    case 'health':
+      return healthBody(state, body);
+    case 'kickoff': {
+      const items = (body.roster || []).map((s) => h('li', null, h('strong', { text: s.name }), ' — ', seatLabel(s.seat)));
+      return h('div', { class: 'kickoff' },
+        h('p', { class: 'kickoff-title', text: t('post.kickoff') }),
+        items.length ? h('ul', null, items) : h('p', { class: 'muted', text: t('post.kickoff_empty') }));
+    }
+    case 'phase_changed':
+      return h('p', { class: 'post-system', text: t('post.phase_changed', { phase: t(`phase.${body.phase}`), by: body.by }) });
+    case 'action':
+      return h('p', { class: 'post-system', text: t(body.stage === 'done' ? 'post.action_done' : 'post.action_started', { label: body.label, by: body.by }) });
+    case 'notice':
+      return h('div', { class: 'notice-post' },
+        h('p', { class: 'post-system', text: t('post.notice', { by: body.by }) }),
+        h('p', null, h('span', { class: ['pill', `cs-${body.status}`], text: t(`cstatus.${body.status}`) }), ' ', h('span', { class: 'post-text', text: body.text })));
+    default:
+      return h('p', { class: 'muted', text: t('post.unsupported') });
+  }
+}
+
+/** The element for one post. */
+export function renderPost(state, post) {
+  const body = post.body || {};
+  const alert = body.kind === 'health' && body.alert;
+  const tick = post.tick || 0;
+  return h('article', { class: ['post', `post-kind-${body.kind || 'unknown'}`, alert ? 'post-alert' : null] },
+    h('header', { class: 'post-head' },
+      authorView(post.author),
+      alert ? h('span', { class: 'pill pill-bad health-alert', text: t('health.alert') }) : null,
+      h('time', { class: 'post-time', text: timeOfDay(timeAt(state, tick)), attrs: { title: tPlus(tick) } })),
+    bodyView(state, body));
+}

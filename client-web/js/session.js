@@ -1,0 +1,105 @@
+// Per-tab persistence in sessionStorage, so that two tabs can be two people
+// and a reloaded tab resumes where it was.
+//
+// firedrill.session  {token, lastSeq, cid, drillId, joinCode, seatId}
+// firedrill.state    {seq, state}: the drill as this tab last saw it, so a
+//                    reload can resume with last_seq and apply only the
+//                    missed events. lastSeq and the cached state are written
+//                    together, so they always agree.
+// firedrill.ui       {channel, unread, drafts}: view state.
+
+const SESSION_KEY = 'firedrill.session';
+const STATE_KEY = 'firedrill.state';
+const UI_KEY = 'firedrill.ui';
+
+function read(key) {
+  try {
+    const raw = sessionStorage.getItem(key);
+    return raw ? JSON.parse(raw) : null;
+  } catch {
+    return null;
+  }
+}
+
+function write(key, value) {
+  try {
+    sessionStorage.setItem(key, JSON.stringify(value));
+    return true;
+  } catch {
+    return false; // quota or storage disabled: keep working in memory
+  }
+}
+
+/** The session of this tab, or null. */
+export function loadSession() {
+  const s = read(SESSION_KEY);
+  if (!s || typeof s.token !== 'string' || !s.token) return null;
+  return {
+    token: s.token,
+    lastSeq: Number.isSafeInteger(s.lastSeq) ? s.lastSeq : null,
+    cid: Number.isSafeInteger(s.cid) ? s.cid : 0,
+    drillId: s.drillId || '',
+    joinCode: s.joinCode || '',
+    seatId: s.seatId ?? null,
+  };
+}
+
+export function saveSession(session) {
+  write(SESSION_KEY, session);
+}
+
+/** Starts a new session (after create or join); forgets any old drill. */
+export function newSession({ token, drillId, joinCode, seatId }) {
+  clearSession();
+  const s = { token, lastSeq: null, cid: 0, drillId, joinCode: joinCode || '', seatId };
+  saveSession(s);
+  return s;
+}
+
+export function clearSession() {
+  try {
+    sessionStorage.removeItem(SESSION_KEY);
+    sessionStorage.removeItem(STATE_KEY);
+    sessionStorage.removeItem(UI_KEY);
+  } catch {
+    /* storage disabled */
+  }
+}
+
+/** The cached drill state if it matches session.lastSeq, else null. */
+export function loadState(session) {
+  const c = read(STATE_KEY);
+  if (!c || !c.state || session.lastSeq === null || c.seq !== session.lastSeq) return null;
+  return c.state;
+}
+
+/**
+ * Saves the drill state and the session's lastSeq together. If the state
+ * does not fit, lastSeq is cleared so that a reload asks for a snapshot.
+ */
+export function saveState(session, state) {
+  if (write(STATE_KEY, { seq: state.seq, state })) {
+    session.lastSeq = state.seq;
+  } else {
+    try {
+      sessionStorage.removeItem(STATE_KEY);
+    } catch {
+      /* ignore */
+    }
+    session.lastSeq = null;
+  }
+  saveSession(session);
+}
+
+export function loadUi() {
+  const u = read(UI_KEY) || {};
+  return {
+    channel: typeof u.channel === 'string' ? u.channel : 'ops',
+    unread: u.unread && typeof u.unread === 'object' ? u.unread : {},
+    drafts: u.drafts && typeof u.drafts === 'object' ? u.drafts : {},
+  };
+}
+
+export function saveUi(ui) {
+  write(UI_KEY, ui);
+}

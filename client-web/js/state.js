@@ -1,0 +1,180 @@
+// The drill as this seat sees it, kept from the welcome snapshot and the
+// events that follow. Plain JSON-able data so that it can be cached in
+// sessionStorage. Pure functions (no DOM), so they can be tested in node.
+
+export const CHANNEL_ORDER = ['ops', 'incident-war-room', 'support', 'external', 'sales'];
+export const PHASES = ['normal', 'investigating', 'identified', 'mitigating', 'monitoring', 'resolved'];
+export const STATUSES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage'];
+export const ROLES = [
+  'incident_owner',
+  'comms_lead',
+  'support_lead',
+  'support_agent',
+  'sales',
+  'engineer',
+  'store_actor',
+  'corporate_actor',
+  'observer',
+];
+export const SPEEDS = [1, 2, 5, 10, 30, 60];
+const POSTS_KEPT_MAX = 500;
+
+/** State from a welcome message. */
+export function fromWelcome(msg) {
+  const s = msg.snapshot || {};
+  const state = {
+    you: msg.you,
+    seq: s.seq || 0,
+    drill: s.drill || {},
+    status: s.status || 'lobby',
+    speed: s.speed || 1,
+    pulse: s.pulse || null,
+    phase: s.phase || 'normal',
+    declared_at_tick: s.declared_at_tick ?? null,
+    declared_by: null,
+    roster: s.roster || [],
+    channels: [],
+    actions: s.actions || [],
+    actions_run: s.actions_run || [],
+    notices: s.notices || [],
+    summary: s.summary || null,
+    answer_key: s.answer_key || null,
+  };
+  for (const c of s.channels || []) openChannel(state, c.channel).posts = (c.posts || []).slice(-POSTS_KEPT_MAX);
+  return state;
+}
+
+/** The seat's kind: 'facilitator' or the participant's role. */
+export function seatRole(state) {
+  const seat = state.you && state.you.seat;
+  if (!seat) return 'observer';
+  return seat.kind === 'facilitator' ? 'facilitator' : seat.role;
+}
+
+export function findChannel(state, channel) {
+  return state.channels.find((c) => c.channel === channel) || null;
+}
+
+function openChannel(state, channel) {
+  let c = findChannel(state, channel);
+  if (!c) {
+    c = { channel, posts: [] };
+    state.channels.push(c);
+    state.channels.sort((a, b) => order(a.channel) - order(b.channel));
+  }
+  return c;
+}
+
+function order(channel) {
+  const i = CHANNEL_ORDER.indexOf(channel);
+  return i < 0 ? CHANNEL_ORDER.length : i;
+}
+
+function upsert(list, item, same) {
+  const i = list.findIndex((x) => same(x, item));
+  if (i < 0) list.push(item);
+  else list[i] = item;
+}
+
+/**
+ * Applies one event message ({seq, tick, event}). Returns what changed, for
+ * the view: {what, ...} or null if the event was already seen.
+ */
+export function applyEvent(state, msg) {
+  if (typeof msg.seq === 'number') {
+    if (msg.seq <= state.seq) return null;
+    state.seq = msg.seq;
+  }
+  const ev = msg.event || {};
+  switch (ev.kind) {
+    case 'posted': {
+      const c = openChannel(state, ev.channel);
+      c.posts.push(ev.post);
+      if (c.posts.length > POSTS_KEPT_MAX) c.posts.splice(0, c.posts.length - POSTS_KEPT_MAX);
+      return { what: 'posted', channel: ev.channel, post: ev.post };
+    }
+    case 'channel_opened':
+      openChannel(state, ev.channel);
+      return { what: 'channels' };
+    case 'roster':
+      state.roster = ev.seats || [];
+      return { what: 'roster' };
+    case 'seat_changed':
+      if (ev.seat) upsert(state.roster, ev.seat, (a, b) => a.id === b.id);
+      return { what: 'roster' };
+    case 'status':
+      state.status = ev.status;
+      state.speed = ev.speed;
+      if (state.pulse) {
+        state.pulse.status = ev.status;
+        state.pulse.speed = ev.speed;
+      }
+      return { what: 'status' };
+    case 'declared':
+      state.declared_at_tick = msg.tick ?? state.declared_at_tick;
+      state.declared_by = ev.by || null;
+      return { what: 'phase' };
+    case 'phase_changed':
+      state.phase = ev.phase;
+      return { what: 'phase' };
+    case 'action_updated':
+      upsert(state.actions_run, ev.run, (a, b) => a.action === b.action && a.started_tick === b.started_tick);
+      return { what: 'actions' };
+    case 'notice_published':
+      state.notices.push(ev.notice);
+      return { what: 'notices' };
+    case 'fault_changed':
+      state.answer_key = state.answer_key || [];
+      upsert(state.answer_key, ev.fault, (a, b) => a.id === b.id);
+      return { what: 'answer_key' };
+    case 'ended':
+      state.summary = ev.summary;
+      state.status = 'ended';
+      if (state.pulse) state.pulse.status = 'ended';
+      return { what: 'ended' };
+    default:
+      return { what: 'unknown' };
+  }
+}
+
+/** Applies a pulse (clock and live metrics). */
+export function applyPulse(state, msg) {
+  const { type: _type, ...pulse } = msg;
+  state.pulse = pulse;
+  if (pulse.status) state.status = pulse.status;
+  if (pulse.speed) state.speed = pulse.speed;
+}
+
+/** Which channels a role may write in (mirrors the server's rule). */
+export function canWrite(role, channel) {
+  if (role === 'facilitator') return true;
+  if (['observer', 'store_actor', 'corporate_actor'].includes(role)) return false;
+  switch (channel) {
+    case 'ops':
+    case 'incident-war-room':
+      return true;
+    case 'support':
+      return ['incident_owner', 'support_lead', 'support_agent'].includes(role);
+    case 'external':
+      return ['incident_owner', 'comms_lead', 'support_lead'].includes(role);
+    case 'sales':
+      return ['incident_owner', 'sales', 'comms_lead'].includes(role);
+    default:
+      return false;
+  }
+}
+
+/** Whether the world is playing (commands other than chat are possible). */
+export function playing(state) {
+  return state.status === 'running' || state.status === 'paused';
+}
+
+/** The current tick, from the latest pulse. */
+export function nowTick(state) {
+  return state.pulse ? state.pulse.tick : 0;
+}
+
+/** World time of day (seconds) at a tick. */
+export function timeAt(state, tick) {
+  return (state.drill.start_time_of_day_s || 0) + tick;
+}

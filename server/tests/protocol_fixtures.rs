@@ -1,0 +1,312 @@
+//! Golden fixtures for the wire protocol, so that `docs/protocol.md` and the
+//! code cannot drift apart.
+//!
+//! Every file in `docs/protocol/client/` must parse as a [`ClientMsg`] and
+//! every file in `docs/protocol/server/` as a [`ServerMsg`]; serializing the
+//! parsed value again must give the same JSON. Together the fixtures must
+//! cover every message type, command, event kind, post body kind and author
+//! kind that serde knows of (the names come from serde itself, so a new
+//! variant fails here until it has a fixture). `docs/protocol.md` must show
+//! every fixture verbatim, name every wire value clients switch on, and
+//! contain the permission tables exactly as [`authorize`] decides them.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use firedrill::protocol::{
+    ActionStage, Author, Channel, ClientMsg, Command, ComponentStatus, DrillStatus, ErrorCode, Event, Phase, PostBody,
+    Role, SeatKind, ServerMsg, authorize, command_name,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+/// One fixture file.
+struct Fixture {
+    /// Path relative to `docs/protocol/`, e.g. `client/hello.json`.
+    name: String,
+    /// The file's content.
+    text: String,
+}
+
+fn docs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("docs")
+}
+
+fn protocol_md() -> String {
+    let path = docs_dir().join("protocol.md");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// Every `*.json` file in `docs/protocol/<side>/`, sorted by name.
+fn fixtures(side: &str) -> Vec<Fixture> {
+    let dir = docs_dir().join("protocol").join(side);
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+    let mut out: Vec<Fixture> = entries
+        .map(|entry| entry.unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display())).path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .map(|path| {
+            let file = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            Fixture { name: format!("{side}/{file}"), text }
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    assert!(!out.is_empty(), "no fixtures in {}", dir.display());
+    out
+}
+
+fn to_value<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or_else(|e| panic!("cannot serialize: {e}"))
+}
+
+/// Parses a fixture as `T` and checks that serializing it again gives the
+/// same JSON (compared as values, so key order and layout do not matter).
+fn round_trip<T: Serialize + DeserializeOwned>(f: &Fixture) -> T {
+    let file: Value = serde_json::from_str(&f.text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", f.name));
+    let typed: T = serde_json::from_str(&f.text)
+        .unwrap_or_else(|e| panic!("{} does not parse as {}: {e}", f.name, std::any::type_name::<T>()));
+    assert_eq!(to_value(&typed), file, "{} does not serialize back to itself", f.name);
+    typed
+}
+
+/// The wire names serde accepts for an enum, read from the error it gives
+/// for an unknown one (`unknown variant ..., expected one of `a`, `b``).
+/// `probe` turns a name into a JSON value of the enum's shape.
+fn wire_names<T: DeserializeOwned>(probe: impl Fn(&str) -> Value) -> BTreeSet<String> {
+    let unknown = "zz-not-a-variant";
+    let err = match serde_json::from_value::<T>(probe(unknown)) {
+        Ok(_) => panic!("{} accepted {unknown:?}", std::any::type_name::<T>()),
+        Err(e) => e.to_string(),
+    };
+    let (_, expected) =
+        err.split_once("expected").unwrap_or_else(|| panic!("unexpected serde error for an unknown variant: {err}"));
+    let names: BTreeSet<String> = expected.split('`').skip(1).step_by(2).map(str::to_string).collect();
+    assert!(!names.is_empty(), "no variant names in: {err}");
+    names
+}
+
+fn tagged(tag: &'static str) -> impl Fn(&str) -> Value {
+    move |name| json!({ tag: name })
+}
+
+fn plain(name: &str) -> Value {
+    json!(name)
+}
+
+fn kind_of<T: Serialize>(v: &T, tag: &str) -> String {
+    match to_value(v).get(tag) {
+        Some(Value::String(s)) => s.clone(),
+        other => panic!("no string {tag:?} in serialized value: {other:?}"),
+    }
+}
+
+/// The wire string of a unit enum value, e.g. `incident-war-room`.
+fn wire<T: Serialize>(v: &T) -> String {
+    match to_value(v) {
+        Value::String(s) => s,
+        other => panic!("not a string on the wire: {other}"),
+    }
+}
+
+fn missing(want: &BTreeSet<String>, have: &BTreeSet<String>) -> Vec<String> {
+    want.difference(have).cloned().collect()
+}
+
+/// What the fixtures cover, by wire name.
+#[derive(Default)]
+struct Coverage {
+    client_types: BTreeSet<String>,
+    commands: BTreeSet<String>,
+    server_types: BTreeSet<String>,
+    events: BTreeSet<String>,
+    bodies: BTreeSet<String>,
+    authors: BTreeSet<String>,
+}
+
+impl Coverage {
+    fn post(&mut self, author: &Author, body: &PostBody) {
+        self.authors.insert(kind_of(author, "kind"));
+        self.bodies.insert(kind_of(body, "kind"));
+    }
+}
+
+fn coverage() -> Coverage {
+    let mut c = Coverage::default();
+    for f in fixtures("client") {
+        let msg: ClientMsg = round_trip(&f);
+        c.client_types.insert(kind_of(&msg, "type"));
+        if let ClientMsg::Cmd { cmd, .. } = &msg {
+            let wire = kind_of(cmd, "type");
+            assert_eq!(command_name(cmd), wire, "command_name disagrees with serde in {}", f.name);
+            c.commands.insert(wire);
+        }
+    }
+    for f in fixtures("server") {
+        let msg: ServerMsg = round_trip(&f);
+        c.server_types.insert(kind_of(&msg, "type"));
+        match &msg {
+            ServerMsg::Event { event, .. } => {
+                c.events.insert(kind_of(event, "kind"));
+                if let Event::Posted { post, .. } = event {
+                    c.post(&post.author, &post.body);
+                }
+            }
+            ServerMsg::Welcome { snapshot, .. } => {
+                for post in snapshot.channels.iter().flat_map(|ch| &ch.posts) {
+                    c.post(&post.author, &post.body);
+                }
+            }
+            ServerMsg::Resumed { .. }
+            | ServerMsg::Pulse(_)
+            | ServerMsg::Ack { .. }
+            | ServerMsg::Error { .. }
+            | ServerMsg::Pong { .. } => {}
+        }
+    }
+    c
+}
+
+#[test]
+fn every_fixture_round_trips_and_every_variant_has_one() {
+    let c = coverage();
+    let checks = [
+        ("client message types", wire_names::<ClientMsg>(tagged("type")), &c.client_types),
+        ("commands", wire_names::<Command>(tagged("type")), &c.commands),
+        ("server message types", wire_names::<ServerMsg>(tagged("type")), &c.server_types),
+        ("event kinds", wire_names::<Event>(tagged("kind")), &c.events),
+        ("post body kinds", wire_names::<PostBody>(tagged("kind")), &c.bodies),
+        ("author kinds", wire_names::<Author>(tagged("kind")), &c.authors),
+    ];
+    for (what, want, have) in checks {
+        assert!(missing(&want, have).is_empty(), "{what} without a fixture: {:?}", missing(&want, have));
+    }
+}
+
+#[test]
+fn protocol_md_shows_every_fixture_verbatim() {
+    let doc = protocol_md();
+    for f in fixtures("client").into_iter().chain(fixtures("server")) {
+        assert!(doc.contains(&format!("`{}`", f.name)), "protocol.md does not name the fixture {}", f.name);
+        let block = format!("```json\n{}\n```", f.text.trim_end());
+        assert!(doc.contains(&block), "protocol.md does not show {} verbatim:\n{block}", f.name);
+    }
+}
+
+#[test]
+fn protocol_md_names_every_wire_value() {
+    let doc = protocol_md();
+    let sets = [
+        ("client message type", wire_names::<ClientMsg>(tagged("type"))),
+        ("command", wire_names::<Command>(tagged("type"))),
+        ("server message type", wire_names::<ServerMsg>(tagged("type"))),
+        ("event kind", wire_names::<Event>(tagged("kind"))),
+        ("post body kind", wire_names::<PostBody>(tagged("kind"))),
+        ("author kind", wire_names::<Author>(tagged("kind"))),
+        ("seat kind", wire_names::<SeatKind>(tagged("kind"))),
+        ("error code", wire_names::<ErrorCode>(plain)),
+        ("role", wire_names::<Role>(plain)),
+        ("channel", wire_names::<Channel>(plain)),
+        ("phase", wire_names::<Phase>(plain)),
+        ("drill status", wire_names::<DrillStatus>(plain)),
+        ("component status", wire_names::<ComponentStatus>(plain)),
+        ("action stage", wire_names::<ActionStage>(plain)),
+    ];
+    for (what, names) in sets {
+        for name in names {
+            assert!(doc.contains(&format!("`{name}`")), "protocol.md never mentions the {what} `{name}`");
+        }
+    }
+}
+
+/// Every command, with `chat` once per channel since writing is per channel.
+fn commands() -> Vec<(String, Command)> {
+    let mut out: Vec<(String, Command)> =
+        [Channel::Ops, Channel::IncidentWarRoom, Channel::Support, Channel::External, Channel::Sales]
+            .into_iter()
+            .map(|channel| {
+                let label = format!("`chat` in `{}`", wire(&channel));
+                (label, Command::Chat { channel, text: "x".into() })
+            })
+            .collect();
+    for cmd in [
+        Command::Declare,
+        Command::SetPhase { phase: Phase::Mitigating },
+        Command::RunAction { action: "x".into() },
+        Command::PublishNotice { status: ComponentStatus::PartialOutage, text: "x".into() },
+        Command::Start,
+        Command::Pause,
+        Command::Resume,
+        Command::SetSpeed { speed: 1 },
+        Command::End,
+    ] {
+        out.push((format!("`{}`", command_name(&cmd)), cmd));
+    }
+    assert_eq!(
+        out.len(),
+        wire_names::<Command>(tagged("type")).len() + wire_names::<Channel>(plain).len() - 1,
+        "a command or channel is missing from this test's list"
+    );
+    out
+}
+
+fn mark(ok: bool) -> &'static str {
+    if ok { "✓" } else { "✗" }
+}
+
+/// The role table as protocol.md must show it: may this seat ever send this
+/// command (in some status)?
+fn role_table() -> String {
+    let seats: Vec<(String, SeatKind)> = std::iter::once(("facilitator".to_string(), SeatKind::Facilitator))
+        .chain(Role::ALL.into_iter().map(|r| (wire(&r), SeatKind::Participant(r))))
+        .collect();
+    let mut lines = vec![
+        format!("| command | {} |", seats.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(" | ")),
+        format!("|---|{}", "---|".repeat(seats.len())),
+    ];
+    for (label, cmd) in commands() {
+        let cells: Vec<&str> = seats
+            .iter()
+            .map(|(_, seat)| {
+                let statuses = [DrillStatus::Lobby, DrillStatus::Running, DrillStatus::Paused, DrillStatus::Ended];
+                mark(statuses.iter().any(|&st| authorize(*seat, st, &cmd).is_ok()))
+            })
+            .collect();
+        lines.push(format!("| {label} | {} |", cells.join(" | ")));
+    }
+    lines.join("\n")
+}
+
+/// The status table as protocol.md must show it: is this command possible in
+/// this drill status (for a seat whose role allows it)?
+fn status_table() -> String {
+    let statuses = [DrillStatus::Lobby, DrillStatus::Running, DrillStatus::Paused, DrillStatus::Ended];
+    let names: Vec<String> = statuses.iter().map(|s| format!("`{}`", wire(s))).collect();
+    let mut lines = vec![format!("| command | {} |", names.join(" | ")), format!("|---|{}", "---|".repeat(4))];
+    let mut seen = BTreeSet::new();
+    for (label, cmd) in commands() {
+        let label = if matches!(cmd, Command::Chat { .. }) { "`chat`".to_string() } else { label };
+        if !seen.insert(label.clone()) {
+            continue;
+        }
+        let cells: Vec<&str> = statuses
+            .iter()
+            .map(|&st| match authorize(SeatKind::Facilitator, st, &cmd) {
+                Ok(()) => mark(true),
+                Err(firedrill::protocol::Denied::Status(_)) => mark(false),
+                Err(firedrill::protocol::Denied::Role) => panic!("facilitators may send every command"),
+            })
+            .collect();
+        lines.push(format!("| {label} | {} |", cells.join(" | ")));
+    }
+    lines.join("\n")
+}
+
+#[test]
+fn protocol_md_shows_the_permission_tables_as_authorize_decides() {
+    let doc = protocol_md();
+    let role = role_table();
+    assert!(doc.contains(&role), "protocol.md's role table differs from authorize(); it should read:\n{role}");
+    let status = status_table();
+    assert!(doc.contains(&status), "protocol.md's status table differs from authorize(); it should read:\n{status}");
+}
