@@ -159,6 +159,17 @@ impl Client {
         self.ws.send(Message::Text(v.to_string().into())).await.expect("send");
     }
 
+    /// Sends a raw JSON message; false if the connection is gone.
+    pub async fn try_send(&mut self, v: &Value) -> bool {
+        self.ws.send(Message::Text(v.to_string().into())).await.is_ok()
+    }
+
+    /// Reads and discards whatever has already arrived, so that a test
+    /// client that is busy sending does not become a slow consumer.
+    pub async fn drain(&mut self) {
+        while let Ok(Some(Ok(_))) = tokio::time::timeout(Duration::from_millis(1), self.ws.next()).await {}
+    }
+
     /// Sends a raw text frame.
     pub async fn send_text(&mut self, t: &str) {
         self.ws.send(Message::Text(t.to_string().into())).await.expect("send");

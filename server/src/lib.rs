@@ -11,6 +11,7 @@
 
 pub mod drill;
 pub mod limits;
+pub mod metrics;
 pub mod net;
 pub mod protocol;
 pub mod scenario;

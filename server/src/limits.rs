@@ -75,3 +75,41 @@ pub const STORES_PER_DRILL_MAX: u32 = 200_000;
 /// Most guests in the world at one moment; arrivals beyond it are turned
 /// away (and counted as lost), so a runaway scenario cannot eat the memory.
 pub const GUESTS_IN_WORLD_MAX: usize = 500_000;
+
+/// Replies a connection queues itself (pongs, parse errors) before they are
+/// written; a client that floods them is closed.
+pub const LOCAL_QUEUE_LEN_MAX: usize = 64;
+
+/// Most events replayed to a resuming client; further behind than this it
+/// gets a fresh snapshot, which is smaller. Half the outbound queue, so a
+/// catch-up always fits.
+pub const RESUME_REPLAY_EVENTS_MAX: usize = OUTBOUND_QUEUE_LEN_MAX / 2;
+
+/// Seats listed by name in the declaration's kick-off post.
+pub const KICKOFF_SEATS_MAX: usize = 50;
+
+/// Messages a connection may send in a burst before the rate limit applies.
+pub const CLIENT_MESSAGES_BURST_MAX: u32 = 40;
+
+/// Messages per second a connection may send on average; sustained faster
+/// sending closes the socket with 1008.
+pub const CLIENT_MESSAGES_PER_S_MAX: u32 = 20;
+
+/// WebSocket connections open at once on one server; more get 503.
+pub const CONNECTIONS_PER_SERVER_MAX: usize = 20_000;
+
+/// WebSocket connections open at once to one drill (several tabs per seat
+/// are allowed); more are refused with `full`.
+pub const CONNECTIONS_PER_DRILL_MAX: usize = 6_000;
+
+/// Real milliseconds between two WebSocket pings from the server, which keep
+/// idle connections alive through proxies.
+pub const SERVER_PING_INTERVAL_MS: u64 = 20_000;
+
+/// Real seconds an ended drill stays in memory after its last connection
+/// leaves; its results stay in the database.
+pub const ENDED_DRILL_LINGER_S: u64 = 600;
+
+/// Refused command ids remembered per seat, so that a resent refused
+/// command gets the same refusal rather than an acknowledgement.
+pub const REFUSED_CIDS_KEPT_MAX: usize = 32;

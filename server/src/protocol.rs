@@ -94,6 +94,18 @@ pub enum DrillStatus {
     Ended,
 }
 
+impl DrillStatus {
+    /// The status as it is spelled on the wire.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            DrillStatus::Lobby => "lobby",
+            DrillStatus::Running => "running",
+            DrillStatus::Paused => "paused",
+            DrillStatus::Ended => "ended",
+        }
+    }
+}
+
 /// The incident's phase, set by the incident owner after the declaration.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -133,6 +145,41 @@ pub enum Channel {
 impl Channel {
     /// Channels the declaration creates, in the order they are opened.
     pub const RESPONSE: [Channel; 4] = [Channel::IncidentWarRoom, Channel::Support, Channel::External, Channel::Sales];
+}
+
+/// Who plays the response roles nobody holds, chosen when a drill is
+/// created.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bots {
+    /// Nobody: only people respond.
+    #[default]
+    Off,
+    /// Bots respond like a practised team (owner, comms lead, engineer).
+    Good,
+    /// Bots respond at once and always right.
+    Perfect,
+}
+
+impl Bots {
+    /// The name stored and sent on the wire.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Bots::Off => "off",
+            Bots::Good => "good",
+            Bots::Perfect => "perfect",
+        }
+    }
+
+    /// Parses [`Bots::wire_name`].
+    pub fn from_wire_name(s: &str) -> Option<Bots> {
+        match s {
+            "off" => Some(Bots::Off),
+            "good" => Some(Bots::Good),
+            "perfect" => Some(Bots::Perfect),
+            _ => None,
+        }
+    }
 }
 
 /// Component state on the public status page (Statuspage's vocabulary).
@@ -251,7 +298,7 @@ pub enum Denied {
     #[error("your role may not do this")]
     Role,
     /// The command is not possible in the drill's current status.
-    #[error("not possible while the drill is {0:?}")]
+    #[error("not possible while the drill is {}", .0.wire_name())]
     Status(DrillStatus),
 }
 

@@ -20,7 +20,7 @@ use rand::Rng;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::limits;
-use crate::protocol::{Command, ErrorCode, Role, SeatKind, ServerMsg};
+use crate::protocol::{Bots, Command, ErrorCode, Role, SeatKind, ServerMsg};
 use crate::scenario::{Builtin, Scenario};
 use crate::store::Store;
 
@@ -207,7 +207,13 @@ impl Registry {
     }
 
     /// Creates a drill from a scenario; the caller becomes its facilitator.
-    pub async fn create(&self, scenario_id: &str, name: &str, seed: Option<u64>) -> Result<Created, DrillError> {
+    pub async fn create(
+        &self,
+        scenario_id: &str,
+        name: &str,
+        seed: Option<u64>,
+        bots: Bots,
+    ) -> Result<Created, DrillError> {
         let name = clean_name(name)?;
         let builtin = self
             .scenarios
@@ -215,6 +221,7 @@ impl Registry {
             .find(|b| b.scenario.id == scenario_id)
             .ok_or_else(|| DrillError::UnknownScenario(scenario_id.to_string()))?
             .clone();
+        self.prune();
         if self.drills.len() >= limits::DRILLS_PER_SERVER_MAX {
             return Err(DrillError::TooManyDrills);
         }
@@ -228,6 +235,7 @@ impl Registry {
                 scenario_id: builtin.scenario.id.clone(),
                 scenario_toml: builtin.source.to_string(),
                 seed,
+                bots,
                 created_ms: unix_ms(),
             };
             store.create_drill(record).await.map_err(|e| {
@@ -235,12 +243,23 @@ impl Registry {
                 DrillError::Storage
             })?;
         }
-        let tx = task::spawn(drill_id.clone(), join_code.clone(), builtin.scenario, seed, self.store.clone());
+        let tx = task::spawn(drill_id.clone(), join_code.clone(), builtin.scenario, seed, bots, self.store.clone());
         let handle = DrillHandle { id: drill_id.clone(), join_code: join_code.clone(), tx };
         self.drills.insert(drill_id.clone(), handle.clone());
         self.codes.insert(join_code.clone(), drill_id.clone());
         let (seat_id, token) = self.add_seat(&handle, name, SeatKind::Facilitator).await?;
         Ok(Created { drill_id, join_code, token, seat_id })
+    }
+
+    /// Forgets drills whose task has stopped (ended and idle), with their
+    /// join codes and sessions.
+    fn prune(&self) {
+        let before = self.drills.len();
+        self.drills.retain(|_, h| !h.tx.is_closed());
+        if self.drills.len() < before {
+            self.codes.retain(|_, id| self.drills.contains_key(id));
+            self.sessions.retain(|_, s| self.drills.contains_key(&s.drill_id));
+        }
     }
 
     /// Joins the drill with this code in a role.

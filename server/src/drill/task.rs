@@ -20,12 +20,13 @@ use tracing::Instrument;
 
 use super::{ConnId, Frame, Input, encode_msg};
 use crate::limits;
+use crate::metrics::METRICS;
 use crate::protocol::{
-    ActionStage, Author, Channel, ChannelView, Command, DrillInfo, DrillStatus, ErrorCode, Event, NamedId, Phase, Post,
-    PostBody, Role, SeatKind, SeatView, ServerMsg, Snapshot, Summary, authorize, command_name,
+    ActionStage, Author, Bots, Channel, ChannelView, Command, DrillInfo, DrillStatus, ErrorCode, Event, NamedId, Phase,
+    Post, PostBody, Role, SeatKind, SeatView, ServerMsg, Snapshot, Summary, authorize, command_name,
 };
 use crate::scenario::Scenario;
-use crate::sim::{Actor, Crew, Sim, SimCommand, SimEvent};
+use crate::sim::{Actor, BotSkill, Crew, Sim, SimCommand, SimEvent};
 use crate::store::{LogRecord, LoggedInput, Store, Unfinished};
 
 /// Real milliseconds between two checks of whether ticks are due.
@@ -66,6 +67,9 @@ struct Seat {
     view: SeatView,
     /// Highest accepted command id, for applying a resent command once.
     last_cid: u64,
+    /// Recently refused command ids (below `last_cid` once a later command
+    /// was accepted), with their refusal.
+    refused: VecDeque<(u64, ErrorCode, String)>,
     conns: u32,
 }
 
@@ -126,11 +130,12 @@ pub(super) fn spawn(
     join_code: String,
     scenario: Scenario,
     seed: u64,
+    bots: Bots,
     store: Option<Store>,
 ) -> mpsc::Sender<Input> {
     let (tx, rx) = mpsc::channel(limits::DRILL_INBOX_LEN_MAX);
     let span = tracing::info_span!("drill", id = %id);
-    let task = DrillTask::new(id, join_code, &scenario, seed, store);
+    let task = DrillTask::new(id, join_code, &scenario, seed, bots, store);
     tokio::spawn(task.run(rx).instrument(span));
     tx
 }
@@ -139,7 +144,14 @@ pub(super) fn spawn(
 /// returns the inbox and every seat's token hash (by seat id).
 pub(super) fn restore(u: Unfinished, scenario: Scenario, store: Store) -> (mpsc::Sender<Input>, Vec<String>) {
     let span = tracing::info_span!("drill", id = %u.drill.id);
-    let mut task = DrillTask::new(u.drill.id.clone(), u.drill.join_code.clone(), &scenario, u.drill.seed, Some(store));
+    let mut task = DrillTask::new(
+        u.drill.id.clone(),
+        u.drill.join_code.clone(),
+        &scenario,
+        u.drill.seed,
+        u.drill.bots,
+        Some(store),
+    );
     let hashes = span.in_scope(|| task.replay(&u));
     let (tx, rx) = mpsc::channel(limits::DRILL_INBOX_LEN_MAX);
     tokio::spawn(task.run(rx).instrument(span));
@@ -150,7 +162,8 @@ pub(super) fn restore(u: Unfinished, scenario: Scenario, store: Store) -> (mpsc:
 /// returns its summary as of the last tick stored (ending it there if the
 /// log did not). Same log, same summary, same state hash.
 pub fn replay_summary(u: &Unfinished, scenario: &Scenario) -> Summary {
-    let mut task = DrillTask::new(u.drill.id.clone(), u.drill.join_code.clone(), scenario, u.drill.seed, None);
+    let mut task =
+        DrillTask::new(u.drill.id.clone(), u.drill.join_code.clone(), scenario, u.drill.seed, u.drill.bots, None);
     task.replay(u);
     match task.summary {
         Some(s) => s,
@@ -159,7 +172,7 @@ pub fn replay_summary(u: &Unfinished, scenario: &Scenario) -> Summary {
 }
 
 impl DrillTask {
-    fn new(id: String, join_code: String, s: &Scenario, seed: u64, store: Option<Store>) -> DrillTask {
+    fn new(id: String, join_code: String, s: &Scenario, seed: u64, bots: Bots, store: Option<Store>) -> DrillTask {
         let info = DrillInfo {
             id,
             scenario: s.id.clone(),
@@ -177,7 +190,7 @@ impl DrillTask {
         DrillTask {
             info,
             seed,
-            sim: Sim::new(s, seed, Crew::nobody()),
+            sim: Sim::new(s, seed, crew(bots)),
             status: DrillStatus::Lobby,
             speed: s.time_scale,
             anchor: None,
@@ -243,7 +256,17 @@ impl DrillTask {
         wake.set_missed_tick_behavior(MissedTickBehavior::Skip);
         let mut pulse = tokio::time::interval(Duration::from_millis(limits::PULSE_INTERVAL_MS));
         pulse.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        METRICS.drills.add(1);
+        // Once ended and nobody is connected, the task leaves memory after
+        // a while (its results are in the store).
+        let mut idle_since: Option<Instant> = None;
         loop {
+            let linger = match idle_since {
+                Some(t) if self.status == DrillStatus::Ended && self.conns.is_empty() => {
+                    Some(t + Duration::from_secs(limits::ENDED_DRILL_LINGER_S))
+                }
+                _ => None,
+            };
             tokio::select! {
                 input = rx.recv() => match input {
                     Some(input) => {
@@ -259,9 +282,16 @@ impl DrillTask {
                 },
                 _ = wake.tick(), if self.status == DrillStatus::Running => self.advance(),
                 _ = pulse.tick(), if !self.conns.is_empty() => self.send_pulse(),
+                _ = sleep_until_some(linger) => break,
             }
             self.flush().await;
+            if self.status == DrillStatus::Ended && self.conns.is_empty() {
+                idle_since.get_or_insert_with(now);
+            } else {
+                idle_since = None;
+            }
         }
+        METRICS.drills.add(-1);
         tracing::info!("drill task stopped");
     }
 
@@ -287,31 +317,42 @@ impl DrillTask {
             tracing::error!(error = %e, "could not store the drill's result");
         }
         let mut slow = Vec::new();
+        let mut sent = 0u64;
         for h in std::mem::take(&mut self.held) {
             match h {
                 Held::Event(seq, audience, frame) => {
                     for c in self.conns.iter().filter(|c| c.from_seq < seq) {
                         let kind = self.seats.get(c.seat as usize).map(|s| s.view.seat);
-                        if kind.is_some_and(|k| sees(k, audience)) && c.out.try_send(frame.clone()).is_err() {
-                            slow.push(c.id);
+                        if kind.is_some_and(|k| sees(k, audience)) {
+                            match c.out.try_send(frame.clone()) {
+                                Ok(()) => sent += 1,
+                                Err(_) => slow.push(c.id),
+                            }
                         }
                     }
                 }
                 Held::Pulse(frame) => {
                     for c in &self.conns {
-                        if c.out.try_send(frame.clone()).is_err() {
-                            slow.push(c.id);
+                        match c.out.try_send(frame.clone()) {
+                            Ok(()) => sent += 1,
+                            Err(_) => slow.push(c.id),
                         }
                     }
                 }
                 Held::Reply(conn, frame) => {
-                    if let Some(c) = self.conns.iter().find(|c| c.id == conn)
-                        && c.out.try_send(frame).is_err()
-                    {
-                        slow.push(conn);
+                    if let Some(c) = self.conns.iter().find(|c| c.id == conn) {
+                        match c.out.try_send(frame) {
+                            Ok(()) => sent += 1,
+                            Err(_) => slow.push(conn),
+                        }
                     }
                 }
             }
+        }
+        if sent > 0 {
+            METRICS.messages_out.add(sent);
+            let depth = self.conns.iter().map(|c| c.out.max_capacity() - c.out.capacity()).max().unwrap_or(0);
+            METRICS.outbound_queue_depth_max.set(depth as i64);
         }
         slow.sort_unstable();
         slow.dedup();
@@ -354,7 +395,7 @@ impl DrillTask {
         let id = self.seats.len() as u32;
         let view = SeatView { id, name, seat, online: false };
         self.log_input(LoggedInput::AddSeat { name: view.name.clone(), seat, token_hash });
-        self.seats.push(Seat { view: view.clone(), last_cid: 0, conns: 0 });
+        self.seats.push(Seat { view: view.clone(), last_cid: 0, refused: VecDeque::new(), conns: 0 });
         self.emit(Audience::Internal, Event::SeatChanged { seat: view });
         Ok(id)
     }
@@ -370,7 +411,14 @@ impl DrillTask {
         });
         // Catching up must fit in the outbound queue with room to spare;
         // further behind than that, a snapshot is smaller.
-        let missed = missed.filter(|m| m.len() < limits::OUTBOUND_QUEUE_LEN_MAX / 2);
+        let missed = missed.filter(|m| m.len() <= limits::RESUME_REPLAY_EVENTS_MAX);
+        if self.conns.len() >= limits::CONNECTIONS_PER_DRILL_MAX {
+            let message = "this drill has as many connections as it can take; try again later".to_string();
+            // Sent directly: this connection is never registered, and
+            // dropping `out` afterwards closes it.
+            let _ = out.try_send(encode_msg(&ServerMsg::Error { code: ErrorCode::Full, message, cid: None }));
+            return;
+        }
         self.conns.push(Conn { id: conn, seat, out, from_seq: self.seq });
         match missed {
             Some(missed) => {
@@ -422,9 +470,19 @@ impl DrillTask {
     fn command(&mut self, seat: u32, conn: ConnId, cid: u64, cmd: Command) {
         let Some(s) = self.seats.get(seat as usize) else { return };
         let kind = s.view.seat;
+        if cid == 0 {
+            let message = "command ids start at 1".to_string();
+            self.reply(conn, &ServerMsg::Error { code: ErrorCode::InvalidValue, message, cid: Some(cid) });
+            return;
+        }
         if cid <= s.last_cid {
-            // Already applied: the client resent it after a reconnect.
-            self.reply(conn, &ServerMsg::Ack { cid });
+            // A resend after a reconnect: answer as the first time, and do
+            // not apply it again.
+            let reply = match s.refused.iter().find(|r| r.0 == cid) {
+                Some((_, code, message)) => ServerMsg::Error { code: *code, message: message.clone(), cid: Some(cid) },
+                None => ServerMsg::Ack { cid },
+            };
+            self.reply(conn, &reply);
             return;
         }
         let result = authorize(kind, self.status, &cmd)
@@ -443,6 +501,13 @@ impl DrillTask {
             }
             Err((code, message)) => {
                 tracing::info!(seat, command = command_name(&cmd), ?code, "command refused");
+                METRICS.commands_refused.inc();
+                if let Some(s) = self.seats.get_mut(seat as usize) {
+                    s.refused.push_back((cid, code, message.clone()));
+                    while s.refused.len() > limits::REFUSED_CIDS_KEPT_MAX {
+                        s.refused.pop_front();
+                    }
+                }
                 self.reply(conn, &ServerMsg::Error { code, message, cid: Some(cid) });
             }
         }
@@ -501,12 +566,11 @@ impl DrillTask {
     fn sim_command(&mut self, actor: &Actor, cmd: SimCommand) -> Result<(), (ErrorCode, String)> {
         let events = self.sim.apply(actor, &cmd).map_err(|e| {
             let code = match e {
-                crate::sim::CommandError::UnknownAction(_) | crate::sim::CommandError::EmptyNotice => {
-                    ErrorCode::InvalidValue
-                }
+                crate::sim::CommandError::UnknownAction(_)
+                | crate::sim::CommandError::EmptyNotice
+                | crate::sim::CommandError::BadPhase => ErrorCode::InvalidValue,
                 crate::sim::CommandError::AlreadyDeclared
                 | crate::sim::CommandError::NotDeclared
-                | crate::sim::CommandError::BadPhase
                 | crate::sim::CommandError::AlreadyRunning => ErrorCode::WrongState,
             };
             (code, e.to_string())
@@ -558,8 +622,13 @@ impl DrillTask {
 
     /// One tick of the world; ends the drill when its time is up.
     fn step_once(&mut self) {
+        let started = (!self.replaying).then(now);
         for (_, e) in self.sim.step() {
             self.sim_event(e);
+        }
+        if let Some(started) = started {
+            METRICS.ticks.inc();
+            METRICS.tick_duration.observe_us(started.elapsed().as_micros() as u64);
         }
         if self.sim.tick() >= self.info.duration_s / limits::TICK_DRILL_SECONDS {
             self.end();
@@ -599,7 +668,7 @@ impl DrillTask {
                     .filter(
                         |s| matches!(s.view.seat, SeatKind::Participant(r) if r != Role::Observer && r.is_internal()),
                     )
-                    .take(50)
+                    .take(limits::KICKOFF_SEATS_MAX)
                     .map(|s| s.view.clone())
                     .collect();
                 self.post(Channel::IncidentWarRoom, Author::System, PostBody::Kickoff { roster });
@@ -658,6 +727,7 @@ impl DrillTask {
     fn drop_conn(&mut self, conn: ConnId) {
         if let Some(i) = self.conns.iter().position(|c| c.id == conn) {
             let c = self.conns.swap_remove(i);
+            METRICS.slow_drops.inc();
             tracing::info!(conn, seat = c.seat, "dropped a connection that could not keep up");
             self.set_online(c.seat, -1);
         }
@@ -709,6 +779,23 @@ impl DrillTask {
             summary: self.summary.clone(),
             answer_key: facilitator.then(|| self.sim.faults()),
         }
+    }
+}
+
+/// The bot crew for a drill's bot setting.
+fn crew(bots: Bots) -> Crew {
+    match bots {
+        Bots::Off => Crew::nobody(),
+        Bots::Good => Crew::everyone(BotSkill::Good),
+        Bots::Perfect => Crew::everyone(BotSkill::Perfect),
+    }
+}
+
+/// Sleeps until `deadline`, or forever without one.
+async fn sleep_until_some(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
     }
 }
 

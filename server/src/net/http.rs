@@ -25,7 +25,23 @@ img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; fr
 form-action 'self'";
 
 pub(super) async fn security_headers(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
+    // Errors raised by the framework itself (body too large, wrong method)
+    // get the same JSON shape as ours, with nothing internal in them.
+    let plain = res.headers().get(header::CONTENT_TYPE).is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if is_api && plain && (res.status().is_client_error() || res.status().is_server_error()) {
+        let status = res.status();
+        let (code, message) = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                ("too_large", format!("the request body is larger than {} bytes", crate::limits::HTTP_BODY_BYTES_MAX))
+            }
+            StatusCode::METHOD_NOT_ALLOWED => ("bad_method", "this method is not allowed here".to_string()),
+            StatusCode::NOT_FOUND => ("not_found", "no such API endpoint".to_string()),
+            _ => ("bad_request", "the request could not be handled".to_string()),
+        };
+        res = ApiError(status, code, message).into_response();
+    }
     let h = res.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -36,6 +52,10 @@ pub(super) async fn security_headers(req: Request, next: Next) -> Response {
 
 pub(super) async fn healthz() -> &'static str {
     "ok"
+}
+
+pub(super) async fn metrics() -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], crate::metrics::render()).into_response()
 }
 
 /// An API error: a status and a JSON body `{"error", "message"}`.
@@ -106,6 +126,8 @@ struct CreateReq {
     name: String,
     #[serde(default)]
     seed: Option<u64>,
+    #[serde(default)]
+    bots: crate::protocol::Bots,
 }
 
 #[derive(Serialize)]
@@ -118,7 +140,7 @@ struct CreateRes {
 
 pub(super) async fn create_drill(State(app): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
     let req: CreateReq = parse_body(&body)?;
-    let c = app.registry.create(&req.scenario, &req.name, req.seed).await?;
+    let c = app.registry.create(&req.scenario, &req.name, req.seed, req.bots).await?;
     let res = CreateRes { drill_id: c.drill_id, join_code: c.join_code, token: c.token, seat_id: c.seat_id };
     Ok((StatusCode::CREATED, axum::Json(res)).into_response())
 }

@@ -48,6 +48,7 @@ pub fn router(registry: Arc<Registry>, config: Config) -> Router {
     let state = Arc::new(AppState { registry, config, next_conn: AtomicU64::new(1) });
     Router::new()
         .route("/healthz", get(http::healthz))
+        .route("/metrics", get(http::metrics))
         .route("/api/scenarios", get(http::scenarios))
         .route("/api/drills", post(http::create_drill))
         .route("/api/join", post(http::join))

@@ -22,11 +22,8 @@ use tokio::time::timeout;
 use super::AppState;
 use crate::drill::{DrillHandle, Input, Session};
 use crate::limits;
+use crate::metrics::METRICS;
 use crate::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg};
-
-/// Replies the connection itself sends (pongs, parse errors) before they
-/// are written; a client that floods pings fills this and is closed.
-const LOCAL_QUEUE_LEN_MAX: usize = 64;
 
 /// Messages written before one flush.
 const WRITE_BATCH_MAX: usize = 256;
@@ -34,6 +31,9 @@ const WRITE_BATCH_MAX: usize = 256;
 pub(super) async fn upgrade(State(app): State<Arc<AppState>>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
     if !origin_allowed(&headers, &app.config.allow_origins) {
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
+    }
+    if METRICS.connections.get() >= limits::CONNECTIONS_PER_SERVER_MAX as i64 {
+        return (StatusCode::SERVICE_UNAVAILABLE, "too many connections; try again later").into_response();
     }
     ws.read_buffer_size(limits::WS_READ_BUFFER_BYTES)
         .write_buffer_size(limits::WS_WRITE_BUFFER_BYTES)
@@ -58,6 +58,12 @@ fn origin_allowed(headers: &HeaderMap, allow: &[String]) -> bool {
 }
 
 async fn connection(socket: WebSocket, app: Arc<AppState>) {
+    METRICS.connections.add(1);
+    connection_inner(socket, app).await;
+    METRICS.connections.add(-1);
+}
+
+async fn connection_inner(socket: WebSocket, app: Arc<AppState>) {
     let conn = app.next_conn.fetch_add(1, Ordering::Relaxed);
     let span = tracing::info_span!("conn", conn);
     let _enter = span.enter();
@@ -68,7 +74,13 @@ async fn connection(socket: WebSocket, app: Arc<AppState>) {
     let hello = match first {
         Ok(Some(Ok(Message::Text(t)))) => serde_json::from_str::<ClientMsg>(&t),
         Ok(Some(Ok(_))) => Ok(ClientMsg::Ping { t: 0 }),
-        Ok(Some(Err(_)) | None) => return,
+        Ok(Some(Err(e))) => {
+            if is_too_big(&e) {
+                let _ = sink.send(close(close_code::SIZE, "message too big")).await;
+            }
+            return;
+        }
+        Ok(None) => return,
         Err(_) => {
             let _ = sink.send(close(close_code::POLICY, "no hello in time")).await;
             return;
@@ -109,14 +121,22 @@ async fn serve(
     let span = tracing::info_span!("conn", conn, drill = %session.drill_id, seat = session.seat);
     let seat = session.seat;
     let (out_tx, mut out_rx) = mpsc::channel(limits::OUTBOUND_QUEUE_LEN_MAX);
-    let (local_tx, mut local_rx) = mpsc::channel::<Utf8Bytes>(LOCAL_QUEUE_LEN_MAX);
+    let (local_tx, mut local_rx) = mpsc::channel::<Utf8Bytes>(limits::LOCAL_QUEUE_LEN_MAX);
     let (close_tx, mut close_rx) = oneshot::channel::<(u16, &'static str)>();
     if handle.tx.send(Input::Connect { seat, conn, last_seq, out: out_tx }).await.is_err() {
+        let msg = ServerMsg::Error {
+            code: ErrorCode::NoSuchDrill,
+            message: "this drill is no longer running".into(),
+            cid: None,
+        };
+        let _ = sink.send(Message::Text(crate::drill::encode_msg(&msg))).await;
         let _ = sink.send(close(close_code::AWAY, "drill is gone")).await;
         return;
     }
 
     let writer = tokio::spawn(async move {
+        let mut ping = tokio::time::interval(Duration::from_millis(limits::SERVER_PING_INTERVAL_MS));
+        ping.tick().await;
         loop {
             let first = tokio::select! {
                 biased;
@@ -124,6 +144,12 @@ async fn serve(
                     let (code, reason) = c.unwrap_or((close_code::NORMAL, ""));
                     let _ = sink.send(close(code, reason)).await;
                     return;
+                }
+                _ = ping.tick() => {
+                    if sink.send(Message::Ping(Default::default())).await.is_err() {
+                        return;
+                    }
+                    continue;
                 }
                 // Disabled once the reader is gone and the queue is empty.
                 Some(m) = local_rx.recv() => m,
@@ -159,6 +185,7 @@ async fn serve(
             let _ = tx.send((code, reason));
         }
     };
+    let mut rate = RateLimit::new();
     loop {
         let next = timeout(Duration::from_millis(limits::IDLE_TIMEOUT_MS), stream.next()).await;
         let msg = match next {
@@ -176,6 +203,13 @@ async fn serve(
             }
             Ok(Some(Ok(m))) => m,
         };
+        METRICS.messages_in.inc();
+        if !rate.allow() {
+            METRICS.rate_limited.inc();
+            tracing::info!(parent: &span, "closing a connection that sends too fast");
+            shut(close_code::POLICY, "too many messages");
+            break;
+        }
         let text = match msg {
             Message::Text(t) => t,
             Message::Binary(_) => {
@@ -230,4 +264,39 @@ fn is_too_big(e: &axum::Error) -> bool {
         source = s.source();
     }
     false
+}
+
+/// A token bucket: `CLIENT_MESSAGES_BURST_MAX` messages at once, refilled
+/// at `CLIENT_MESSAGES_PER_S_MAX` per second. Integer milli-tokens, so no
+/// float drift. (A dependency such as governor would add little for one
+/// bucket per connection.)
+struct RateLimit {
+    milli_tokens: u64,
+    last: tokio::time::Instant,
+}
+
+impl RateLimit {
+    const FULL: u64 = limits::CLIENT_MESSAGES_BURST_MAX as u64 * 1000;
+
+    fn new() -> RateLimit {
+        RateLimit { milli_tokens: Self::FULL, last: clock() }
+    }
+
+    fn allow(&mut self) -> bool {
+        let t = clock();
+        let elapsed_ms = t.duration_since(self.last).as_millis() as u64;
+        self.last = t;
+        let refill = elapsed_ms.saturating_mul(u64::from(limits::CLIENT_MESSAGES_PER_S_MAX));
+        self.milli_tokens = (self.milli_tokens + refill).min(Self::FULL);
+        if self.milli_tokens < 1000 {
+            return false;
+        }
+        self.milli_tokens -= 1000;
+        true
+    }
+}
+
+#[expect(clippy::disallowed_methods, reason = "rate limiting is about real time, outside any simulation")]
+fn clock() -> tokio::time::Instant {
+    tokio::time::Instant::now()
 }

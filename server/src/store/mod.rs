@@ -81,6 +81,8 @@ pub struct DrillRecord {
     pub scenario_toml: String,
     /// World seed.
     pub seed: u64,
+    /// Who plays the response roles nobody holds.
+    pub bots: crate::protocol::Bots,
     /// Creation time, milliseconds since the Unix epoch.
     pub created_ms: u64,
 }
@@ -174,11 +176,17 @@ impl Store {
         let (reply, rx) = oneshot::channel();
         let tx = self.tx.clone();
         let op = make(reply);
-        // The queue is bounded; waiting for room must not block the runtime.
-        tokio::task::spawn_blocking(move || tx.send(op))
-            .await
-            .map_err(|_| StoreError::Closed)?
-            .map_err(|_| StoreError::Closed)?;
+        match tx.try_send(op) {
+            Ok(()) => {}
+            Err(std_mpsc::TrySendError::Disconnected(_)) => return Err(StoreError::Closed),
+            Err(std_mpsc::TrySendError::Full(op)) => {
+                // The queue is bounded; waiting for room must not block the
+                // runtime's threads.
+                tokio::task::spawn_blocking(move || tx.send(op).map_err(|_| StoreError::Closed))
+                    .await
+                    .map_err(|_| StoreError::Closed)??;
+            }
+        }
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
@@ -227,6 +235,7 @@ fn init_schema(conn: &Connection) -> Result<(), StoreError> {
              scenario_id TEXT NOT NULL,
              scenario_toml TEXT NOT NULL,
              seed INTEGER NOT NULL,
+             bots TEXT NOT NULL DEFAULT 'off',
              created_ms INTEGER NOT NULL,
              tick INTEGER NOT NULL DEFAULT 0,
              finished INTEGER NOT NULL DEFAULT 0,
@@ -249,8 +258,16 @@ fn writer(mut conn: Connection, rx: std_mpsc::Receiver<Op>) {
             Op::CreateDrill(rec, reply) => {
                 let r = conn
                     .execute(
-                        "INSERT INTO drills (id, join_code, scenario_id, scenario_toml, seed, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        params![rec.id, rec.join_code, rec.scenario_id, rec.scenario_toml, rec.seed as i64, rec.created_ms as i64],
+                        "INSERT INTO drills (id, join_code, scenario_id, scenario_toml, seed, bots, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        params![
+                            rec.id,
+                            rec.join_code,
+                            rec.scenario_id,
+                            rec.scenario_toml,
+                            rec.seed as i64,
+                            rec.bots.wire_name(),
+                            rec.created_ms as i64
+                        ],
                     )
                     .map(|_| ())
                     .map_err(StoreError::from);
@@ -303,7 +320,7 @@ fn append(conn: &mut Connection, drill: &str, tick: u64, records: &[LogRecord]) 
 /// `arg`), oldest first, each with its log.
 fn load_drills(conn: &Connection, filter: &str, arg: &str) -> Result<Vec<Unfinished>, StoreError> {
     let sql = format!(
-        "SELECT id, join_code, scenario_id, scenario_toml, seed, created_ms, tick FROM drills WHERE {filter} ORDER BY created_ms"
+        "SELECT id, join_code, scenario_id, scenario_toml, seed, created_ms, tick, bots FROM drills WHERE {filter} ORDER BY created_ms"
     );
     let mut drills = conn.prepare(&sql)?;
     let params: &[&dyn rusqlite::ToSql] = if filter.contains("?1") { &[&arg] } else { &[] };
@@ -316,6 +333,7 @@ fn load_drills(conn: &Connection, filter: &str, arg: &str) -> Result<Vec<Unfinis
                 scenario_toml: r.get(3)?,
                 seed: r.get::<_, i64>(4)? as u64,
                 created_ms: r.get::<_, i64>(5)? as u64,
+                bots: crate::protocol::Bots::from_wire_name(&r.get::<_, String>(7)?).unwrap_or_default(),
             },
             r.get::<_, i64>(6)? as u64,
         ))
@@ -363,6 +381,7 @@ mod tests {
             scenario_id: "s".into(),
             scenario_toml: "toml".into(),
             seed: 7,
+            bots: crate::protocol::Bots::Off,
             created_ms: 1,
         }
     }

@@ -1,0 +1,311 @@
+//! A curious colleague pokes at the server: foreign origins, huge and
+//! flooding messages, a client that stops reading, commands their role may
+//! not send, outside actors peeking at internal channels, and the HTTP
+//! surface. Every case gets its documented answer and changes nothing.
+
+use std::time::Duration;
+
+use firedrill::protocol::{Channel, Command, ComponentStatus, DrillStatus, Phase, Role, SeatKind, authorize};
+use firedrill_tests::{Client, TestServer, create_drill, http, http_with, join};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+async fn close_code(
+    ws: &mut tokio_tungstenite::WebSocketStream<impl tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>,
+) -> Option<u16> {
+    let deadline = tokio::time::sleep(Duration::from_secs(20));
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            _ = &mut deadline => return None,
+            m = ws.next() => match m {
+                Some(Ok(Message::Close(f))) => return f.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return None,
+            },
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_foreign_origin_is_refused_before_the_upgrade() {
+    let server = TestServer::start().await;
+    let mut req = format!("ws://{}/ws", server.addr).into_client_request().expect("request");
+    req.headers_mut().insert("Origin", "http://evil.example".parse().expect("header"));
+    let err = tokio_tungstenite::connect_async(req).await.expect_err("foreign origin refused");
+    let status = match err {
+        tokio_tungstenite::tungstenite::Error::Http(res) => res.status().as_u16(),
+        other => panic!("expected an HTTP refusal, got {other}"),
+    };
+    assert_eq!(status, 403);
+
+    let mut req = format!("ws://{}/ws", server.addr).into_client_request().expect("request");
+    let own = format!("http://{}", server.addr);
+    req.headers_mut().insert("Origin", own.parse().expect("header"));
+    assert!(tokio_tungstenite::connect_async(req).await.is_ok(), "the server's own origin is allowed");
+}
+
+#[tokio::test]
+async fn an_oversized_message_closes_with_1009_and_a_flood_with_1008() {
+    let server = TestServer::start().await;
+    let url = format!("ws://{}/ws", server.addr);
+
+    let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.expect("connect");
+    let big = "x".repeat(firedrill::limits::CLIENT_MESSAGE_BYTES_MAX + 1024);
+    let _ = ws.send(Message::Text(big.into())).await;
+    assert_eq!(close_code(&mut ws).await, Some(1009));
+
+    let (_, code, _) = create_drill(server.addr, "lunch-peak-pos-outage").await;
+    let token = join(server.addr, &code, "Flood", "engineer").await;
+    let (mut c, _) = Client::connect(server.addr, &token, None).await;
+    for t in 0..500u64 {
+        if !c.try_send(&json!({"type": "ping", "t": t})).await {
+            break;
+        }
+    }
+    let mut closed = None;
+    for _ in 0..2_000 {
+        let m = c.next_raw().await;
+        if m["type"] == "closed" {
+            closed = Some(m);
+            break;
+        }
+    }
+    assert_eq!(closed.map(|m| m["code"].clone()), Some(json!(1008)));
+}
+
+#[tokio::test]
+async fn a_silent_client_gets_a_timely_refusal_of_its_handshake() {
+    // No hello within the handshake timeout closes with 1008; here we only
+    // check that a non-hello first message is refused at once.
+    let server = TestServer::start().await;
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", server.addr)).await.expect("connect");
+    ws.send(Message::Text(json!({"type": "ping", "t": 1}).to_string().into())).await.expect("send");
+    let first = ws.next().await.expect("a reply").expect("a message");
+    let v: Value = serde_json::from_str(first.to_text().expect("text")).expect("json");
+    assert_eq!(v["code"], "hello_required");
+    assert_eq!(close_code(&mut ws).await, Some(1008));
+}
+
+/// One sample of every command, for walking the permission table.
+fn sample_commands() -> Vec<Command> {
+    let mut v: Vec<Command> =
+        [Channel::Ops, Channel::IncidentWarRoom, Channel::Support, Channel::External, Channel::Sales]
+            .into_iter()
+            .map(|channel| Command::Chat { channel, text: "probe".into() })
+            .collect();
+    v.extend([
+        Command::Declare,
+        Command::SetPhase { phase: Phase::Identified },
+        Command::RunAction { action: "rollback-payments".into() },
+        Command::PublishNotice { status: ComponentStatus::PartialOutage, text: "probe".into() },
+        Command::Start,
+        Command::Pause,
+        Command::Resume,
+        Command::SetSpeed { speed: 2 },
+        Command::End,
+    ]);
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_a_role_may_not_do_is_accepted_in_any_status() {
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let (_, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    let mut seats = Vec::new();
+    for role in Role::ALL {
+        let name = format!("{role:?}");
+        let role_name = serde_json::to_value(role).expect("role").as_str().unwrap_or_default().to_string();
+        let token = join(addr, &code, &name, &role_name).await;
+        let (c, _) = Client::connect(addr, &token, None).await;
+        seats.push((role, c));
+    }
+    let refused_before = metric(addr, "firedrill_commands_refused_total").await;
+    let mut refusals = 0u64;
+
+    for status in [DrillStatus::Lobby, DrillStatus::Running, DrillStatus::Paused, DrillStatus::Ended] {
+        match status {
+            DrillStatus::Lobby => {}
+            DrillStatus::Running => fac.ok(json!({"type": "start"})).await,
+            DrillStatus::Paused => fac.ok(json!({"type": "pause"})).await,
+            DrillStatus::Ended => fac.ok(json!({"type": "end"})).await,
+        }
+        if status == DrillStatus::Ended {
+            refusals += refuse_everything_forbidden(&mut seats, status).await;
+            continue;
+        }
+        fac.ok(json!({"type": "chat", "channel": "ops", "text": "sync"})).await;
+        let sync = fac.wait_for("sync", |m| m["event"]["post"]["body"]["text"] == "sync").await;
+        let before = fac.events.len();
+        let marker_seq = sync["seq"].as_u64().unwrap_or(0);
+        refusals += refuse_everything_forbidden(&mut seats, status).await;
+        // Nothing changed: a probe from the facilitator is the next event.
+        {
+            fac.ok(json!({"type": "chat", "channel": "ops", "text": "probe"})).await;
+            let probe = fac.wait_for("probe", |m| m["event"]["post"]["body"]["text"] == "probe").await;
+            let between: Vec<&Value> = fac.events[before..]
+                .iter()
+                .filter(|e| e["seq"].as_u64().unwrap_or(0) > marker_seq && e["seq"] != probe["seq"])
+                .filter(|e| e["event"]["post"]["author"]["kind"] != "health_bot")
+                .collect();
+            assert!(between.is_empty(), "refused commands changed something in {status:?}: {between:?}");
+        }
+    }
+    let refused_after = metric(addr, "firedrill_commands_refused_total").await;
+    assert!(refused_after - refused_before >= refusals, "every refusal is counted ({refusals})");
+}
+
+/// Sends every sample command each seat may not send in `status`; each must
+/// be refused. Returns how many were sent.
+async fn refuse_everything_forbidden(seats: &mut [(Role, Client)], status: DrillStatus) -> u64 {
+    let mut n = 0;
+    for (role, c) in seats.iter_mut() {
+        for cmd in sample_commands() {
+            if authorize(SeatKind::Participant(*role), status, &cmd).is_ok() {
+                continue;
+            }
+            let code = c.refused(serde_json::to_value(&cmd).expect("cmd")).await;
+            assert!(code == "forbidden" || code == "wrong_state", "{role:?} {cmd:?} in {status:?}: {code}");
+            n += 1;
+        }
+        // Stay under the per-connection rate limit.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    n
+}
+
+async fn metric(addr: std::net::SocketAddr, name: &str) -> u64 {
+    let (status, body) = http(addr, "GET", "/metrics", None).await;
+    assert_eq!(status, 200);
+    let text = body.as_str().unwrap_or_default().to_string();
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name} ")))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{name} missing from /metrics:\n{text}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outside_actors_never_see_internal_channels_or_the_answer_key() {
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let (_, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let owner_token = join(addr, &code, "Owner", "incident_owner").await;
+    let store_token = join(addr, &code, "Ramen shop", "store_actor").await;
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    let (mut owner, _) = Client::connect(addr, &owner_token, None).await;
+    let (mut store, welcome) = Client::connect(addr, &store_token, None).await;
+    let snap = &welcome["snapshot"];
+    assert_eq!(snap["channels"], json!([]));
+    assert_eq!(snap["roster"], json!([]));
+    assert_eq!(snap["answer_key"], Value::Null);
+    assert_eq!(snap["actions"], json!([]));
+
+    fac.ok(json!({"type": "set_speed", "speed": 120})).await;
+    fac.ok(json!({"type": "start"})).await;
+    owner.wait_for("an alert", |m| m["event"]["post"]["body"]["alert"] == true).await;
+    owner.ok(json!({"type": "declare"})).await;
+    owner.ok(json!({"type": "chat", "channel": "incident-war-room", "text": "internal only"})).await;
+    owner.ok(json!({"type": "publish_notice", "status": "partial_outage", "text": "We are investigating."})).await;
+    fac.ok(json!({"type": "end"})).await;
+    store.event("ended").await;
+    for e in &store.events {
+        let kind = e["event"]["kind"].as_str().unwrap_or_default();
+        assert!(matches!(kind, "status" | "notice_published" | "ended"), "an outside actor saw {e}");
+    }
+    assert!(store.events.iter().any(|e| e["event"]["kind"] == "notice_published"), "the public notice is public");
+}
+
+#[tokio::test]
+async fn the_http_surface_is_typed_and_locked_down() {
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let ((status, _), head) = http_with(addr, "GET", "/", None, &[]).await;
+    assert_eq!(status, 200);
+    let head = head.to_ascii_lowercase();
+    let csp = head.lines().find(|l| l.starts_with("content-security-policy:")).expect("a CSP header");
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(head.contains("x-content-type-options: nosniff"));
+    assert!(head.contains("x-frame-options: deny"));
+
+    let (status, v) = http(addr, "GET", "/api/nope", None).await;
+    assert_eq!((status, v["error"].as_str()), (404, Some("not_found")));
+    let big = format!("{{\"scenario\":\"{}\"}}", "x".repeat(firedrill::limits::HTTP_BODY_BYTES_MAX + 1));
+    let ((status, v), _) = http_with(addr, "POST", "/api/drills", Some(&big), &[]).await;
+    assert_eq!((status, v["error"].as_str()), (413, Some("too_large")), "{v}");
+    let ((status, v), _) = http_with(addr, "POST", "/api/drills", Some("{not json"), &[]).await;
+    assert_eq!((status, v["error"].as_str()), (400, Some("bad_message")));
+    assert!(!v["message"].as_str().unwrap_or_default().contains("src/"), "no internals in errors: {v}");
+    let (status, v) = http(addr, "POST", "/api/drills", Some(&json!({"scenario": "nope", "name": "A"}))).await;
+    assert_eq!((status, v["error"].as_str()), (404, Some("unknown_scenario")));
+
+    let (status, body) = http(addr, "GET", "/metrics", None).await;
+    assert_eq!(status, 200);
+    let text = body.as_str().unwrap_or_default();
+    for name in
+        ["firedrill_connections", "firedrill_drills", "firedrill_ticks_total", "firedrill_tick_duration_seconds_bucket"]
+    {
+        assert!(text.contains(name), "{name} missing");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_dropped_and_others_keep_their_latency() {
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let (_, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+
+    // The slow client: a tiny receive buffer, and it never reads.
+    let slow_token = join(addr, &code, "Slow", "engineer").await;
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(4096).expect("rcvbuf");
+    let stream = socket.connect(addr).await.expect("connect");
+    let (mut slow, _) = tokio_tungstenite::client_async(format!("ws://{addr}/ws"), stream).await.expect("upgrade");
+    let hello = json!({"type": "hello", "v": 1, "token": slow_token});
+    slow.send(Message::Text(hello.to_string().into())).await.expect("hello");
+
+    let fast_token = join(addr, &code, "Fast", "engineer").await;
+    let (mut fast, _) = Client::connect(addr, &fast_token, None).await;
+    let mut chatters = Vec::new();
+    for i in 0..10 {
+        let t = join(addr, &code, &format!("Chatter {i}"), "incident_owner").await;
+        chatters.push(Client::connect(addr, &t, None).await.0);
+    }
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+
+    // Chatters fill the slow client's queue with large posts while the fast
+    // client measures the round trip of its own messages.
+    let text = "y".repeat(1_900);
+    let mut rtts = Vec::new();
+    let before_drops = metric(addr, "firedrill_slow_consumer_drops_total").await;
+    for round in 0..250 {
+        for c in chatters.iter_mut() {
+            c.cmd(json!({"type": "chat", "channel": "ops", "text": text})).await;
+            c.drain().await;
+        }
+        #[expect(clippy::disallowed_methods, reason = "measuring real latency")]
+        let t0 = std::time::Instant::now();
+        let marker = format!("rtt {round}");
+        fast.cmd(json!({"type": "chat", "channel": "ops", "text": marker})).await;
+        fast.wait_for("own post", |m| m["event"]["post"]["body"]["text"] == marker.as_str()).await;
+        rtts.push(t0.elapsed());
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        if metric(addr, "firedrill_slow_consumer_drops_total").await > before_drops && round > 10 {
+            break;
+        }
+    }
+    assert!(
+        metric(addr, "firedrill_slow_consumer_drops_total").await > before_drops,
+        "the client that stopped reading was dropped"
+    );
+    rtts.sort();
+    let p90 = rtts[rtts.len() * 9 / 10];
+    assert!(p90 < Duration::from_millis(500), "the others were slowed down: p90 {p90:?} of {rtts:?}");
+    // It was the one that stopped reading: after what was queued, its
+    // socket says "try again later" (1013), and it may resume.
+    assert_eq!(close_code(&mut slow).await, Some(1013));
+    fac.ok(json!({"type": "chat", "channel": "ops", "text": "still fine"})).await;
+}
