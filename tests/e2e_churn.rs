@@ -2,7 +2,7 @@
 //! cut every couple of seconds. Every client ends up with every message,
 //! exactly once and in order.
 //!
-//! Bounded by default (`FIREDRILL_CHURN_CLIENTS`, default 150; rounds of
+//! Bounded by default (`FIREDRILL_CHURN_CLIENTS`, default 200; rounds of
 //! cuts `FIREDRILL_CHURN_ROUNDS`, default 4); loopback only.
 
 use std::sync::Arc;
@@ -89,7 +89,7 @@ async fn participant(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_client_gets_every_message_once_and_in_order_while_a_tenth_are_cut() {
-    let clients = env_or("FIREDRILL_CHURN_CLIENTS", 150);
+    let clients = env_or("FIREDRILL_CHURN_CLIENTS", 200);
     let rounds = env_or("FIREDRILL_CHURN_ROUNDS", 4);
     let per_round = 40u64;
     let total = per_round * rounds as u64;

@@ -12,18 +12,21 @@ use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
+/// Reads until the server's close frame and returns its code, or what
+/// happened instead.
 async fn close_code(
     ws: &mut tokio_tungstenite::WebSocketStream<impl tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>,
-) -> Option<u16> {
-    let deadline = tokio::time::sleep(Duration::from_secs(20));
+) -> Result<u16, String> {
+    let deadline = tokio::time::sleep(Duration::from_secs(60));
     tokio::pin!(deadline);
     loop {
         tokio::select! {
-            _ = &mut deadline => return None,
+            _ = &mut deadline => return Err("no close frame within 60 s".into()),
             m = ws.next() => match m {
-                Some(Ok(Message::Close(f))) => return f.map(|f| u16::from(f.code)),
+                Some(Ok(Message::Close(f))) => return f.map(|f| u16::from(f.code)).ok_or_else(|| "a close frame without a code".into()),
                 Some(Ok(_)) => continue,
-                Some(Err(_)) | None => return None,
+                Some(Err(e)) => return Err(format!("read error: {e}")),
+                None => return Err("end of stream without a close frame".into()),
             },
         }
     }
@@ -55,7 +58,7 @@ async fn an_oversized_message_closes_with_1009_and_a_flood_with_1008() {
     let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.expect("connect");
     let big = "x".repeat(firedrill::limits::CLIENT_MESSAGE_BYTES_MAX + 1024);
     let _ = ws.send(Message::Text(big.into())).await;
-    assert_eq!(close_code(&mut ws).await, Some(1009));
+    assert_eq!(close_code(&mut ws).await, Ok(1009));
 
     let (_, code, _) = create_drill(server.addr, "lunch-peak-pos-outage").await;
     let token = join(server.addr, &code, "Flood", "engineer").await;
@@ -86,7 +89,7 @@ async fn a_silent_client_gets_a_timely_refusal_of_its_handshake() {
     let first = ws.next().await.expect("a reply").expect("a message");
     let v: Value = serde_json::from_str(first.to_text().expect("text")).expect("json");
     assert_eq!(v["code"], "hello_required");
-    assert_eq!(close_code(&mut ws).await, Some(1008));
+    assert_eq!(close_code(&mut ws).await, Ok(1008));
 }
 
 /// One sample of every command, for walking the permission table.
@@ -306,6 +309,6 @@ async fn a_client_that_stops_reading_is_dropped_and_others_keep_their_latency() 
     assert!(p90 < Duration::from_millis(500), "the others were slowed down: p90 {p90:?} of {rtts:?}");
     // It was the one that stopped reading: after what was queued, its
     // socket says "try again later" (1013), and it may resume.
-    assert_eq!(close_code(&mut slow).await, Some(1013));
+    assert_eq!(close_code(&mut slow).await, Ok(1013));
     fac.ok(json!({"type": "chat", "channel": "ops", "text": "still fine"})).await;
 }

@@ -60,6 +60,14 @@ async fn a_killed_server_resumes_the_drill_with_nothing_acknowledged_lost() {
     let ended = fac.event("ended").await;
     let live = ended["event"]["summary"].clone();
     assert!(live["declared_at_s"].is_u64(), "{live}");
+
+    // Finished drills are listed and can be opened later.
+    let (status, list) = firedrill_tests::http(addr, "GET", "/api/history", None).await;
+    assert_eq!(status, 200);
+    assert!(list.as_array().is_some_and(|l| l.iter().any(|d| d["id"] == drill_id.as_str())), "{list}");
+    let (status, one) = firedrill_tests::http(addr, "GET", &format!("/api/history/{drill_id}"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["summary"], live);
     drop(server);
 
     // The stored log, replayed headless without any crash, ends in the

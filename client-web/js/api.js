@@ -46,6 +46,23 @@ async function request(method, path, body) {
 
 export const listScenarios = () => request('GET', '/api/scenarios');
 
-export const createDrill = (scenario, name) => request('POST', '/api/drills', { scenario, name });
+/** bots: 'off' | 'good' | 'perfect' (who plays the empty response roles). */
+export const createDrill = (scenario, name, bots = 'off') => request('POST', '/api/drills', { scenario, name, bots });
 
-export const joinDrill = (code, name, role) => request('POST', '/api/join', { code, name, role });
+/**
+ * Takes a seat. With a role, that role; with newcomer, support; with
+ * neither, the role planned for the name (or the facilitator seat, for a
+ * facilitator code). The answer's `seat` says what was given.
+ */
+export function joinDrill(code, name, { role, newcomer } = {}) {
+  const body = { code, name };
+  if (role) body.role = role;
+  if (newcomer) body.newcomer = true;
+  return request('POST', '/api/join', body);
+}
+
+/** Finished drills, newest first. */
+export const listHistory = () => request('GET', '/api/history');
+
+/** One finished drill. */
+export const historyDrill = (id) => request('GET', `/api/history/${encodeURIComponent(id)}`);

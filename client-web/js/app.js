@@ -1,14 +1,18 @@
 // Entry point: language, routing between home, join and drill screens.
 //
 // Routes: #join=CODE opens the join screen (or the drill, if this tab
-// already holds a seat in that drill); otherwise a tab with a session goes
-// to its drill, and one without to home.
+// already holds a seat in that drill; &as=facilitator marks a
+// co-facilitator link); #history lists finished drills and #history=ID
+// shows one; otherwise a tab with a session goes to its drill, and one
+// without to home.
 
 import { initLang, setLang, getLang, LANGS } from './i18n.js';
 import { applyI18n, fill } from './dom.js';
 import { loadSession, newSession, clearSession } from './session.js';
 import { homeScreen } from './home.js';
 import { joinScreen } from './join.js';
+import { orientationScreen } from './orientation.js';
+import { historyScreen, historyDrillScreen } from './history.js';
 import { DrillScreen } from './drill.js';
 import { toast } from './toast.js';
 
@@ -40,23 +44,47 @@ function goHome() {
       newSession({ token: res.token, drillId: res.drill_id, joinCode: res.join_code, seatId: res.seat_id });
       goDrill();
     },
-    onJoinCode: (code) => {
-      location.hash = `#join=${encodeURIComponent(code)}`;
+    onJoinCode: (code, asFacilitator) => {
+      location.hash = `#join=${encodeURIComponent(code)}${asFacilitator ? '&as=facilitator' : ''}`;
     },
   }));
 }
 
-function goJoin(code) {
+/**
+ * What to tell someone about the seat they got, when it is not what they
+ * asked for: a planned role, or a facilitator seat from a co-facilitator
+ * code pasted as a join code.
+ */
+function joinNote(seat, { picked, newcomer }) {
+  if (!seat) return null;
+  if (seat.kind === 'facilitator') return picked || newcomer ? { kind: 'facilitator' } : null;
+  const asked = picked || (newcomer ? 'support_agent' : null);
+  return seat.role !== asked ? { kind: 'planned', role: seat.role, picked: picked || null } : null;
+}
+
+function goJoin(code, asFacilitator) {
   show(() => joinScreen({
     main,
     code,
-    onJoined: (res) => {
-      newSession({ token: res.token, drillId: res.drill_id, joinCode: code, seatId: res.seat_id });
+    asFacilitator,
+    onJoined: (res, asked) => {
+      const seat = res.seat || null;
+      newSession({ token: res.token, drillId: res.drill_id, joinCode: code, seatId: res.seat_id, note: joinNote(seat, asked) });
       clearHash();
-      goDrill();
+      // Newcomers who got support read one screen about it first.
+      if (asked.newcomer && seat && seat.kind === 'participant' && seat.role === 'support_agent') goOrientation(asked.name);
+      else goDrill();
     },
     onHome: goHome,
   }));
+}
+
+function goOrientation(name) {
+  show(() => orientationScreen({ main, name: name || '', onEnter: goDrill }));
+}
+
+function goHistory(id) {
+  show(() => (id ? historyDrillScreen({ main, id }) : historyScreen({ main })));
 }
 
 function goDrill() {
@@ -89,7 +117,7 @@ function goDrill() {
 }
 
 function route() {
-  const m = /^#join=([^&]+)/.exec(location.hash);
+  const m = /^#join=([^&]+)(.*)$/.exec(location.hash);
   const session = loadSession();
   if (m) {
     const code = decodeURIComponent(m[1]);
@@ -97,8 +125,13 @@ function route() {
       clearHash();
       goDrill();
     } else {
-      goJoin(code);
+      goJoin(code, /[&]as=facilitator\b/.test(m[2]));
     }
+    return;
+  }
+  const hist = /^#history(?:=([^&]+))?$/.exec(location.hash);
+  if (hist) {
+    goHistory(hist[1] ? decodeURIComponent(hist[1]) : null);
     return;
   }
   if (session) goDrill();

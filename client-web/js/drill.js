@@ -8,13 +8,14 @@
 import { h, fill, tr, trAttr } from './dom.js';
 import { t, serverError } from './i18n.js';
 import { timeOfDay, tPlus, num, yen, ppmPct, seatLabel, channelName } from './format.js';
+import { summaryView } from './summary.js';
 import { Connection } from './connection.js';
-import { fromWelcome, applyEvent, applyPulse, seatRole, findChannel, canWrite } from './state.js';
+import { fromWelcome, applyEvent, applyPulse, seatRole, findChannel, canWrite, leadFacilitator } from './state.js';
 import { saveSession, loadState, saveState, loadUi, saveUi } from './session.js';
 import { renderPost, PAYMENT_BAD_PPM } from './posts.js';
 import {
   rolePanel, declarePanel, phasePanel, runbookPanel, noticeEditorPanel, noticesPanel,
-  controlsPanel, rosterPanel, answerKeyPanel,
+  controlsPanel, rosterPanel, answerKeyPanel, planRolesPanel,
 } from './panels.js';
 import { toast } from './toast.js';
 
@@ -36,7 +37,12 @@ export class DrillScreen {
     this.persistTimer = null;
     this.bannerTimer = null;
     this.conn = new Connection({
-      hello: () => ({ type: 'hello', v: 1, token: this.session.token, last_seq: this.state ? this.state.seq : null }),
+      hello: () => ({
+        type: 'hello',
+        v: 1,
+        token: this.session.token,
+        last_seq: this.state && !this.needSnapshot ? this.state.seq : null,
+      }),
       onMessage: (m) => this.onMessage(m),
       onState: (s, info) => this.onConnState(s, info),
       onFatal: (code, message) => onFatal(message ? serverError(code, message) : t('error.session')),
@@ -76,19 +82,44 @@ export class DrillScreen {
 
   // --- messages ------------------------------------------------------------
 
+  /** Continues command numbering after the server's last accepted id, so a
+   *  tab that lost its counter is never mistaken for a resend. */
+  adoptLastCid(msg) {
+    if (Number.isSafeInteger(msg.last_cid) && msg.last_cid > this.session.cid) this.session.cid = msg.last_cid;
+  }
+
   onMessage(msg) {
     switch (msg.type) {
-      case 'welcome':
+      case 'welcome': {
+        // A welcome can also arrive mid-session (the seat's role changed):
+        // the screen is rebuilt around the new role.
+        const roleBefore = this.state ? seatRole(this.state) : null;
+        this.needSnapshot = false;
         this.state = fromWelcome(msg);
+        this.adoptLastCid(msg);
         if (!findChannel(this.state, this.ui.channel) && this.state.channels.length) this.ui.channel = this.state.channels[0].channel;
-        if (!this.built) this.build();
+        const roleNow = seatRole(this.state);
+        if (!this.built || roleNow !== roleBefore) this.build();
         else this.renderAll();
+        if (roleBefore && roleNow !== roleBefore) {
+          toast(t('drill.role_changed', { role: seatLabel(this.state.you.seat) }), 'info');
+        }
+        this.announceNote();
         this.persistNow();
         this.resendPending();
         break;
+      }
       case 'resumed':
         if (!this.state) {
           this.conn.reconnect(); // nothing to resume onto: ask for a snapshot
+          return;
+        }
+        this.adoptLastCid(msg);
+        if (seatRole({ you: msg.you }) !== seatRole(this.state)) {
+          // The role changed while this tab was away: what it may see
+          // changed too, so it asks for a whole new snapshot.
+          this.needSnapshot = true;
+          this.conn.reconnect();
           return;
         }
         this.state.you = msg.you;
@@ -220,6 +251,33 @@ export class DrillScreen {
     }
   }
 
+  /** What the join said about this seat, as one line, or null. */
+  noteText(state) {
+    const note = this.session.note;
+    if (!note || !state) return null;
+    const role = seatRole(state);
+    if (note.kind === 'planned' && note.role === role) {
+      const lead = leadFacilitator(state);
+      const line = lead
+        ? t('join.planned_you', { by: lead.name, role: t(`role.${note.role}`) })
+        : t('join.planned_you_anon', { role: t(`role.${note.role}`) });
+      // The separator is in the string: English puts a space, Japanese none.
+      return note.picked && note.picked !== note.role ? line + t('join.you_picked', { role: t(`role.${note.picked}`) }) : line;
+    }
+    if (note.kind === 'facilitator' && role === 'facilitator') return t('join.cofac_joined');
+    return null;
+  }
+
+  /** Says once, as a toast, what the join did (e.g. a planned role). */
+  announceNote() {
+    const note = this.session.note;
+    if (!note || note.shown) return;
+    const text = this.noteText(this.state);
+    note.shown = true;
+    saveSession(this.session);
+    if (text) toast(text, 'info');
+  }
+
   ctx() {
     return {
       get: () => this.state,
@@ -333,7 +391,7 @@ export class DrillScreen {
       this.convTitle, this.lobbyNote, this.posts, this.composer);
 
     // Role panels.
-    this.panels = makePanels(role, this.ctx());
+    this.panels = makePanels(role, this.ctx(), (state) => this.noteText(state));
     const aside = h('aside', { class: 'side' }, this.panels.map((p) => p.el));
     trAttr(aside, 'aria-label', 'drill.panels');
 
@@ -406,27 +464,9 @@ export class DrillScreen {
       fill(this.summarySlot);
       return;
     }
-    const at = (v) => (v === null || v === undefined ? t('summary.never') : tPlus(v));
-    const rows = [
-      ['summary.first_signal', at(sum.first_signal_at_s)],
-      ['summary.declared', at(sum.declared_at_s)],
-      ['summary.first_notice', at(sum.first_external_notice_at_s)],
-      ['summary.mitigated', at(sum.mitigated_at_s)],
-      ['summary.resolved', at(sum.resolved_at_s) + (sum.resolved_prematurely ? ` (${t('summary.premature')})` : '')],
-      ['summary.lost_revenue', yen(sum.lost_revenue)],
-      ['summary.revenue', yen(sum.revenue_yen)],
-    ];
-    fill(this.summarySlot,
-      h('div', { class: 'score' },
-        h('h2', { id: 'summary-title', class: 'summary-title', i18n: 'summary.title' }),
-        h('p', { class: 'score-big' }, h('strong', { text: String(sum.score) }), h('span', { text: ' / 100' }))),
-      h('table', { class: 'score-parts' },
-        h('caption', { i18n: 'summary.parts' }),
-        h('tbody', null, (sum.score_parts || []).map((p) => h('tr', null,
-          h('th', { scope: 'row', text: t(`score.${p.key}`) === `score.${p.key}` ? p.key : t(`score.${p.key}`) }),
-          h('td', { class: 'num' }, h('meter', { min: 0, max: p.max || 1, value: p.points, attrs: { 'aria-hidden': 'true' } })),
-          h('td', { class: 'num', text: `${p.points} / ${p.max}` }))))),
-      h('dl', { class: 'summary-times' }, rows.map(([k, v]) => [h('dt', { i18n: k }), h('dd', { text: v })])));
+    const [score, parts, times] = summaryView(sum, { titleId: 'summary-title' });
+    score.appendChild(h('p', { class: 'summary-link' }, h('a', { href: '#history', i18n: 'summary.history_link' })));
+    fill(this.summarySlot, score, parts, times);
   }
 
   renderChannels() {
@@ -560,20 +600,21 @@ function metric(key) {
 }
 
 /** The panels for a role, in the order they matter to it. */
-function makePanels(role, ctx) {
+function makePanels(role, ctx, note) {
   switch (role) {
     case 'facilitator':
-      return [controlsPanel(ctx), rosterPanel(), answerKeyPanel(), runbookPanel(ctx, { canRun: false }), noticesPanel()];
+      return [controlsPanel(ctx), rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), answerKeyPanel(),
+        runbookPanel(ctx, { canRun: false }), noticesPanel()];
     case 'incident_owner':
-      return [rolePanel(role), declarePanel(ctx), phasePanel(ctx), noticeEditorPanel(ctx), runbookPanel(ctx, { canRun: false })];
+      return [rolePanel(role, note), declarePanel(ctx), phasePanel(ctx), rosterPanel(ctx, { assign: true, owner: true }),
+        noticeEditorPanel(ctx), runbookPanel(ctx, { canRun: false })];
     case 'comms_lead':
-      return [rolePanel(role), noticeEditorPanel(ctx)];
+      return [rolePanel(role, note), noticeEditorPanel(ctx)];
     case 'engineer':
-      return [rolePanel(role), declarePanel(ctx), runbookPanel(ctx, { canRun: true })];
+      return [rolePanel(role, note), declarePanel(ctx), runbookPanel(ctx, { canRun: true })];
     case 'support_lead':
-      return [rolePanel(role), declarePanel(ctx), noticesPanel()];
+      return [rolePanel(role, note), declarePanel(ctx), noticesPanel()];
     default:
-      return [rolePanel(role), noticesPanel()];
+      return [rolePanel(role, note), noticesPanel()];
   }
 }
-

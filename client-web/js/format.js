@@ -47,3 +47,33 @@ export function seatLabel(seat) {
 export function channelName(channel) {
   return `#${channel}`;
 }
+
+/** A span of drill seconds in words: "3 min 20 s"; negative gets "−". */
+export function minSec(seconds) {
+  const neg = seconds < 0;
+  const s = Math.abs(Math.round(seconds));
+  const m = Math.floor(s / 60);
+  const text = m ? t('fmt.min_sec', { m, s: s % 60 }) : t('fmt.sec', { s });
+  return neg ? `−${text}` : text;
+}
+
+/** A wall-clock date and time (milliseconds since the epoch). */
+export function dateTime(ms) {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '—';
+  return d.toLocaleString(getLang() === 'ja' ? 'ja-JP' : 'en-US', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** A short date for chart labels. */
+export function shortDate(ms) {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleDateString(getLang() === 'ja' ? 'ja-JP' : 'en-US', { month: 'numeric', day: 'numeric' });
+}
+
+/** A wall-clock time of day for chart labels. */
+export function shortTime(ms) {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleTimeString(getLang() === 'ja' ? 'ja-JP' : 'en-US', { hour: '2-digit', minute: '2-digit' });
+}

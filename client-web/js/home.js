@@ -8,6 +8,9 @@ import { num } from './format.js';
 export function homeScreen({ main, onCreated, onJoinCode }) {
   const scenarioBox = h('div', { class: 'scenario-list', id: 'scenario-list' }, h('p', { class: 'loading', i18n: 'common.loading' }));
   const name = h('input', { id: 'create-name', type: 'text', maxLength: 40, autocomplete: 'name', required: true });
+  const bots = h('select', { id: 'create-bots' },
+    ['off', 'good', 'perfect'].map((v) => h('option', { value: v, i18n: `home.bots_${v}` })));
+  bots.value = 'off';
   const create = h('button', { type: 'submit', class: 'btn btn-primary btn-large', id: 'create-button', i18n: 'home.create' });
   const createError = h('p', { class: 'form-error', id: 'create-error', hidden: true, attrs: { role: 'alert' } });
   const createForm = h('form', { class: 'card', attrs: { 'aria-labelledby': 'create-title' } },
@@ -15,6 +18,7 @@ export function homeScreen({ main, onCreated, onJoinCode }) {
     h('p', { class: 'hint', i18n: 'home.create_hint' }),
     h('fieldset', { class: 'scenarios' }, h('legend', { i18n: 'home.scenario' }), scenarioBox),
     field('home.your_name', name, 'home.name_hint'),
+    field('home.bots', bots, 'home.bots_hint'),
     createError,
     h('div', { class: 'actions' }, create));
 
@@ -30,7 +34,8 @@ export function homeScreen({ main, onCreated, onJoinCode }) {
   fill(main, h('div', { class: 'home' },
     h('section', { class: 'intro' },
       h('h1', { i18n: 'home.title' }),
-      h('p', { class: 'lead', i18n: 'home.lead' })),
+      h('p', { class: 'lead', i18n: 'home.lead' }),
+      h('p', { class: 'intro-links' }, h('a', { href: '#history', id: 'history-link', i18n: 'home.history' }))),
     h('div', { class: 'home-grid' }, createForm, joinForm)));
   main.classList.remove('main-drill');
 
@@ -77,7 +82,7 @@ export function homeScreen({ main, onCreated, onJoinCode }) {
     }
     create.disabled = true;
     try {
-      const res = await createDrill(picked.value, name.value.trim());
+      const res = await createDrill(picked.value, name.value.trim(), bots.value);
       onCreated(res);
     } catch (err) {
       showError(createError, err.message);
@@ -88,14 +93,18 @@ export function homeScreen({ main, onCreated, onJoinCode }) {
   joinForm.addEventListener('submit', (e) => {
     e.preventDefault();
     let value = code.value.trim();
-    const m = /#join=([^&\s]+)/.exec(value);
-    if (m) value = decodeURIComponent(m[1]);
+    let asFacilitator = false;
+    const m = /#join=([^&\s]+)(\S*)/.exec(value);
+    if (m) {
+      value = decodeURIComponent(m[1]);
+      asFacilitator = /[&]as=facilitator\b/.test(m[2]);
+    }
     if (!value) {
       showError(joinError, t('home.code_required'));
       code.focus();
       return;
     }
-    onJoinCode(value);
+    onJoinCode(value, asFacilitator);
   });
 
   trAttr(code, 'placeholder', 'home.code_placeholder');

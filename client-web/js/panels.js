@@ -5,7 +5,7 @@
 import { h, fill, tr, field } from './dom.js';
 import { t } from './i18n.js';
 import { timeOfDay, tPlus, duration, seatLabel } from './format.js';
-import { PHASES, STATUSES, SPEEDS, playing, nowTick, timeAt } from './state.js';
+import { PHASES, STATUSES, SPEEDS, ROLES, playing, nowTick, timeAt, currentPlans, nameKey } from './state.js';
 
 function panel(titleKey, ...children) {
   const id = `panel-${titleKey.replace(/\W/g, '-')}`;
@@ -28,13 +28,23 @@ function regionNames(state, ids) {
   return ids.map((id) => ((state.drill.regions || []).find((r) => r.id === id) || { name: id }).name).join(', ');
 }
 
-/** "Your role" card with a one-line orientation. */
-export function rolePanel(role) {
+/**
+ * "Your role" card with a one-line orientation. note(state) may return a
+ * line about how the role was given (a planned role), or null.
+ */
+export function rolePanel(role, note) {
+  const noteEl = h('p', { class: 'role-note', id: 'role-note', hidden: true, attrs: { role: 'status' } });
   const el = panel('panel.your_role',
     h('p', { class: 'role-name', i18n: `role.${role}` }),
+    noteEl,
     h('p', { class: 'hint', i18n: `roledesc.${role}` }));
   el.classList.add('panel-role');
-  return { el, update() {} };
+  function update(state) {
+    const text = note ? note(state) : null;
+    noteEl.hidden = !text;
+    noteEl.textContent = text || '';
+  }
+  return { el, update };
 }
 
 /** 発令 button; the declaration's time once declared. */
@@ -249,25 +259,24 @@ export function controlsPanel(ctx) {
   });
 
   const link = h('input', { id: 'join-link', type: 'text', readOnly: true, class: 'mono' });
-  const copy = h('button', { type: 'button', class: 'btn btn-small', i18n: 'fac.copy' });
-  copy.addEventListener('click', async () => {
-    link.select();
-    try {
-      await navigator.clipboard.writeText(link.value);
-    } catch {
-      document.execCommand('copy');
-    }
-    tr(copy, 'fac.copied');
-    setTimeout(() => tr(copy, 'fac.copy'), 2000);
-  });
-  link.addEventListener('focus', () => link.select());
+  const cofacLink = h('input', { id: 'cofac-link', type: 'text', readOnly: true, class: 'mono' });
+  // The co-facilitator link makes a facilitator: closed by default (like
+  // the answer key), so that sharing a screen does not give it away.
+  const cofac = h('details', { class: 'secret-box', id: 'cofac-box' },
+    h('summary', null,
+      h('span', { class: 'secret-lock', attrs: { 'aria-hidden': 'true' } }),
+      h('span', { i18n: 'fac.cofac_summary' }),
+      h('span', { class: 'pill pill-secret', i18n: 'fac.secret' })),
+    h('p', { class: 'secret-warning', i18n: 'fac.cofac_hint' }),
+    h('div', { class: 'join-box-row' }, field('fac.cofac_link', cofacLink), copyButton(cofacLink, 'cofac-copy')));
 
   const el = panel('panel.controls',
     status,
     h('div', { class: 'button-row' }, start, pause, resume),
     field('fac.speed', speed, 'fac.speed_hint'),
     h('div', { class: 'end-row' }, end),
-    h('div', { class: 'join-box' }, field('fac.join_link', link, 'fac.join_hint'), copy));
+    h('div', { class: 'join-box' }, field('fac.join_link', link, 'fac.join_hint'), copyButton(link, 'join-copy')),
+    cofac);
   function update(state) {
     const on = ctx.online();
     start.hidden = state.status !== 'lobby';
@@ -285,23 +294,162 @@ export function controlsPanel(ctx) {
     }
     status.textContent = t('fac.status_line', { status: t(`status.${state.status}`), speed: state.speed });
     link.value = `${location.origin}/#join=${encodeURIComponent(state.drill.join_code || '')}`;
+    cofac.hidden = !state.facilitator_code;
+    cofacLink.value = state.facilitator_code ? cofacUrl(state.facilitator_code) : '';
   }
   return { el, update };
 }
 
-/** Who is in the drill, with online dots. */
-export function rosterPanel() {
+/** The co-facilitator invite link: the facilitator code and a hint for
+ *  the join screen that no role is to be asked for. */
+export function cofacUrl(code) {
+  return `${location.origin}/#join=${encodeURIComponent(code)}&as=facilitator`;
+}
+
+/** A "Copy" button for a read-only input. */
+function copyButton(input, id) {
+  const copy = h('button', { type: 'button', class: 'btn btn-small', id, i18n: 'fac.copy' });
+  copy.addEventListener('click', async () => {
+    input.select();
+    try {
+      await navigator.clipboard.writeText(input.value);
+    } catch {
+      document.execCommand('copy');
+    }
+    tr(copy, 'fac.copied');
+    setTimeout(() => tr(copy, 'fac.copy'), 2000);
+  });
+  input.addEventListener('focus', () => input.select());
+  return copy;
+}
+
+/**
+ * Who is in the drill, with online dots. With assign (facilitators, and
+ * the incident owner), every participant's role can be changed: pick the
+ * role, then Apply. Rows are kept (not rebuilt) so that a select someone
+ * is using survives updates; the order is the order people joined.
+ */
+export function rosterPanel(ctx, { assign = false, owner = false } = {}) {
   const summary = h('p', { class: 'hint' });
-  const list = h('ul', { class: 'roster' });
-  const el = panel('panel.roster', summary, list);
+  const ownerHint = owner ? h('p', { class: 'hint', i18n: 'roster.owner_hint' }) : null;
+  const list = h('ul', { class: ['roster', assign ? 'roster-assign' : null], id: 'roster' });
+  const el = panel('panel.roster', summary, ownerHint, list);
+  const rows = new Map();
+
+  function makeRow(id) {
+    const r = { id, current: null, dirty: false, awaiting: null };
+    r.dot = h('span', { class: 'dot', attrs: { role: 'img' } });
+    r.name = h('span', { class: 'seat-name' });
+    r.you = h('span', { class: 'you', i18n: 'roster.you', hidden: true });
+    r.label = h('span', { class: 'seat-role' });
+    r.select = h('select', { class: 'seat-role-select', id: `seat-role-${id}` },
+      ROLES.map((role) => h('option', { value: role, i18n: `role.${role}` })));
+    r.apply = h('button', { type: 'button', class: 'btn btn-small btn-primary seat-apply', id: `seat-apply-${id}`, i18n: 'roster.apply', hidden: true });
+    r.select.addEventListener('change', () => {
+      r.dirty = r.select.value !== r.current;
+      r.apply.hidden = !r.dirty;
+    });
+    r.apply.addEventListener('click', () => {
+      const role = r.select.value;
+      r.apply.disabled = true;
+      ctx.send({ type: 'assign_role', seat: id, role }, {
+        // Until the roster shows the change, keep showing the new role.
+        onAck: () => {
+          r.awaiting = role;
+        },
+        onSettled: () => {
+          r.dirty = false;
+          r.apply.disabled = false;
+          update(ctx.get());
+        },
+      });
+    });
+    r.li = h('li', { class: 'seat', dataset: { seat: id } }, r.dot, r.name, r.you, r.label, r.select, r.apply);
+    rows.set(id, r);
+    return r;
+  }
+
   function update(state) {
-    const seats = (state.roster || []).slice().sort((a, b) => Number(b.online) - Number(a.online) || a.id - b.id);
+    const seats = (state.roster || []).slice().sort((a, b) => a.id - b.id);
     summary.textContent = t('roster.count', { n: seats.length, online: seats.filter((s) => s.online).length });
-    fill(list, seats.map((s) => h('li', { class: 'seat' },
-      h('span', { class: ['dot', s.online ? 'on' : 'off'], attrs: { role: 'img', 'aria-label': t(s.online ? 'roster.online' : 'roster.offline') } }),
-      h('span', { class: 'seat-name', text: s.name }),
-      s.id === state.you.id ? h('span', { class: 'you', i18n: 'roster.you' }) : null,
-      h('span', { class: 'seat-role', text: seatLabel(s.seat) }))));
+    const editable = ctx.online() && state.status !== 'ended';
+    const seen = new Set();
+    let i = 0;
+    for (const s of seats) {
+      seen.add(s.id);
+      const r = rows.get(s.id) || makeRow(s.id);
+      if (list.children[i] !== r.li) list.insertBefore(r.li, list.children[i] || null);
+      i += 1;
+      r.dot.className = `dot ${s.online ? 'on' : 'off'}`;
+      r.dot.setAttribute('aria-label', t(s.online ? 'roster.online' : 'roster.offline'));
+      r.name.textContent = s.name;
+      r.you.hidden = s.id !== state.you.id;
+      r.label.textContent = seatLabel(s.seat);
+      const role = s.seat && s.seat.kind === 'participant' ? s.seat.role : null;
+      const canAssign = assign && role !== null && !(owner && s.id === state.you.id);
+      r.label.hidden = canAssign;
+      r.select.hidden = !canAssign;
+      r.current = role;
+      if (r.awaiting === role) r.awaiting = null;
+      if (canAssign) {
+        r.select.setAttribute('aria-label', t('roster.role_of', { name: s.name }));
+        r.select.disabled = !editable;
+        const shown = r.awaiting || (r.dirty ? r.select.value : role);
+        if (r.select.value !== shown) r.select.value = shown;
+        r.dirty = !r.awaiting && r.select.value !== role;
+      } else {
+        r.dirty = false;
+      }
+      r.apply.hidden = !r.dirty;
+    }
+    for (const [id, r] of rows) {
+      if (!seen.has(id)) {
+        r.li.remove();
+        rows.delete(id);
+      }
+    }
+  }
+  return { el, update };
+}
+
+/** Facilitators: plan roles by name before people join. */
+export function planRolesPanel(ctx) {
+  const name = h('input', { id: 'plan-name', type: 'text', maxLength: 40, autocomplete: 'off', spellcheck: false });
+  const role = h('select', { id: 'plan-role' }, ROLES.map((r) => h('option', { value: r, i18n: `role.${r}` })));
+  role.value = 'incident_owner';
+  const add = h('button', { type: 'submit', class: 'btn', id: 'plan-add', i18n: 'plan.add' });
+  const form = h('form', { class: 'plan-form' }, field('plan.name', name), field('plan.role', role), add);
+  const list = h('ul', { class: 'plan-list', id: 'plan-list' });
+  const el = panel('panel.plan', h('p', { class: 'hint', i18n: 'plan.hint' }), form, list);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const value = name.value.trim();
+    if (!value) {
+      name.focus();
+      return;
+    }
+    ctx.send({ type: 'plan_role', name: value, role: role.value }, {
+      onAck: () => {
+        if (name.value.trim() === value) name.value = '';
+        name.focus();
+      },
+    });
+  });
+  function update(state) {
+    add.disabled = !ctx.online() || state.status === 'ended';
+    const plans = currentPlans(state);
+    if (!plans.length) {
+      fill(list, h('li', { class: 'muted', i18n: 'plan.none' }));
+      return;
+    }
+    const joined = new Set((state.roster || []).filter((s) => s.seat && s.seat.kind === 'participant').map((s) => nameKey(s.name)));
+    fill(list, plans.map((p) => {
+      const here = joined.has(nameKey(p.name));
+      return h('li', { class: 'plan' },
+        h('span', { class: 'plan-name', text: p.name }),
+        h('span', { class: 'plan-role', text: t(`role.${p.role}`) }),
+        h('span', { class: ['pill', here ? 'pill-ok' : 'pill-quiet'], text: t(here ? 'plan.joined' : 'plan.waiting') }));
+    }));
   }
   return { el, update };
 }

@@ -1,7 +1,10 @@
 // Per-tab persistence in sessionStorage, so that two tabs can be two people
 // and a reloaded tab resumes where it was.
 //
-// firedrill.session  {token, lastSeq, cid, drillId, joinCode, seatId}
+// firedrill.session  {token, lastSeq, cid, drillId, joinCode, seatId, note}
+//                    note: what the join said about the seat, shown in the
+//                    drill ({kind: 'planned', role, picked} or
+//                    {kind: 'facilitator'}), or null.
 // firedrill.state    {seq, state}: the drill as this tab last saw it, so a
 //                    reload can resume with last_seq and apply only the
 //                    missed events. lastSeq and the cached state are written
@@ -41,6 +44,7 @@ export function loadSession() {
     drillId: s.drillId || '',
     joinCode: s.joinCode || '',
     seatId: s.seatId ?? null,
+    note: s.note && typeof s.note === 'object' ? s.note : null,
   };
 }
 
@@ -49,9 +53,9 @@ export function saveSession(session) {
 }
 
 /** Starts a new session (after create or join); forgets any old drill. */
-export function newSession({ token, drillId, joinCode, seatId }) {
+export function newSession({ token, drillId, joinCode, seatId, note }) {
   clearSession();
-  const s = { token, lastSeq: null, cid: 0, drillId, joinCode: joinCode || '', seatId };
+  const s = { token, lastSeq: null, cid: 0, drillId, joinCode: joinCode || '', seatId, note: note || null };
   saveSession(s);
   return s;
 }

@@ -39,6 +39,8 @@ export function fromWelcome(msg) {
     notices: s.notices || [],
     summary: s.summary || null,
     answer_key: s.answer_key || null,
+    planned_roles: s.planned_roles || [],
+    facilitator_code: s.facilitator_code || null,
   };
   for (const c of s.channels || []) openChannel(state, c.channel).posts = (c.posts || []).slice(-POSTS_KEPT_MAX);
   return state;
@@ -127,6 +129,10 @@ export function applyEvent(state, msg) {
       state.answer_key = state.answer_key || [];
       upsert(state.answer_key, ev.fault, (a, b) => a.id === b.id);
       return { what: 'answer_key' };
+    case 'role_planned':
+      state.planned_roles = state.planned_roles || [];
+      if (ev.planned) state.planned_roles.push(ev.planned);
+      return { what: 'planned' };
     case 'ended':
       state.summary = ev.summary;
       state.status = 'ended';
@@ -135,6 +141,30 @@ export function applyEvent(state, msg) {
     default:
       return { what: 'unknown' };
   }
+}
+
+/** How the server compares names for planned roles. */
+export function nameKey(name) {
+  return String(name || '').trim().toLowerCase();
+}
+
+/**
+ * The planned roles as they stand: one per name (the latest plan counts),
+ * in the order the names were first planned.
+ */
+export function currentPlans(state) {
+  const byName = new Map();
+  for (const p of state.planned_roles || []) {
+    const key = nameKey(p.name);
+    const before = byName.get(key);
+    byName.set(key, before ? { ...p, order: before.order } : { ...p, order: byName.size });
+  }
+  return [...byName.values()].sort((a, b) => a.order - b.order).map(({ order: _o, ...p }) => p);
+}
+
+/** The facilitator who created the drill (the lowest facilitator seat). */
+export function leadFacilitator(state) {
+  return (state.roster || []).filter((s) => s.seat && s.seat.kind === 'facilitator').sort((a, b) => a.id - b.id)[0] || null;
 }
 
 /** Applies a pulse (clock and live metrics). */

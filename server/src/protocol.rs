@@ -272,6 +272,23 @@ pub enum Command {
     },
     /// Facilitator: end the drill and publish the summary.
     End,
+    /// Give a seat another role. The facilitator may assign any role; the
+    /// incident owner may too, and handing over `incident_owner` swaps: the
+    /// old owner takes the new owner's former role.
+    AssignRole {
+        /// The seat's id (see the roster).
+        seat: u32,
+        /// Its new role.
+        role: Role,
+    },
+    /// Facilitator: plan a role for a name before people join; whoever
+    /// joins with that name (case and surrounding spaces ignored) gets it.
+    PlanRole {
+        /// The name people will type.
+        name: String,
+        /// The role they will get.
+        role: Role,
+    },
 }
 
 /// The name of a command's type, as it appears on the wire. Used in errors
@@ -288,6 +305,8 @@ pub fn command_name(cmd: &Command) -> &'static str {
         Command::Resume => "resume",
         Command::SetSpeed { .. } => "set_speed",
         Command::End => "end",
+        Command::AssignRole { .. } => "assign_role",
+        Command::PlanRole { .. } => "plan_role",
     }
 }
 
@@ -324,9 +343,15 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         (SeatKind::Participant(role), Command::PublishNotice { .. }) => {
             matches!(role, R::CommsLead | R::IncidentOwner)
         }
+        (SeatKind::Participant(role), Command::AssignRole { .. }) => role == R::IncidentOwner,
         (
             SeatKind::Participant(_),
-            Command::Start | Command::Pause | Command::Resume | Command::SetSpeed { .. } | Command::End,
+            Command::Start
+            | Command::Pause
+            | Command::Resume
+            | Command::SetSpeed { .. }
+            | Command::End
+            | Command::PlanRole { .. },
         ) => false,
     };
     if !role_ok {
@@ -342,6 +367,7 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         Command::Resume => status == DrillStatus::Paused,
         Command::SetSpeed { .. } => status != DrillStatus::Ended,
         Command::End => status != DrillStatus::Ended,
+        Command::AssignRole { .. } | Command::PlanRole { .. } => status != DrillStatus::Ended,
     };
     if status_ok { Ok(()) } else { Err(Denied::Status(status)) }
 }
@@ -478,7 +504,8 @@ pub struct DrillInfo {
     pub start_time_of_day_s: u32,
     /// Planned length, in drill seconds.
     pub duration_s: u64,
-    /// Code that lets people join (also in the join link).
+    /// Code that lets people join (also in the join link); empty for
+    /// outside actors, who are invited by the facilitator.
     pub join_code: String,
     /// Region ids and display names, in scenario order.
     pub regions: Vec<NamedId>,
@@ -526,6 +553,20 @@ pub struct Snapshot {
     pub summary: Option<Summary>,
     /// The hidden answer key; facilitators only.
     pub answer_key: Option<Vec<FaultView>>,
+    /// Roles planned by name; facilitators only (empty otherwise).
+    pub planned_roles: Vec<PlannedRole>,
+    /// The code that makes whoever joins with it a facilitator;
+    /// facilitators only.
+    pub facilitator_code: Option<String>,
+}
+
+/// A role planned for a name before the drill.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedRole {
+    /// The name, as the facilitator typed it.
+    pub name: String,
+    /// The role.
+    pub role: Role,
 }
 
 /// A channel and its recent posts.
@@ -830,6 +871,11 @@ pub enum Event {
     FaultChanged {
         /// The fault now.
         fault: FaultView,
+    },
+    /// A role was planned for a name (facilitators only).
+    RolePlanned {
+        /// The plan.
+        planned: PlannedRole,
     },
     /// The drill ended.
     Ended {

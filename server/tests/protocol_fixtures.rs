@@ -14,8 +14,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use firedrill::protocol::{
-    ActionStage, Author, Channel, ClientMsg, Command, ComponentStatus, DrillStatus, ErrorCode, Event, Phase, PostBody,
-    Role, SeatKind, ServerMsg, authorize, command_name,
+    ActionStage, Author, Bots, Channel, ClientMsg, Command, ComponentStatus, DrillStatus, ErrorCode, Event, Phase,
+    PostBody, Role, SeatKind, ServerMsg, authorize, command_name,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -211,6 +211,7 @@ fn protocol_md_names_every_wire_value() {
         ("drill status", wire_names::<DrillStatus>(plain)),
         ("component status", wire_names::<ComponentStatus>(plain)),
         ("action stage", wire_names::<ActionStage>(plain)),
+        ("bots setting", wire_names::<Bots>(plain)),
     ];
     for (what, names) in sets {
         for name in names {
@@ -239,6 +240,8 @@ fn commands() -> Vec<(String, Command)> {
         Command::Resume,
         Command::SetSpeed { speed: 1 },
         Command::End,
+        Command::AssignRole { seat: 1, role: Role::Engineer },
+        Command::PlanRole { name: "x".into(), role: Role::Engineer },
     ] {
         out.push((format!("`{}`", command_name(&cmd)), cmd));
     }

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CLIENT = path.resolve(HERE, '../../client-web/js');
-const { fromWelcome, applyEvent, applyPulse, canWrite, seatRole } = await import(path.join(CLIENT, 'state.js'));
+const { fromWelcome, applyEvent, applyPulse, canWrite, seatRole, currentPlans, leadFacilitator } = await import(path.join(CLIENT, 'state.js'));
+const { timeToDeclare, noticeAfterDeclare } = await import(path.join(CLIENT, 'summary.js'));
 const { keys } = await import(path.join(CLIENT, 'i18n.js'));
 
 const pulse = {
@@ -111,6 +112,27 @@ test('every event kind updates the state', () => {
   assert.equal(ev({ kind: 'something_new' }).what, 'unknown', 'unknown kinds do not throw');
 });
 
+test('planned roles: the latest plan per name counts, in first-planned order', () => {
+  const s = fromWelcome(welcome());
+  assert.deepEqual(s.planned_roles, []);
+  let seq = 10;
+  const plan = (name, role) => applyEvent(s, { type: 'event', seq: seq++, tick: 0, event: { kind: 'role_planned', planned: { name, role } } });
+  assert.equal(plan('Kenji', 'engineer').what, 'planned');
+  plan('Mei', 'comms_lead');
+  plan(' kenji ', 'incident_owner');
+  assert.deepEqual(currentPlans(s), [{ name: ' kenji ', role: 'incident_owner' }, { name: 'Mei', role: 'comms_lead' }]);
+  assert.equal(leadFacilitator(s).name, 'Aiko');
+});
+
+test('the history measures come from the summary', () => {
+  const sum = { first_signal_at_s: 190, declared_at_s: 250, first_external_notice_at_s: 310 };
+  assert.equal(timeToDeclare(sum), 60);
+  assert.equal(noticeAfterDeclare(sum), 60);
+  assert.equal(timeToDeclare({ ...sum, declared_at_s: null }), null);
+  assert.equal(timeToDeclare({ ...sum, first_signal_at_s: null }), null);
+  assert.equal(noticeAfterDeclare({ ...sum, first_external_notice_at_s: null }), null);
+});
+
 test('a pulse replaces the clock and metrics', () => {
   const s = fromWelcome(welcome());
   applyPulse(s, { type: 'pulse', ...pulse, tick: 90, status: 'running', speed: 60 });
@@ -190,7 +212,8 @@ test('golden server messages are understood', { skip: noFixtures }, () => {
 
 test('the client sends the shapes of the golden client messages', { skip: noFixtures }, () => {
   // What js/drill.js, js/panels.js and js/connection.js send.
-  const sent = new Set(['chat', 'declare', 'set_phase', 'run_action', 'publish_notice', 'start', 'pause', 'resume', 'set_speed', 'end']);
+  const sent = new Set(['chat', 'declare', 'set_phase', 'run_action', 'publish_notice', 'start', 'pause', 'resume', 'set_speed', 'end',
+    'assign_role', 'plan_role']);
   for (const [f, msg] of fixtures('client')) {
     switch (msg.type) {
       case 'hello':

@@ -8,205 +8,21 @@
 // Each test starts from a fresh browser context (its own sessionStorage), as
 // separate people would. Every wait is bounded.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { HERE, env, person, createDrill, joinDrill, startProxy, watchFrames } from './harness.js';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const BIN = path.resolve(HERE, process.env.FIREDRILL_BIN || '../../target/debug/firedrill');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const SCENARIO = 'lunch-peak-pos-outage';
-const STEP_MS = 10_000; // one UI step
-const SERVER_START_MS = 20_000;
-
-let server = null;
-let serverLog = '';
-let dataDir = null;
-let base = '';
-let browser = null;
-
-/** A free TCP port: bind to 0, read the port, let it go. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url, ms) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${serverLog}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server not healthy after ${ms} ms:\n${serverLog}`);
-}
-
-before(async () => {
-  assert.ok(fs.existsSync(BIN), `server binary not found at ${BIN}: run cargo build -p firedrill or set FIREDRILL_BIN`);
-  assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install chromium or set CHROMIUM`);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  // The server's working directory is a fresh temporary folder, so whatever
-  // it stores there goes away with it.
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'firedrill-browser-'));
-  server = spawn(BIN, ['serve', '--addr', `127.0.0.1:${port}`], { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (chunk) => {
-    serverLog = (serverLog + chunk).slice(-20_000);
-  };
-  server.stdout.on('data', keep);
-  server.stderr.on('data', keep);
-  await waitForHealth(`${base}/healthz`, SERVER_START_MS);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    timeout: 30_000,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-});
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    const timer = setTimeout(() => server.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-/**
- * A TCP proxy in front of the server that the test can cut, to drop a
- * browser's connection while the server (and the drill) keeps running.
- */
-async function startProxy(targetPort) {
-  const pairs = new Set();
-  let refusing = false;
-  const srv = net.createServer((client) => {
-    if (refusing) {
-      client.destroy();
-      return;
-    }
-    const upstream = net.connect(targetPort, '127.0.0.1');
-    const pair = {
-      kill() {
-        client.destroy();
-        upstream.destroy();
-        pairs.delete(pair);
-      },
-    };
-    pairs.add(pair);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    for (const s of [client, upstream]) {
-      s.on('error', pair.kill);
-      s.on('close', pair.kill);
-    }
-  });
-  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  return {
-    port: srv.address().port,
-    /** Drops every open connection; with refuse, new ones fail too. */
-    cut({ refuse }) {
-      refusing = refuse;
-      for (const p of [...pairs]) p.kill();
-    },
-    allow() {
-      refusing = false;
-    },
-    close() {
-      for (const p of [...pairs]) p.kill();
-      return new Promise((resolve) => srv.close(resolve));
-    },
-  };
-}
-
-/** Records the WebSocket messages a page sends and receives (not pulses). */
-function watchFrames(page) {
-  const frames = { sent: [], received: [] };
-  page.on('websocket', (ws) => {
-    ws.on('framesent', (f) => frames.sent.push(JSON.parse(String(f.payload))));
-    ws.on('framereceived', (f) => {
-      const msg = JSON.parse(String(f.payload));
-      if (msg.type !== 'pulse') frames.received.push(msg);
-    });
-  });
-  return frames;
-}
-
-/** A new person: own context (own sessionStorage), watched for problems. */
-async function person(locale = 'en-US') {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
-  context.setDefaultTimeout(STEP_MS);
-  const page = await context.newPage();
-  const problems = [];
-  const dialogs = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    d.dismiss().catch(() => {});
-  });
-  return { context, page, problems, dialogs };
-}
-
-async function createDrill(page, name) {
-  await page.goto(`${base}/`);
-  await page.locator('#scenario-list input[type=radio]').first().waitFor();
-  await page.check(`#scenario-list input[value="${SCENARIO}"]`);
-  await page.fill('#create-name', name);
-  await page.click('#create-button');
-  await page.waitForFunction(() => {
-    const link = document.querySelector('#join-link');
-    return link && /#join=[0-9a-zA-Z]+/.test(link.value);
-  });
-  return page.inputValue('#join-link');
-}
-
-async function joinDrill(page, link, name, role) {
-  await page.goto(link);
-  await page.fill('#join-name', name);
-  await page.check(`#role-${role}`);
-  await page.click('#join-button');
-  await page.locator('#composer-text:not([disabled])').waitFor();
-  await page.waitForFunction(() => document.querySelector('#conn-state')?.dataset.state === 'open');
-}
+env.setup();
 
 test('a facilitator and an engineer run a drill together', { timeout: 90_000 }, async () => {
   const a = await person('en-US');
   const b = await person('en-US');
   try {
     const link = await createDrill(a.page, 'Aiko');
-    assert.match(link, new RegExp(`^${base}/#join=`));
+    assert.match(link, new RegExp(`^${env.base}/#join=`));
     await a.page.screenshot({ path: path.join(os.tmpdir(), 'firedrill-facilitator-lobby.png') });
 
     await joinDrill(b.page, link, 'Ken', 'engineer');
@@ -321,7 +137,7 @@ test('every kind of post from the protocol fixtures renders', { timeout: 30_000 
   assert.ok(events.length > 0);
   const a = await person('en-US');
   try {
-    await a.page.goto(`${base}/`);
+    await a.page.goto(`${env.base}/`);
     await a.page.locator('#create-button').waitFor();
     const rendered = await a.page.evaluate(async ({ welcome, events }) => {
       const { fromWelcome } = await import('/js/state.js');
@@ -388,12 +204,12 @@ test('a reloaded tab resumes its seat and keeps the conversation', { timeout: 60
 });
 
 test('a dropped connection shows "reconnecting", keeps typed text and resumes', { timeout: 60_000 }, async () => {
-  const proxy = await startProxy(Number(new URL(base).port));
+  const proxy = await startProxy(Number(new URL(env.base).port));
   const a = await person('en-US');
   const b = await person('en-US');
   try {
     const link = await createDrill(a.page, 'Aiko');
-    const viaProxy = link.replace(base, `http://127.0.0.1:${proxy.port}`);
+    const viaProxy = link.replace(env.base, `http://127.0.0.1:${proxy.port}`);
     const frames = watchFrames(b.page);
     await joinDrill(b.page, viaProxy, 'Ken', 'engineer');
     await b.page.fill('#composer-text', 'draft survives');
@@ -434,7 +250,7 @@ test('a dropped connection shows "reconnecting", keeps typed text and resumes', 
 test('the language switch changes the interface text', { timeout: 30_000 }, async () => {
   const a = await person('en-US');
   try {
-    await a.page.goto(`${base}/`);
+    await a.page.goto(`${env.base}/`);
     await a.page.locator('#create-button').waitFor();
     assert.equal(await a.page.locator('#create-button').textContent(), 'Create drill');
     assert.equal(await a.page.getAttribute('html', 'lang'), 'en');
@@ -460,7 +276,7 @@ test('the language switch changes the interface text', { timeout: 30_000 }, asyn
   // A Japanese browser starts in Japanese.
   const j = await person('ja-JP');
   try {
-    await j.page.goto(`${base}/`);
+    await j.page.goto(`${env.base}/`);
     await j.page.locator('#create-button', { hasText: '訓練を作成' }).waitFor();
   } finally {
     await j.context.close();
@@ -470,7 +286,7 @@ test('the language switch changes the interface text', { timeout: 30_000 }, asyn
 test('a server error is shown to the user', { timeout: 30_000 }, async () => {
   const a = await person('en-US');
   try {
-    await a.page.goto(`${base}/#join=no-such-code`);
+    await a.page.goto(`${env.base}/#join=no-such-code`);
     await a.page.fill('#join-name', 'Ken');
     await a.page.click('#newbie-button');
     const error = a.page.locator('#join-error');
@@ -480,7 +296,7 @@ test('a server error is shown to the user', { timeout: 30_000 }, async () => {
     // A tab whose session the server does not know (say, the drill is gone)
     // goes home, says why, and forgets the session.
     await a.page.evaluate(() => sessionStorage.setItem('firedrill.session', JSON.stringify({ token: 'gone', lastSeq: null, cid: 3 })));
-    await a.page.goto(`${base}/`);
+    await a.page.goto(`${env.base}/`);
     await a.page.locator('.toast', { hasText: 'unknown session token' }).waitFor();
     await a.page.locator('#create-button').waitFor();
     assert.equal(await a.page.evaluate(() => sessionStorage.getItem('firedrill.session')), null);

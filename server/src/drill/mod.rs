@@ -37,12 +37,13 @@ pub enum Input {
     AddSeat {
         /// Display name.
         name: String,
-        /// Seat kind.
-        seat: SeatKind,
+        /// Seat kind; `None` asks for the role planned for this name.
+        seat: Option<SeatKind>,
         /// SHA-256 of the seat's session token, for the log.
         token_hash: String,
-        /// Gets the new seat id, or why not.
-        reply: oneshot::Sender<Result<u32, ErrorCode>>,
+        /// Gets the new seat id and the seat it got (a planned role wins
+        /// over the one asked for), or why not.
+        reply: oneshot::Sender<Result<(u32, SeatKind), ErrorCode>>,
     },
     /// A connection said `hello` for a seat.
     Connect {
@@ -104,6 +105,12 @@ pub enum DrillError {
     /// No drill with that join code.
     #[error("no drill with that code")]
     UnknownCode,
+    /// A speed outside 1..=`SPEED_MAX`.
+    #[error("speed must be between 1 and {max}", max = limits::SPEED_MAX)]
+    BadSpeed,
+    /// Joining needs a role (or the newcomer path).
+    #[error("choose a role, or join as a newcomer")]
+    NoRole,
     /// The name is empty, too long or has control characters.
     #[error("a name is 1 to {max} characters, with no control characters", max = limits::NAME_CHARS_MAX)]
     BadName,
@@ -131,6 +138,8 @@ pub struct Created {
     pub drill_id: String,
     /// The participants' join code.
     pub join_code: String,
+    /// The code that invites co-facilitators (secret).
+    pub facilitator_code: String,
     /// The facilitator's session token (secret).
     pub token: String,
     /// The facilitator's seat id.
@@ -142,6 +151,8 @@ pub struct Created {
 pub struct Joined {
     /// The drill's id.
     pub drill_id: String,
+    /// The seat they got (a planned role wins over the one they picked).
+    pub seat: SeatKind,
     /// The participant's session token (secret).
     pub token: String,
     /// The seat id.
@@ -152,7 +163,8 @@ pub struct Joined {
 #[derive(Debug)]
 pub struct Registry {
     drills: DashMap<String, DrillHandle>,
-    codes: DashMap<String, String>,
+    /// Join code -> (drill id, whether it is the facilitator code).
+    codes: DashMap<String, (String, bool)>,
     sessions: DashMap<String, Session>,
     scenarios: Vec<Builtin>,
     store: Option<Store>,
@@ -180,11 +192,17 @@ impl Registry {
             };
             let id = u.drill.id.clone();
             let join_code = u.drill.join_code.clone();
+            let facilitator_code = u.drill.facilitator_code.clone();
             let (tx, hashes) = task::restore(u, scenario, store.clone());
             for (seat, hash) in hashes.into_iter().enumerate() {
                 self.sessions.insert(hash, Session { drill_id: id.clone(), seat: seat as u32 });
             }
-            self.codes.insert(join_code.clone(), id.clone());
+            self.codes.insert(join_code.clone(), (id.clone(), false));
+            // A drill stored before co-facilitators existed has no code; an
+            // empty code must never open a facilitator seat.
+            if !facilitator_code.is_empty() {
+                self.codes.insert(facilitator_code, (id.clone(), true));
+            }
             self.drills.insert(id.clone(), DrillHandle { id, join_code, tx });
             n += 1;
         }
@@ -227,11 +245,13 @@ impl Registry {
         }
         let drill_id = random_token(8);
         let join_code = random_token(16);
+        let facilitator_code = random_token(16);
         let seed = seed.unwrap_or(builtin.scenario.seed);
         if let Some(store) = &self.store {
             let record = crate::store::DrillRecord {
                 id: drill_id.clone(),
                 join_code: join_code.clone(),
+                facilitator_code: facilitator_code.clone(),
                 scenario_id: builtin.scenario.id.clone(),
                 scenario_toml: builtin.source.to_string(),
                 seed,
@@ -243,12 +263,39 @@ impl Registry {
                 DrillError::Storage
             })?;
         }
-        let tx = task::spawn(drill_id.clone(), join_code.clone(), builtin.scenario, seed, bots, self.store.clone());
+        let tx = task::spawn(
+            drill_id.clone(),
+            join_code.clone(),
+            builtin.scenario,
+            seed,
+            bots,
+            facilitator_code.clone(),
+            self.store.clone(),
+        );
         let handle = DrillHandle { id: drill_id.clone(), join_code: join_code.clone(), tx };
         self.drills.insert(drill_id.clone(), handle.clone());
-        self.codes.insert(join_code.clone(), drill_id.clone());
-        let (seat_id, token) = self.add_seat(&handle, name, SeatKind::Facilitator).await?;
-        Ok(Created { drill_id, join_code, token, seat_id })
+        self.codes.insert(join_code.clone(), (drill_id.clone(), false));
+        self.codes.insert(facilitator_code.clone(), (drill_id.clone(), true));
+        let (seat_id, _, token) = self.add_seat(&handle, name, Some(SeatKind::Facilitator)).await?;
+        Ok(Created { drill_id, join_code, facilitator_code, token, seat_id })
+    }
+
+    /// Starts a practice drill: bots play every other response role, an
+    /// automatic facilitator starts the clock at `speed`, and the caller
+    /// joins in `role`.
+    pub async fn practice(&self, scenario_id: &str, name: &str, role: Role, speed: u32) -> Result<Joined, DrillError> {
+        clean_name(name)?;
+        if speed == 0 || speed > limits::SPEED_MAX {
+            return Err(DrillError::BadSpeed);
+        }
+        let created = self.create(scenario_id, "Auto facilitator", None, Bots::Good).await?;
+        let joined = self.join(&created.join_code, name, Some(role), false).await?;
+        let handle = self.drills.get(&created.drill_id).map(|h| h.value().clone()).ok_or(DrillError::Gone)?;
+        for (cid, cmd) in [(1, Command::SetSpeed { speed }), (2, Command::Start)] {
+            let input = Input::Command { seat: created.seat_id, conn: 0, cid, cmd };
+            handle.tx.send(input).await.map_err(|_| DrillError::Gone)?;
+        }
+        Ok(joined)
     }
 
     /// Forgets drills whose task has stopped (ended and idle), with their
@@ -257,33 +304,49 @@ impl Registry {
         let before = self.drills.len();
         self.drills.retain(|_, h| !h.tx.is_closed());
         if self.drills.len() < before {
-            self.codes.retain(|_, id| self.drills.contains_key(id));
+            self.codes.retain(|_, (id, _)| self.drills.contains_key(id));
             self.sessions.retain(|_, s| self.drills.contains_key(&s.drill_id));
         }
     }
 
-    /// Joins the drill with this code in a role.
-    pub async fn join(&self, code: &str, name: &str, role: Role) -> Result<Joined, DrillError> {
+    /// Joins the drill with this code: the facilitator code makes a
+    /// co-facilitator; the join code a participant in `role`, or in support
+    /// for a newcomer, unless a role was planned for this name.
+    pub async fn join(&self, code: &str, name: &str, role: Option<Role>, newcomer: bool) -> Result<Joined, DrillError> {
         let name = clean_name(name)?;
-        let drill_id = self.codes.get(code).map(|d| d.value().clone()).ok_or(DrillError::UnknownCode)?;
+        let (drill_id, facilitator) = self.codes.get(code).map(|d| d.value().clone()).ok_or(DrillError::UnknownCode)?;
         let handle = self.drills.get(&drill_id).map(|h| h.value().clone()).ok_or(DrillError::UnknownCode)?;
-        let (seat_id, token) = self.add_seat(&handle, name, SeatKind::Participant(role)).await?;
-        Ok(Joined { drill_id, token, seat_id })
+        let seat = match (facilitator, role, newcomer) {
+            (true, _, _) => Some(SeatKind::Facilitator),
+            (false, Some(role), _) => Some(SeatKind::Participant(role)),
+            // Newcomers practise as support, as the seed's company does.
+            (false, None, true) => Some(SeatKind::Participant(Role::SupportAgent)),
+            // Only a role planned for this name can seat them; the drill knows.
+            (false, None, false) => None,
+        };
+        let (seat_id, seat, token) = self.add_seat(&handle, name, seat).await?;
+        Ok(Joined { drill_id, seat, token, seat_id })
     }
 
-    async fn add_seat(&self, handle: &DrillHandle, name: String, seat: SeatKind) -> Result<(u32, String), DrillError> {
+    async fn add_seat(
+        &self,
+        handle: &DrillHandle,
+        name: String,
+        seat: Option<SeatKind>,
+    ) -> Result<(u32, SeatKind, String), DrillError> {
         let token = random_token(32);
         let token_hash = hash_token(&token);
         let (reply, rx) = oneshot::channel();
         let input = Input::AddSeat { name, seat, token_hash: token_hash.clone(), reply };
         handle.tx.send(input).await.map_err(|_| DrillError::Gone)?;
-        let seat_id = match rx.await.map_err(|_| DrillError::Gone)? {
-            Ok(id) => id,
+        let (seat_id, seat) = match rx.await.map_err(|_| DrillError::Gone)? {
+            Ok(got) => got,
             Err(ErrorCode::Full) => return Err(DrillError::DrillFull),
+            Err(ErrorCode::InvalidValue) => return Err(DrillError::NoRole),
             Err(_) => return Err(DrillError::Ended),
         };
         self.sessions.insert(token_hash, Session { drill_id: handle.id.clone(), seat: seat_id });
-        Ok((seat_id, token))
+        Ok((seat_id, seat, token))
     }
 
     /// The session a token stands for, and its drill.

@@ -23,7 +23,7 @@ use crate::limits;
 use crate::metrics::METRICS;
 use crate::protocol::{
     ActionStage, Author, Bots, Channel, ChannelView, Command, DrillInfo, DrillStatus, ErrorCode, Event, NamedId, Phase,
-    Post, PostBody, Role, SeatKind, SeatView, ServerMsg, Snapshot, Summary, authorize, command_name,
+    PlannedRole, Post, PostBody, Role, SeatKind, SeatView, ServerMsg, Snapshot, Summary, authorize, command_name,
 };
 use crate::scenario::Scenario;
 use crate::sim::{Actor, BotSkill, Crew, Sim, SimCommand, SimEvent};
@@ -70,6 +70,9 @@ struct Seat {
     /// Recently refused command ids (below `last_cid` once a later command
     /// was accepted), with their refusal.
     refused: VecDeque<(u64, ErrorCode, String)>,
+    /// Seq of the last change of this seat's kind: a client that saw less
+    /// than this must get a fresh snapshot, not a resume.
+    kind_changed_seq: u64,
     conns: u32,
 }
 
@@ -122,6 +125,14 @@ struct DrillTask {
     held: Vec<Held>,
     /// Rebuilding from the log: nothing is logged or sent.
     replaying: bool,
+    /// Makes whoever joins with it a facilitator.
+    facilitator_code: String,
+    /// Who plays the response roles nobody holds.
+    bots: Bots,
+    /// Roles planned by name, in the order they were planned.
+    planned: Vec<PlannedRole>,
+    /// Seats whose role changed in the command being applied.
+    resync_queue: Vec<u32>,
 }
 
 /// Starts the task for a new drill and returns its inbox.
@@ -131,11 +142,13 @@ pub(super) fn spawn(
     scenario: Scenario,
     seed: u64,
     bots: Bots,
+    facilitator_code: String,
     store: Option<Store>,
 ) -> mpsc::Sender<Input> {
     let (tx, rx) = mpsc::channel(limits::DRILL_INBOX_LEN_MAX);
     let span = tracing::info_span!("drill", id = %id);
-    let task = DrillTask::new(id, join_code, &scenario, seed, bots, store);
+    let mut task = DrillTask::new(id, join_code, &scenario, seed, bots, store);
+    task.facilitator_code = facilitator_code;
     tokio::spawn(task.run(rx).instrument(span));
     tx
 }
@@ -152,6 +165,7 @@ pub(super) fn restore(u: Unfinished, scenario: Scenario, store: Store) -> (mpsc:
         u.drill.bots,
         Some(store),
     );
+    task.facilitator_code = u.drill.facilitator_code.clone();
     let hashes = span.in_scope(|| task.replay(&u));
     let (tx, rx) = mpsc::channel(limits::DRILL_INBOX_LEN_MAX);
     tokio::spawn(task.run(rx).instrument(span));
@@ -190,7 +204,8 @@ impl DrillTask {
         DrillTask {
             info,
             seed,
-            sim: Sim::new(s, seed, crew(bots)),
+            sim: Sim::new(s, seed, crew(bots, &[])),
+            bots,
             status: DrillStatus::Lobby,
             speed: s.time_scale,
             anchor: None,
@@ -205,6 +220,9 @@ impl DrillTask {
             checkpoint_tick: 0,
             held: Vec::new(),
             replaying: false,
+            facilitator_code: String::new(),
+            planned: Vec::new(),
+            resync_queue: Vec::new(),
         }
     }
 
@@ -220,7 +238,7 @@ impl DrillTask {
             match &rec.input {
                 LoggedInput::AddSeat { name, seat, token_hash } => {
                     hashes.push(token_hash.clone());
-                    let _ = self.add_seat(name.clone(), *seat, token_hash.clone());
+                    let _ = self.add_seat(name.clone(), Some(*seat), token_hash.clone());
                 }
                 LoggedInput::Online { seat } => self.set_online_flag(*seat, true),
                 LoggedInput::Offline { seat } => self.set_online_flag(*seat, false),
@@ -299,7 +317,10 @@ impl DrillTask {
     /// input is acknowledged only once it is stored.
     async fn flush(&mut self) {
         let tick = self.sim.tick();
-        let due = !self.pending.is_empty() || tick >= self.checkpoint_tick + TICKS_PER_CHECKPOINT;
+        // Events caused by ticks must be reproducible before anyone sees
+        // them: a restart replays to the stored tick, so store it first.
+        let tick_events = tick > self.checkpoint_tick && self.held.iter().any(|h| matches!(h, Held::Event(..)));
+        let due = !self.pending.is_empty() || tick_events || tick >= self.checkpoint_tick + TICKS_PER_CHECKPOINT;
         if let Some(store) = &self.store
             && due
         {
@@ -385,7 +406,12 @@ impl DrillTask {
 
     // --- seats and connections -------------------------------------------
 
-    fn add_seat(&mut self, name: String, seat: SeatKind, token_hash: String) -> Result<u32, ErrorCode> {
+    fn add_seat(
+        &mut self,
+        name: String,
+        seat: Option<SeatKind>,
+        token_hash: String,
+    ) -> Result<(u32, SeatKind), ErrorCode> {
         if self.status == DrillStatus::Ended {
             return Err(ErrorCode::WrongState);
         }
@@ -393,11 +419,30 @@ impl DrillTask {
             return Err(ErrorCode::Full);
         }
         let id = self.seats.len() as u32;
+        // A planned role wins over the one picked in the lobby.
+        let seat = match (seat, self.planned_role(&name)) {
+            (Some(SeatKind::Facilitator), _) => SeatKind::Facilitator,
+            (_, Some(role)) => SeatKind::Participant(role),
+            (Some(seat), None) => seat,
+            (None, None) => return Err(ErrorCode::InvalidValue),
+        };
         let view = SeatView { id, name, seat, online: false };
         self.log_input(LoggedInput::AddSeat { name: view.name.clone(), seat, token_hash });
-        self.seats.push(Seat { view: view.clone(), last_cid: 0, refused: VecDeque::new(), conns: 0 });
+        self.seats.push(Seat {
+            view: view.clone(),
+            last_cid: 0,
+            refused: VecDeque::new(),
+            kind_changed_seq: 0,
+            conns: 0,
+        });
+        self.update_crew();
         self.emit(Audience::Internal, Event::SeatChanged { seat: view });
-        Ok(id)
+        Ok((id, seat))
+    }
+
+    fn planned_role(&self, name: &str) -> Option<Role> {
+        let key = name.trim().to_lowercase();
+        self.planned.iter().rev().find(|p| p.name.trim().to_lowercase() == key).map(|p| p.role)
     }
 
     fn connect(&mut self, seat: u32, conn: ConnId, last_seq: Option<u64>, out: mpsc::Sender<Frame>) {
@@ -405,8 +450,12 @@ impl DrillTask {
         let kind = s.view.seat;
         let you = s.view.clone();
         let last_cid = s.last_cid;
+        let changed = s.kind_changed_seq;
         let oldest = self.log.front().map_or(self.seq + 1, |l| l.seq);
-        let missed: Option<Vec<Frame>> = last_seq.filter(|&l| l <= self.seq && l + 1 >= oldest).map(|last| {
+        // Resume only if the client holds everything since `last_seq` and its
+        // seat is still what it was then (what it may see depends on it).
+        let resumable = |l: &u64| *l <= self.seq && *l + 1 >= oldest && *l >= changed;
+        let missed: Option<Vec<Frame>> = last_seq.filter(resumable).map(|last| {
             self.log.iter().filter(|l| l.seq > last && sees(kind, l.audience)).map(|l| l.frame.clone()).collect()
         });
         // Catching up must fit in the outbound queue with room to spare;
@@ -468,6 +517,10 @@ impl DrillTask {
     // --- commands --------------------------------------------------------
 
     fn command(&mut self, seat: u32, conn: ConnId, cid: u64, cmd: Command) {
+        if conn != 0 && !self.conns.iter().any(|c| c.id == conn) {
+            // A connection that was refused (or dropped) has no say.
+            return;
+        }
         let Some(s) = self.seats.get(seat as usize) else { return };
         let kind = s.view.seat;
         if cid == 0 {
@@ -495,11 +548,18 @@ impl DrillTask {
             Ok(()) => {
                 if let Some(s) = self.seats.get_mut(seat as usize) {
                     s.last_cid = cid;
+                    s.refused.retain(|r| r.0 != cid);
                 }
                 self.log_input(LoggedInput::Command { seat, cid, cmd });
                 self.reply(conn, &ServerMsg::Ack { cid });
+                // Seats whose role changed get their fresh welcome now that
+                // the sender's `last_cid` counts this command.
+                for seat in std::mem::take(&mut self.resync_queue) {
+                    self.resync_seat(seat);
+                }
             }
             Err((code, message)) => {
+                self.resync_queue.clear();
                 tracing::info!(seat, command = command_name(&cmd), ?code, "command refused");
                 METRICS.commands_refused.inc();
                 if let Some(s) = self.seats.get_mut(seat as usize) {
@@ -560,6 +620,90 @@ impl DrillTask {
                 self.end();
                 Ok(())
             }
+            Command::AssignRole { seat: target, role } => self.assign_role(seat, *target, *role),
+            Command::PlanRole { name, role } => {
+                let name = name.trim();
+                let chars = name.chars().count();
+                if chars == 0 || chars > limits::NAME_CHARS_MAX || name.chars().any(char::is_control) {
+                    return Err((
+                        ErrorCode::InvalidValue,
+                        format!("a planned name is 1 to {} characters", limits::NAME_CHARS_MAX),
+                    ));
+                }
+                if self.planned.len() >= limits::SEATS_PER_DRILL_MAX {
+                    return Err((ErrorCode::Full, "too many planned roles".into()));
+                }
+                let planned = PlannedRole { name: name.to_string(), role: *role };
+                self.planned.push(planned.clone());
+                self.emit(Audience::Facilitators, Event::RolePlanned { planned });
+                Ok(())
+            }
+        }
+    }
+
+    /// Gives `target` a new role; an owner handing over ownership takes the
+    /// target's former role. Each changed seat's connections get a fresh
+    /// snapshot, since what a seat may see depends on its role.
+    fn assign_role(&mut self, by: u32, target: u32, role: Role) -> Result<(), (ErrorCode, String)> {
+        let Some(old) = self.seats.get(target as usize).map(|s| s.view.seat) else {
+            return Err((ErrorCode::InvalidValue, format!("no seat {target}")));
+        };
+        let SeatKind::Participant(old_role) = old else {
+            return Err((ErrorCode::InvalidValue, "facilitators have no role to change".into()));
+        };
+        let by_owner =
+            self.seats.get(by as usize).map(|s| s.view.seat) == Some(SeatKind::Participant(Role::IncidentOwner));
+        let mut changed = vec![(target, role)];
+        if by_owner && role == Role::IncidentOwner && by != target {
+            changed.push((by, old_role));
+        }
+        for (seat, role) in changed {
+            if let Some(s) = self.seats.get_mut(seat as usize) {
+                s.view.seat = SeatKind::Participant(role);
+                let view = s.view.clone();
+                self.emit(Audience::Internal, Event::SeatChanged { seat: view });
+            }
+            if let Some(s) = self.seats.get_mut(seat as usize) {
+                s.kind_changed_seq = self.seq;
+            }
+            self.resync_queue.push(seat);
+        }
+        self.update_crew();
+        Ok(())
+    }
+
+    /// Hands response roles between bots and people after a seat change.
+    fn update_crew(&mut self) {
+        let held: Vec<Role> = self
+            .seats
+            .iter()
+            .filter_map(|s| match s.view.seat {
+                SeatKind::Participant(r) => Some(r),
+                SeatKind::Facilitator => None,
+            })
+            .collect();
+        self.sim.set_crew(crew(self.bots, &held));
+    }
+
+    /// Sends every connection of a seat a fresh welcome.
+    fn resync_seat(&mut self, seat: u32) {
+        let Some(s) = self.seats.get(seat as usize) else { return };
+        let (kind, you, last_cid) = (s.view.seat, s.view.clone(), s.last_cid);
+        let conns: Vec<ConnId> = self.conns.iter().filter(|c| c.seat == seat).map(|c| c.id).collect();
+        if conns.is_empty() || self.replaying {
+            return;
+        }
+        let frame = encode_msg(&ServerMsg::Welcome {
+            v: crate::protocol::PROTOCOL_VERSION,
+            you,
+            last_cid,
+            snapshot: Box::new(self.snapshot(kind)),
+        });
+        for c in self.conns.iter_mut().filter(|c| c.seat == seat) {
+            c.from_seq = self.seq;
+        }
+        for conn in conns {
+            self.held.push(Held::Reply(conn, frame.clone()));
         }
     }
 
@@ -758,7 +902,10 @@ impl DrillTask {
         pulse.speed = self.speed;
         Snapshot {
             seq: self.seq,
-            drill: self.info.clone(),
+            drill: DrillInfo {
+                join_code: if internal { self.info.join_code.clone() } else { String::new() },
+                ..self.info.clone()
+            },
             status: self.status,
             speed: self.speed,
             pulse,
@@ -778,17 +925,23 @@ impl DrillTask {
             notices: self.sim.notices(),
             summary: self.summary.clone(),
             answer_key: facilitator.then(|| self.sim.faults()),
+            planned_roles: if facilitator { self.planned.clone() } else { Vec::new() },
+            facilitator_code: facilitator.then(|| self.facilitator_code.clone()),
         }
     }
 }
 
-/// The bot crew for a drill's bot setting.
-fn crew(bots: Bots) -> Crew {
-    match bots {
+/// The bot crew for a drill's bot setting: bots play the response roles
+/// no seat holds (a person who takes a role takes it over from its bot;
+/// handing it to an observer gives it back).
+fn crew(bots: Bots, held: &[Role]) -> Crew {
+    let mut crew = match bots {
         Bots::Off => Crew::nobody(),
         Bots::Good => Crew::everyone(BotSkill::Good),
         Bots::Perfect => Crew::everyone(BotSkill::Perfect),
-    }
+    };
+    crew.roles.retain(|r| !held.contains(r));
+    crew
 }
 
 /// Sleeps until `deadline`, or forever without one.

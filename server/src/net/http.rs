@@ -77,7 +77,9 @@ impl From<DrillError> for ApiError {
         let (status, code) = match &e {
             DrillError::UnknownScenario(_) => (StatusCode::NOT_FOUND, "unknown_scenario"),
             DrillError::UnknownCode => (StatusCode::NOT_FOUND, "unknown_code"),
-            DrillError::BadName => (StatusCode::BAD_REQUEST, "invalid_value"),
+            DrillError::BadName | DrillError::NoRole | DrillError::BadSpeed => {
+                (StatusCode::BAD_REQUEST, "invalid_value")
+            }
             DrillError::TooManyDrills | DrillError::DrillFull => (StatusCode::SERVICE_UNAVAILABLE, "full"),
             DrillError::Ended | DrillError::Gone => (StatusCode::GONE, "ended"),
             DrillError::Storage => (StatusCode::SERVICE_UNAVAILABLE, "storage"),
@@ -134,6 +136,7 @@ struct CreateReq {
 struct CreateRes {
     drill_id: String,
     join_code: String,
+    facilitator_code: String,
     token: String,
     seat_id: u32,
 }
@@ -141,7 +144,13 @@ struct CreateRes {
 pub(super) async fn create_drill(State(app): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
     let req: CreateReq = parse_body(&body)?;
     let c = app.registry.create(&req.scenario, &req.name, req.seed, req.bots).await?;
-    let res = CreateRes { drill_id: c.drill_id, join_code: c.join_code, token: c.token, seat_id: c.seat_id };
+    let res = CreateRes {
+        drill_id: c.drill_id,
+        join_code: c.join_code,
+        facilitator_code: c.facilitator_code,
+        token: c.token,
+        seat_id: c.seat_id,
+    };
     Ok((StatusCode::CREATED, axum::Json(res)).into_response())
 }
 
@@ -150,7 +159,10 @@ pub(super) async fn create_drill(State(app): State<Arc<AppState>>, body: Bytes) 
 struct JoinReq {
     code: String,
     name: String,
-    role: Role,
+    #[serde(default)]
+    role: Option<Role>,
+    #[serde(default)]
+    newcomer: bool,
 }
 
 #[derive(Serialize)]
@@ -158,12 +170,67 @@ struct JoinRes {
     drill_id: String,
     token: String,
     seat_id: u32,
+    seat: crate::protocol::SeatKind,
 }
 
 pub(super) async fn join(State(app): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
     let req: JoinReq = parse_body(&body)?;
-    let j = app.registry.join(&req.code, &req.name, req.role).await?;
-    Ok(axum::Json(JoinRes { drill_id: j.drill_id, token: j.token, seat_id: j.seat_id }).into_response())
+    let j = app.registry.join(&req.code, &req.name, req.role, req.newcomer).await?;
+    Ok(axum::Json(JoinRes { drill_id: j.drill_id, token: j.token, seat_id: j.seat_id, seat: j.seat }).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PracticeReq {
+    scenario: String,
+    name: String,
+    #[serde(default = "default_practice_role")]
+    role: Role,
+    #[serde(default = "default_practice_speed")]
+    speed: u32,
+}
+
+fn default_practice_role() -> Role {
+    Role::SupportAgent
+}
+
+/// Twice real time: a 30-minute scenario takes 15 minutes.
+fn default_practice_speed() -> u32 {
+    2
+}
+
+pub(super) async fn practice(State(app): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
+    let req: PracticeReq = parse_body(&body)?;
+    let j = app.registry.practice(&req.scenario, &req.name, req.role, req.speed).await?;
+    let res = JoinRes { drill_id: j.drill_id, token: j.token, seat_id: j.seat_id, seat: j.seat };
+    Ok((StatusCode::CREATED, axum::Json(res)).into_response())
+}
+
+/// Finished drills with their results, newest first (empty when the server
+/// keeps no data).
+pub(super) async fn history(State(app): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let Some(store) = app.registry.store() else {
+        return Ok(axum::Json(Vec::<crate::store::FinishedDrill>::new()).into_response());
+    };
+    let list = store.list_finished().await.map_err(|e| {
+        tracing::error!(error = %e, "could not list finished drills");
+        ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill history could not be read".into())
+    })?;
+    Ok(axum::Json(list).into_response())
+}
+
+/// One finished drill and its result.
+pub(super) async fn finished_drill(
+    State(app): State<Arc<AppState>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, ApiError> {
+    let not_found = || ApiError(StatusCode::NOT_FOUND, "not_found", "no finished drill with that id".into());
+    let store = app.registry.store().ok_or_else(not_found)?;
+    let drill = store.finished(&id).await.map_err(|e| {
+        tracing::error!(error = %e, "could not read a finished drill");
+        ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be read".into())
+    })?;
+    Ok(axum::Json(drill.ok_or_else(not_found)?).into_response())
 }
 
 pub(super) async fn static_file(uri: Uri) -> Response {

@@ -75,6 +75,8 @@ pub struct DrillRecord {
     pub id: String,
     /// Join code.
     pub join_code: String,
+    /// Co-facilitator invitation code.
+    pub facilitator_code: String,
     /// Scenario id.
     pub scenario_id: String,
     /// The scenario's TOML, so that a replay uses exactly what ran.
@@ -134,6 +136,7 @@ enum Op {
     LoadUnfinished(Reply<Vec<Unfinished>>),
     Load(String, Reply<Option<Unfinished>>),
     ListFinished(Reply<Vec<FinishedDrill>>),
+    Finished(String, Reply<Option<FinishedDrill>>),
 }
 
 /// Handle to the writer thread. Cheap to clone.
@@ -218,6 +221,12 @@ impl Store {
         self.call(|r| Op::Load(id, r)).await
     }
 
+    /// One finished drill with its result.
+    pub async fn finished(&self, id: &str) -> Result<Option<FinishedDrill>, StoreError> {
+        let id = id.to_string();
+        self.call(|r| Op::Finished(id, r)).await
+    }
+
     /// Every finished drill, newest first.
     pub async fn list_finished(&self) -> Result<Vec<FinishedDrill>, StoreError> {
         self.call(Op::ListFinished).await
@@ -232,6 +241,7 @@ fn init_schema(conn: &Connection) -> Result<(), StoreError> {
          CREATE TABLE IF NOT EXISTS drills (
              id TEXT PRIMARY KEY,
              join_code TEXT NOT NULL,
+             facilitator_code TEXT NOT NULL DEFAULT '',
              scenario_id TEXT NOT NULL,
              scenario_toml TEXT NOT NULL,
              seed INTEGER NOT NULL,
@@ -249,6 +259,25 @@ fn init_schema(conn: &Connection) -> Result<(), StoreError> {
              PRIMARY KEY (drill_id, n)
          ) WITHOUT ROWID;",
     )?;
+    migrate(conn)?;
+    Ok(())
+}
+
+/// Columns added after the first release, with how to add them to an
+/// older database. Idempotent.
+const ADDED_COLUMNS: [(&str, &str); 2] = [
+    ("bots", "ALTER TABLE drills ADD COLUMN bots TEXT NOT NULL DEFAULT 'off'"),
+    ("facilitator_code", "ALTER TABLE drills ADD COLUMN facilitator_code TEXT NOT NULL DEFAULT ''"),
+];
+
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    let mut q = conn.prepare("SELECT name FROM pragma_table_info('drills')")?;
+    let have: Vec<String> = q.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    for (column, sql) in ADDED_COLUMNS {
+        if !have.iter().any(|c| c == column) {
+            conn.execute(sql, [])?;
+        }
+    }
     Ok(())
 }
 
@@ -258,7 +287,8 @@ fn writer(mut conn: Connection, rx: std_mpsc::Receiver<Op>) {
             Op::CreateDrill(rec, reply) => {
                 let r = conn
                     .execute(
-                        "INSERT INTO drills (id, join_code, scenario_id, scenario_toml, seed, bots, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        "INSERT INTO drills (id, join_code, scenario_id, scenario_toml, seed, bots, created_ms, facilitator_code) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                         params![
                             rec.id,
                             rec.join_code,
@@ -266,7 +296,8 @@ fn writer(mut conn: Connection, rx: std_mpsc::Receiver<Op>) {
                             rec.scenario_toml,
                             rec.seed as i64,
                             rec.bots.wire_name(),
-                            rec.created_ms as i64
+                            rec.created_ms as i64,
+                            rec.facilitator_code
                         ],
                     )
                     .map(|_| ())
@@ -294,7 +325,10 @@ fn writer(mut conn: Connection, rx: std_mpsc::Receiver<Op>) {
                 let _ = reply.send(load_drills(&conn, "id = ?1", &id).map(|mut v| v.pop()));
             }
             Op::ListFinished(reply) => {
-                let _ = reply.send(list_finished(&conn));
+                let _ = reply.send(list_finished(&conn, None));
+            }
+            Op::Finished(id, reply) => {
+                let _ = reply.send(list_finished(&conn, Some(&id)).map(|mut v| v.pop()));
             }
         }
     }
@@ -320,7 +354,8 @@ fn append(conn: &mut Connection, drill: &str, tick: u64, records: &[LogRecord]) 
 /// `arg`), oldest first, each with its log.
 fn load_drills(conn: &Connection, filter: &str, arg: &str) -> Result<Vec<Unfinished>, StoreError> {
     let sql = format!(
-        "SELECT id, join_code, scenario_id, scenario_toml, seed, created_ms, tick, bots FROM drills WHERE {filter} ORDER BY created_ms"
+        "SELECT id, join_code, scenario_id, scenario_toml, seed, created_ms, tick, bots, facilitator_code \
+         FROM drills WHERE {filter} ORDER BY created_ms"
     );
     let mut drills = conn.prepare(&sql)?;
     let params: &[&dyn rusqlite::ToSql] = if filter.contains("?1") { &[&arg] } else { &[] };
@@ -334,6 +369,7 @@ fn load_drills(conn: &Connection, filter: &str, arg: &str) -> Result<Vec<Unfinis
                 seed: r.get::<_, i64>(4)? as u64,
                 created_ms: r.get::<_, i64>(5)? as u64,
                 bots: crate::protocol::Bots::from_wire_name(&r.get::<_, String>(7)?).unwrap_or_default(),
+                facilitator_code: r.get(8)?,
             },
             r.get::<_, i64>(6)? as u64,
         ))
@@ -354,11 +390,13 @@ fn load_drills(conn: &Connection, filter: &str, arg: &str) -> Result<Vec<Unfinis
     Ok(out)
 }
 
-fn list_finished(conn: &Connection) -> Result<Vec<FinishedDrill>, StoreError> {
+/// Finished drills, newest first (at most 1,000), or just `id`.
+fn list_finished(conn: &Connection, id: Option<&str>) -> Result<Vec<FinishedDrill>, StoreError> {
     let mut q = conn.prepare(
-        "SELECT id, scenario_id, created_ms, summary FROM drills WHERE finished = 1 ORDER BY created_ms DESC LIMIT 1000",
+        "SELECT id, scenario_id, created_ms, summary FROM drills \
+         WHERE finished = 1 AND (?1 IS NULL OR id = ?1) ORDER BY created_ms DESC LIMIT 1000",
     )?;
-    let rows = q.query_map([], |r| {
+    let rows = q.query_map([id], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)? as u64, r.get::<_, Option<String>>(3)?))
     })?;
     let mut out = Vec::new();
@@ -378,6 +416,7 @@ mod tests {
         DrillRecord {
             id: id.into(),
             join_code: "code".into(),
+            facilitator_code: "fcode".into(),
             scenario_id: "s".into(),
             scenario_toml: "toml".into(),
             seed: 7,

@@ -1,0 +1,60 @@
+// The end-of-drill result: score, how it was made, the key times. Shown at
+// the end of a drill and again in the history.
+
+import { h } from './dom.js';
+import { t } from './i18n.js';
+import { tPlus, yen, minSec } from './format.js';
+
+/** Seconds from the first alert to the declaration, or null. */
+export function timeToDeclare(sum) {
+  if (!sum || sum.declared_at_s == null || sum.first_signal_at_s == null) return null;
+  return sum.declared_at_s - sum.first_signal_at_s;
+}
+
+/** Seconds from the declaration to the first external notice, or null. */
+export function noticeAfterDeclare(sum) {
+  if (!sum || sum.declared_at_s == null || sum.first_external_notice_at_s == null) return null;
+  return sum.first_external_notice_at_s - sum.declared_at_s;
+}
+
+/** "3 min 20 s", or why there is no such time. */
+export function ttdText(sum) {
+  const v = timeToDeclare(sum);
+  if (v !== null) return v < 0 ? t('history.before_alert', { t: minSec(-v) }) : minSec(v);
+  if (!sum || sum.declared_at_s == null) return t('history.not_declared');
+  return t('history.no_alert');
+}
+
+export function noticeText(sum) {
+  const v = noticeAfterDeclare(sum);
+  if (v !== null) return v < 0 ? t('history.before_declare', { t: minSec(-v) }) : minSec(v);
+  if (!sum || sum.first_external_notice_at_s == null) return t('history.no_notice');
+  return t('history.not_declared');
+}
+
+/** The summary's parts: [score, score parts table, times]. */
+export function summaryView(sum, { titleId, titleKey = 'summary.title' } = {}) {
+  const at = (v) => (v === null || v === undefined ? t('summary.never') : tPlus(v));
+  const rows = [
+    ['summary.first_signal', at(sum.first_signal_at_s)],
+    ['summary.declared', at(sum.declared_at_s)],
+    ['summary.first_notice', at(sum.first_external_notice_at_s)],
+    ['summary.mitigated', at(sum.mitigated_at_s)],
+    ['summary.resolved', at(sum.resolved_at_s) + (sum.resolved_prematurely ? ` (${t('summary.premature')})` : '')],
+    ['summary.time_to_declare', ttdText(sum)],
+    ['summary.lost_revenue', yen(sum.lost_revenue)],
+    ['summary.revenue', yen(sum.revenue_yen)],
+  ];
+  return [
+    h('div', { class: 'score' },
+      h('h2', { id: titleId, class: 'summary-title', i18n: titleKey }),
+      h('p', { class: 'score-big' }, h('strong', { text: String(sum.score) }), h('span', { text: ' / 100' }))),
+    h('table', { class: 'score-parts' },
+      h('caption', { i18n: 'summary.parts' }),
+      h('tbody', null, (sum.score_parts || []).map((p) => h('tr', null,
+        h('th', { scope: 'row', text: t(`score.${p.key}`) === `score.${p.key}` ? p.key : t(`score.${p.key}`) }),
+        h('td', { class: 'num' }, h('meter', { min: 0, max: p.max || 1, value: p.points, attrs: { 'aria-hidden': 'true' } })),
+        h('td', { class: 'num', text: `${p.points} / ${p.max}` }))))),
+    h('dl', { class: 'summary-times' }, rows.map(([k, v]) => [h('dt', { i18n: k }), h('dd', { text: v })])),
+  ];
+}
