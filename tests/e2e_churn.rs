@@ -120,7 +120,7 @@ async fn every_client_gets_every_message_once_and_in_order_while_a_tenth_are_cut
             next += 1;
             // Under the per-connection rate limit.
             tokio::time::sleep(Duration::from_millis(55)).await;
-            if next % 10 == 0 {
+            if next.is_multiple_of(10) {
                 fac.drain().await;
             }
         }
