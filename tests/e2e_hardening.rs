@@ -109,6 +109,17 @@ fn sample_commands() -> Vec<Command> {
         Command::Resume,
         Command::SetSpeed { speed: 2 },
         Command::End,
+        Command::AssignRole { seat: 0, role: Role::Observer },
+        Command::PlanRole { name: "Someone".into(), role: Role::Engineer },
+        Command::EditDoc { doc: "talk-script".into(), base_version: 1, text: "probe".into() },
+        Command::StatusReport {
+            affected: "probe".into(),
+            scope: String::new(),
+            impact: String::new(),
+            actions: String::new(),
+            next_update_min: 10,
+        },
+        Command::Hypothesis { text: "probe".into() },
     ]);
     v
 }

@@ -10,13 +10,17 @@ import { t, serverError } from './i18n.js';
 import { timeOfDay, tPlus, num, yen, ppmPct, seatLabel, channelName } from './format.js';
 import { summaryView } from './summary.js';
 import { Connection } from './connection.js';
-import { fromWelcome, applyEvent, applyPulse, seatRole, findChannel, canWrite, leadFacilitator } from './state.js';
+import {
+  fromWelcome, applyEvent, applyPulse, seatRole, findChannel, canWrite, leadFacilitator, seesDocs, findDoc, PRIVATE_CHANNEL,
+} from './state.js';
 import { saveSession, loadState, saveState, loadUi, saveUi } from './session.js';
 import { renderPost, PAYMENT_BAD_PPM } from './posts.js';
 import {
   rolePanel, declarePanel, phasePanel, runbookPanel, noticeEditorPanel, noticesPanel,
   controlsPanel, rosterPanel, answerKeyPanel, planRolesPanel,
 } from './panels.js';
+import { docsNav, DocView, talkScriptPanel } from './docs.js';
+import { statusReportPanel, hypothesisPanel, reportNudge } from './workflow.js';
 import { toast } from './toast.js';
 
 const PERSIST_DELAY_MS = 800;
@@ -50,7 +54,7 @@ export class DrillScreen {
     this.onPageHide = () => this.persistNow();
     window.addEventListener('pagehide', this.onPageHide);
     this.onVisible = () => {
-      if (!document.hidden && this.built) this.markRead(this.ui.channel);
+      if (!document.hidden && this.built && !this.ui.doc) this.markRead(this.ui.channel);
     };
     document.addEventListener('visibilitychange', this.onVisible);
   }
@@ -153,7 +157,7 @@ export class DrillScreen {
       case 'error': {
         const p = msg.cid !== undefined ? this.pending.get(msg.cid) : null;
         if (p) this.pending.delete(msg.cid);
-        toast(serverError(msg.code, msg.message));
+        if (!(p && p.opts.quiet && p.opts.quiet(msg))) toast(serverError(msg.code, msg.message));
         if (p && p.opts.onError) p.opts.onError(msg);
         if (p && p.opts.onSettled) p.opts.onSettled();
         break;
@@ -172,15 +176,21 @@ export class DrillScreen {
       case 'channels':
         this.renderChannels();
         break;
+      case 'doc':
+        this.renderDocs();
+        this.updatePanels();
+        break;
       case 'ended':
         this.renderSummary();
         this.renderHeader();
         this.renderComposer();
         this.updatePanels();
+        this.renderDocs();
         break;
       default:
         this.renderHeader();
         this.updatePanels();
+        if (change.what === 'status') this.renderDocs();
         break;
     }
   }
@@ -220,6 +230,7 @@ export class DrillScreen {
       this.renderConn();
       this.renderComposer();
       this.updatePanels();
+      this.renderDocs();
     }
   }
 
@@ -227,7 +238,8 @@ export class DrillScreen {
 
   /**
    * Sends a command with the next cid. Returns false (and says why) when
-   * offline. opts: onAck, onError, onSettled.
+   * offline. opts: onAck, onError, onSettled, and quiet(error) which says
+   * whether an error is handled by the caller rather than shown as a toast.
    */
   send(cmd, opts = {}) {
     if (!this.conn.isOpen) {
@@ -279,12 +291,27 @@ export class DrillScreen {
   }
 
   ctx() {
+    const screen = this;
     return {
       get: () => this.state,
       send: (cmd, opts) => this.send(cmd, opts),
       online: () => this.conn.isOpen,
       ui: this.ui,
+      get role() {
+        return screen.role;
+      },
       saveDraft: (key, value) => this.saveDraft(key, value),
+      openDoc: (id, opts) => this.openDoc(id, opts),
+      /** A document was seen at this version (clears its "changed" dot). */
+      markSeen: (id, version) => {
+        this.ui.docSeen[id] = version;
+        this.saveUiNow();
+        if (this.docsNav) this.docsNav.update(this.state);
+      },
+      /** A document's draft appeared or went: the list shows it. */
+      docsChanged: () => {
+        if (this.docsNav) this.docsNav.update(this.state);
+      },
     };
   }
 
@@ -301,6 +328,10 @@ export class DrillScreen {
     if (this.discarded) return;
     if (this.state) saveState(this.session, this.state);
     saveUi(this.ui);
+  }
+
+  saveUiNow() {
+    if (!this.discarded) saveUi(this.ui);
   }
 
   saveDraft(key, value) {
@@ -358,13 +389,18 @@ export class DrillScreen {
 
     this.summarySlot = h('section', { class: 'summary', id: 'summary', hidden: true, attrs: { 'aria-labelledby': 'summary-title' } });
 
-    // Channels.
+    // Channels, and the shared documents under them.
     this.channelList = h('ul', { class: 'channel-list' });
-    const channels = h('nav', { class: 'channels', attrs: { 'aria-labelledby': 'channels-title' } },
-      h('h2', { id: 'channels-title', class: 'col-title', i18n: 'drill.channels' }), this.channelList);
+    this.docsNav = seesDocs(role) ? docsNav(this.ctx(), { onOpen: (id) => this.openDoc(id) }) : null;
+    const channels = h('div', { class: 'channels' },
+      h('nav', { class: 'channel-nav', attrs: { 'aria-labelledby': 'channels-title' } },
+        h('h2', { id: 'channels-title', class: 'col-title', i18n: 'drill.channels' }), this.channelList),
+      this.docsNav ? this.docsNav.el : null);
 
     // Conversation.
     this.convTitle = h('h2', { class: 'conv-title', id: 'conv-title' });
+    this.convPrivate = h('p', { class: 'private-note', id: 'private-note', hidden: true },
+      h('span', { class: 'lock', attrs: { 'aria-hidden': 'true' } }), h('span', { i18n: 'drill.private_note' }));
     this.posts = h('div', { class: 'posts', id: 'posts', tabIndex: 0, attrs: { role: 'log', 'aria-labelledby': 'conv-title' } });
     this.composerLabel = h('label', { htmlFor: 'composer-text', class: 'sr-only' });
     this.composerText = h('textarea', { id: 'composer-text', rows: 2, maxLength: CHAT_TEXT_CHARS_MAX });
@@ -387,21 +423,63 @@ export class DrillScreen {
     });
     this.composerText.addEventListener('input', () => this.saveDraft(`chat:${this.ui.channel}`, this.composerText.value));
     this.lobbyNote = h('p', { class: 'lobby-note', id: 'lobby-note', attrs: { role: 'status' } });
-    const conversation = h('section', { class: 'conversation', attrs: { 'aria-labelledby': 'conv-title' } },
-      this.convTitle, this.lobbyNote, this.posts, this.composer);
+    this.conversation = h('section', { class: 'conversation', attrs: { 'aria-labelledby': 'conv-title' } },
+      this.convTitle, this.convPrivate, this.lobbyNote, this.posts, this.composer);
+    this.docView = this.docsNav ? new DocView(this.ctx(), { onClose: () => this.closeDoc() }) : null;
+    const center = h('div', { class: 'center' }, this.conversation, this.docView ? this.docView.el : null);
 
     // Role panels.
     this.panels = makePanels(role, this.ctx(), (state) => this.noteText(state));
     const aside = h('aside', { class: 'side' }, this.panels.map((p) => p.el));
     trAttr(aside, 'aria-label', 'drill.panels');
+    // The owner's nudge when a promised status report is late.
+    const report = this.panels.find((p) => p.focusForm);
+    this.nudge = role === 'incident_owner' && report ? reportNudge(this.ctx(), { onWrite: () => report.focusForm() }) : null;
 
     fill(this.main, h('div', { class: 'drill' },
-      metrics, this.summarySlot,
-      h('div', { class: 'drill-grid' }, channels, conversation, aside)));
+      metrics, this.nudge ? this.nudge.el : null, this.summarySlot,
+      h('div', { class: 'drill-grid' }, channels, center, aside)));
     this.main.classList.add('main-drill');
 
     this.composerText.value = this.ui.drafts[`chat:${this.ui.channel}`] || '';
+    if (this.ui.doc && this.docView) this.docView.open(this.ui.doc);
+    else this.ui.doc = null;
     this.renderAll();
+  }
+
+  // --- documents -------------------------------------------------------------
+
+  /** Opens a document in place of the conversation (edit: start editing). */
+  openDoc(id, { edit = false } = {}) {
+    if (!this.docView) return;
+    this.ui.doc = id;
+    this.saveUiNow();
+    this.docView.open(id);
+    this.renderDocs();
+    this.renderChannels();
+    if (edit && findDoc(this.state, id)) this.docView.startEdit();
+    else this.docView.title.focus();
+  }
+
+  /** Back to the conversation. */
+  closeDoc() {
+    if (!this.ui.doc) return;
+    this.ui.doc = null;
+    this.saveUiNow();
+    if (this.docView) this.docView.close();
+    this.renderDocs();
+    this.markRead(this.ui.channel);
+    this.composerText.focus();
+  }
+
+  renderDocs() {
+    const open = !!(this.ui.doc && this.docView);
+    this.conversation.hidden = open;
+    if (this.docView) {
+      this.docView.el.hidden = !open;
+      if (open) this.docView.update(this.state);
+    }
+    if (this.docsNav) this.docsNav.update(this.state);
   }
 
   /** Redraws everything (new snapshot, language switch). */
@@ -414,6 +492,7 @@ export class DrillScreen {
     this.renderPosts();
     this.renderComposer();
     this.updatePanels();
+    this.renderDocs();
   }
 
   renderHeader() {
@@ -455,6 +534,7 @@ export class DrillScreen {
       this.renderHeader();
     }
     for (const panel of this.panels) if (panel.pulse) panel.pulse(s);
+    if (this.nudge) this.nudge.pulse(s);
   }
 
   renderSummary() {
@@ -474,12 +554,18 @@ export class DrillScreen {
     if (!findChannel(s, this.ui.channel) && s.channels.length) this.selectChannel(s.channels[0].channel);
     fill(this.channelList, s.channels.map((c) => {
       const unread = this.ui.unread[c.channel] || 0;
-      const selected = c.channel === this.ui.channel;
-      const b = h('button', { type: 'button', class: ['channel', selected ? 'selected' : null], dataset: { channel: c.channel } },
+      const selected = c.channel === this.ui.channel && !this.ui.doc;
+      const priv = c.channel === PRIVATE_CHANNEL;
+      const b = h('button', { type: 'button', class: ['channel', selected ? 'selected' : null, priv ? 'channel-private' : null], dataset: { channel: c.channel } },
         h('span', { class: 'channel-name', text: channelName(c.channel) }),
+        priv ? h('span', { class: 'pill pill-private', i18n: 'drill.private' }) : null,
         unread ? h('span', { class: 'badge', text: unread > 99 ? '99+' : String(unread), attrs: { 'aria-label': t('drill.unread', { n: unread }) } }) : null);
       if (selected) b.setAttribute('aria-current', 'true');
-      b.addEventListener('click', () => this.selectChannel(c.channel));
+      if (priv) b.title = t('drill.private_note');
+      b.addEventListener('click', () => {
+        this.closeDoc();
+        this.selectChannel(c.channel);
+      });
       return h('li', null, b);
     }));
     if (!s.channels.length) fill(this.channelList, h('li', { class: 'muted', i18n: 'drill.no_channels' }));
@@ -511,6 +597,7 @@ export class DrillScreen {
     const c = findChannel(this.state, this.ui.channel);
     if (!this.state.channels.length) tr(this.convTitle, 'drill.no_channels_title');
     else tr(this.convTitle, ['drill.channel_title', { name: channelName(this.ui.channel) }]);
+    this.convPrivate.hidden = this.ui.channel !== PRIVATE_CHANNEL || !c;
     if (!c) {
       fill(this.posts, h('p', { class: 'muted empty', i18n: this.state.channels.length ? 'drill.pick_channel' : 'drill.no_channels_long' }));
       return;
@@ -533,12 +620,14 @@ export class DrillScreen {
       const c = findChannel(this.state, channel);
       while (c && this.posts.childElementCount > c.posts.length) this.posts.firstChild.remove();
       if (near || mine) this.posts.scrollTop = this.posts.scrollHeight;
-      if (document.hidden && !mine) this.bumpUnread(channel);
+      if ((document.hidden || this.ui.doc) && !mine) this.bumpUnread(channel);
     } else if (!mine) {
       this.bumpUnread(channel);
     }
     // Notices, actions and phase changes also arrive as their own events;
-    // health posts change nothing else.
+    // status reports and their nudges change the owner's panels.
+    const kind = post.body && post.body.kind;
+    if (kind === 'status_report' || kind === 'report_overdue') this.updatePanels();
   }
 
   bumpUnread(channel) {
@@ -552,7 +641,7 @@ export class DrillScreen {
     const ended = this.state.status === 'ended';
     this.composer.hidden = !this.state.channels.length;
     tr(this.composerLabel, ['composer.label', { name: channelName(channel) }]);
-    this.composerText.placeholder = t('composer.placeholder', { name: channelName(channel) });
+    this.composerText.placeholder = t(channel === PRIVATE_CHANNEL ? 'composer.placeholder_private' : 'composer.placeholder', { name: channelName(channel) });
     this.composerText.disabled = !writable || ended;
     this.composerSend.disabled = !writable || ended || !this.conn.isOpen;
     const hint = ended ? 'composer.ended' : !writable ? 'composer.read_only' : !this.conn.isOpen ? 'composer.offline' : 'composer.hint';
@@ -584,6 +673,7 @@ export class DrillScreen {
 
   updatePanels() {
     for (const p of this.panels) p.update(this.state);
+    if (this.nudge) this.nudge.update(this.state);
   }
 }
 
@@ -606,14 +696,17 @@ function makePanels(role, ctx, note) {
       return [controlsPanel(ctx), rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), answerKeyPanel(),
         runbookPanel(ctx, { canRun: false }), noticesPanel()];
     case 'incident_owner':
-      return [rolePanel(role, note), declarePanel(ctx), phasePanel(ctx), rosterPanel(ctx, { assign: true, owner: true }),
-        noticeEditorPanel(ctx), runbookPanel(ctx, { canRun: false })];
+      return [rolePanel(role, note), declarePanel(ctx), phasePanel(ctx), statusReportPanel(ctx), hypothesisPanel(ctx),
+        rosterPanel(ctx, { assign: true, owner: true }), noticeEditorPanel(ctx), runbookPanel(ctx, { canRun: false })];
     case 'comms_lead':
       return [rolePanel(role, note), noticeEditorPanel(ctx)];
     case 'engineer':
-      return [rolePanel(role, note), declarePanel(ctx), runbookPanel(ctx, { canRun: true })];
+      return [rolePanel(role, note), declarePanel(ctx), hypothesisPanel(ctx), runbookPanel(ctx, { canRun: true })];
     case 'support_lead':
-      return [rolePanel(role, note), declarePanel(ctx), noticesPanel()];
+      // The talk script first: it is what the phones say.
+      return [talkScriptPanel(ctx, { canEdit: true }), rolePanel(role, note), declarePanel(ctx), noticesPanel()];
+    case 'support_agent':
+      return [talkScriptPanel(ctx, { canEdit: false }), rolePanel(role, note), noticesPanel()];
     default:
       return [rolePanel(role, note), noticesPanel()];
   }

@@ -10,6 +10,11 @@ export function timeOfDay(seconds) {
   return `${pad(Math.floor(s / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
 }
 
+/** Seconds after midnight -> "HH:MM" (wraps past midnight). */
+export function hhmm(seconds) {
+  return timeOfDay(seconds).slice(0, 5);
+}
+
 /** Drill seconds -> "mm:ss" (minutes may exceed 59). */
 export function duration(seconds) {
   const s = Math.max(0, Math.floor(seconds));

@@ -7,7 +7,7 @@ import { t } from './i18n.js';
 import { timeOfDay, tPlus, duration, seatLabel } from './format.js';
 import { PHASES, STATUSES, SPEEDS, ROLES, playing, nowTick, timeAt, currentPlans, nameKey } from './state.js';
 
-function panel(titleKey, ...children) {
+export function panel(titleKey, ...children) {
   const id = `panel-${titleKey.replace(/\W/g, '-')}`;
   return h('section', { class: 'panel', attrs: { 'aria-labelledby': id } },
     h('h2', { id, class: 'panel-title', i18n: titleKey }), ...children);

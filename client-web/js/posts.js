@@ -3,7 +3,7 @@
 
 import { h } from './dom.js';
 import { t } from './i18n.js';
-import { timeOfDay, tPlus, num, yen, ppmPct, seatLabel } from './format.js';
+import { timeOfDay, tPlus, num, yen, ppmPct, seatLabel, hhmm } from './format.js';
 import { timeAt } from './state.js';
 
 /** Payment success below this (ppm) is shown as bad. */
@@ -50,6 +50,23 @@ function healthBody(state, r) {
     h('p', { class: 'health-foot' }, t('health.lost_revenue'), ' ', h('strong', { text: yen(r.lost_revenue_yen) })));
 }
 
+/** The owner's status report as a card: one row per field. */
+function statusReportBody(state, r) {
+  const row = (key, value) => [
+    h('dt', { text: t(key) }),
+    h('dd', { class: value ? null : 'muted', text: value || '—' }),
+  ];
+  return h('div', { class: 'report-card' },
+    h('p', { class: 'report-card-title', text: t('post.status_report') }),
+    h('dl', { class: 'report-fields' },
+      row('report.affected', r.affected),
+      row('report.scope', r.scope),
+      row('report.impact', r.impact),
+      row('report.actions', r.actions),
+      h('dt', { text: t('post.next_update') }),
+      h('dd', { class: 'report-next' }, h('strong', { text: hhmm(timeAt(state, r.next_update_tick)) }))));
+}
+
 function bodyView(state, body) {
   switch (body && body.kind) {
     case 'text':
@@ -70,6 +87,16 @@ function bodyView(state, body) {
       return h('div', { class: 'notice-post' },
         h('p', { class: 'post-system', text: t('post.notice', { by: body.by }) }),
         h('p', null, h('span', { class: ['pill', `cs-${body.status}`], text: t(`cstatus.${body.status}`) }), ' ', h('span', { class: 'post-text', text: body.text })));
+    case 'status_report':
+      return statusReportBody(state, body);
+    case 'hypothesis':
+      return h('div', { class: 'hypothesis' },
+        h('span', { class: 'pill pill-hypothesis', text: t('post.hypothesis') }),
+        h('p', { class: 'post-text hypothesis-text', text: body.text }));
+    case 'report_overdue':
+      return h('p', { class: 'overdue' },
+        h('span', { class: 'pill pill-warn', text: t('post.overdue') }), ' ',
+        h('span', { text: t('post.overdue_text', { time: hhmm(timeAt(state, body.due_tick)) }) }));
     default:
       return h('p', { class: 'muted', text: t('post.unsupported') });
   }

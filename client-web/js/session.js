@@ -9,7 +9,12 @@
 //                    reload can resume with last_seq and apply only the
 //                    missed events. lastSeq and the cached state are written
 //                    together, so they always agree.
-// firedrill.ui       {channel, unread, drafts}: view state.
+// firedrill.ui       {channel, unread, drafts, doc, docSeen}: view state.
+//                    drafts: text being typed, by input (chat:CHANNEL,
+//                    notice, hypothesis, report:FIELD, and doc:ID as
+//                    {mode, base, baseText, text, theirs}); doc: the
+//                    document open in place of the conversation, or null;
+//                    docSeen: the last version of each document seen.
 
 const SESSION_KEY = 'firedrill.session';
 const STATE_KEY = 'firedrill.state';
@@ -101,6 +106,8 @@ export function loadUi() {
     channel: typeof u.channel === 'string' ? u.channel : 'ops',
     unread: u.unread && typeof u.unread === 'object' ? u.unread : {},
     drafts: u.drafts && typeof u.drafts === 'object' ? u.drafts : {},
+    doc: typeof u.doc === 'string' ? u.doc : null,
+    docSeen: u.docSeen && typeof u.docSeen === 'object' ? u.docSeen : {},
   };
 }
 

@@ -2,7 +2,9 @@
 // events that follow. Plain JSON-able data so that it can be cached in
 // sessionStorage. Pure functions (no DOM), so they can be tested in node.
 
-export const CHANNEL_ORDER = ['ops', 'incident-war-room', 'support', 'external', 'sales'];
+export const CHANNEL_ORDER = ['ops', 'incident-war-room', 'support', 'external', 'sales', 'facilitators'];
+/** The facilitators' private channel: nobody else ever sees it. */
+export const PRIVATE_CHANNEL = 'facilitators';
 export const PHASES = ['normal', 'investigating', 'identified', 'mitigating', 'monitoring', 'resolved'];
 export const STATUSES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage'];
 export const ROLES = [
@@ -16,7 +18,7 @@ export const ROLES = [
   'corporate_actor',
   'observer',
 ];
-export const SPEEDS = [1, 2, 5, 10, 30, 60];
+export const SPEEDS = [1, 2, 5, 10, 30, 60, 120];
 const POSTS_KEPT_MAX = 500;
 
 /** State from a welcome message. */
@@ -41,9 +43,30 @@ export function fromWelcome(msg) {
     answer_key: s.answer_key || null,
     planned_roles: s.planned_roles || [],
     facilitator_code: s.facilitator_code || null,
+    docs: sortDocs(s.docs || []),
+    next_report_due_tick: s.next_report_due_tick ?? null,
+    last_report: null,
+    report_overdue_for: null,
   };
-  for (const c of s.channels || []) openChannel(state, c.channel).posts = (c.posts || []).slice(-POSTS_KEPT_MAX);
+  for (const c of s.channels || []) {
+    openChannel(state, c.channel).posts = (c.posts || []).slice(-POSTS_KEPT_MAX);
+    for (const p of c.posts || []) notePost(state, p);
+  }
   return state;
+}
+
+/**
+ * Keeps the facts a post carries beyond the channel: the latest status
+ * report (and so the promised next update) and the latest overdue nudge.
+ */
+function notePost(state, post) {
+  const body = (post && post.body) || {};
+  if (body.kind === 'status_report') {
+    state.last_report = { ...body, tick: post.tick };
+    state.next_report_due_tick = body.next_update_tick;
+  } else if (body.kind === 'report_overdue') {
+    state.report_overdue_for = body.due_tick;
+  }
 }
 
 /** The seat's kind: 'facilitator' or the participant's role. */
@@ -93,6 +116,7 @@ export function applyEvent(state, msg) {
       const c = openChannel(state, ev.channel);
       c.posts.push(ev.post);
       if (c.posts.length > POSTS_KEPT_MAX) c.posts.splice(0, c.posts.length - POSTS_KEPT_MAX);
+      notePost(state, ev.post);
       return { what: 'posted', channel: ev.channel, post: ev.post };
     }
     case 'channel_opened':
@@ -129,6 +153,16 @@ export function applyEvent(state, msg) {
       state.answer_key = state.answer_key || [];
       upsert(state.answer_key, ev.fault, (a, b) => a.id === b.id);
       return { what: 'answer_key' };
+    case 'doc_updated': {
+      if (!ev.doc) return { what: 'unknown' };
+      state.docs = state.docs || [];
+      const before = state.docs.find((d) => d.id === ev.doc.id) || null;
+      // A late or replayed copy never replaces a newer one.
+      if (before && before.version > ev.doc.version) return { what: 'doc', doc: before, before };
+      upsert(state.docs, ev.doc, (a, b) => a.id === b.id);
+      state.docs = sortDocs(state.docs);
+      return { what: 'doc', doc: ev.doc, before };
+    }
     case 'role_planned':
       state.planned_roles = state.planned_roles || [];
       if (ev.planned) state.planned_roles.push(ev.planned);
@@ -207,4 +241,111 @@ export function nowTick(state) {
 /** World time of day (seconds) at a tick. */
 export function timeAt(state, tick) {
   return (state.drill.start_time_of_day_s || 0) + tick;
+}
+
+// --- shared documents --------------------------------------------------------
+
+/** The order documents are listed in: the status board first. */
+const DOC_KIND_ORDER = ['status_board', 'incident_doc', 'talk_script', 'incident_report', 'checklist'];
+
+/** The id of the talk script the declaration creates. */
+export const TALK_SCRIPT_ID = 'talk-script';
+
+/** A document's kind name ('status_board', ..., 'checklist'). */
+export function docKind(doc) {
+  return (doc && doc.kind && doc.kind.kind) || '';
+}
+
+function sortDocs(docs) {
+  const rank = (d) => {
+    const i = DOC_KIND_ORDER.indexOf(docKind(d));
+    const r = ROLES.indexOf(d.kind && d.kind.role);
+    return (i < 0 ? DOC_KIND_ORDER.length : i) * 100 + (r < 0 ? 99 : r);
+  };
+  return docs.slice().sort((a, b) => rank(a) - rank(b));
+}
+
+export function findDoc(state, id) {
+  return (state.docs || []).find((d) => d.id === id) || null;
+}
+
+/**
+ * Who may edit which document (mirrors the server's doc_writable);
+ * facilitators may edit all.
+ */
+export function docWritable(role, doc) {
+  if (role === 'facilitator') return true;
+  switch (docKind(doc)) {
+    case 'status_board':
+      return ['incident_owner', 'comms_lead', 'support_lead'].includes(role);
+    case 'incident_doc':
+      return ['incident_owner', 'engineer', 'comms_lead'].includes(role);
+    case 'talk_script':
+      return ['support_lead', 'incident_owner'].includes(role);
+    case 'incident_report':
+      return ['comms_lead', 'incident_owner'].includes(role);
+    case 'checklist':
+      return doc.kind.role === role;
+    default:
+      return false;
+  }
+}
+
+/** Whether a role sees internal documents at all. */
+export function seesDocs(role) {
+  return role === 'facilitator' || !['store_actor', 'corporate_actor'].includes(role);
+}
+
+/**
+ * The documents a seat lists: the shared ones, and among the checklists
+ * only its own role's (facilitators see every one).
+ */
+export function listedDocs(state, role) {
+  return (state.docs || []).filter((d) => docKind(d) !== 'checklist' || role === 'facilitator' || d.kind.role === role);
+}
+
+const CHECK_LINE = /^(\s*)\[( |x|X)\](\s?)(.*)$/;
+
+/**
+ * A checklist's lines: {item: true, checked, text} for "[ ] text" and
+ * "[x] text" lines, {item: false, text} for the others.
+ */
+export function checklistLines(text) {
+  return String(text || '').split('\n').map((line) => {
+    const m = CHECK_LINE.exec(line);
+    return m ? { item: true, checked: m[2] !== ' ', text: m[4] } : { item: false, text: line };
+  });
+}
+
+/**
+ * The text with one item ticked or unticked. The item is found by its
+ * text (so that a tick still lands on the right line after someone else
+ * saved), else by its line number; null if it is gone.
+ */
+export function setChecked(text, { line, label }, checked) {
+  const lines = String(text || '').split('\n');
+  const isItem = (l) => CHECK_LINE.test(l);
+  const labelOf = (l) => CHECK_LINE.exec(l)[4];
+  let i = lines.findIndex((l) => isItem(l) && labelOf(l) === label);
+  if (i < 0 && line < lines.length && isItem(lines[line])) i = line;
+  if (i < 0) return null;
+  lines[i] = lines[i].replace(CHECK_LINE, (_m, lead, _c, sp, rest) => `${lead}[${checked ? 'x' : ' '}]${sp || ' '}${rest}`);
+  return lines.join('\n');
+}
+
+/** Whether the promised status report is late at the current tick. */
+export function reportLate(state) {
+  const due = state.next_report_due_tick;
+  return due !== null && due !== undefined && nowTick(state) > due;
+}
+
+/**
+ * Whether the owner is to be nudged: the server said the promised report
+ * is late (a report_overdue post for the current promise), or the clock
+ * is past it (the same rule, for a snapshot whose nudge post was trimmed).
+ */
+export function reportNudged(state) {
+  const due = state.next_report_due_tick;
+  if (due === null || due === undefined || state.status === 'ended') return false;
+  return state.report_overdue_for === due || (reportLate(state) && state.status !== 'lobby');
 }

@@ -113,3 +113,12 @@ pub const ENDED_DRILL_LINGER_S: u64 = 600;
 /// Refused command ids remembered per seat, so that a resent refused
 /// command gets the same refusal rather than an acknowledgement.
 pub const REFUSED_CIDS_KEPT_MAX: usize = 32;
+
+/// Characters in a shared document (talk script, incident doc...).
+pub const DOC_TEXT_CHARS_MAX: usize = 20_000;
+
+/// Characters in one field of a status report.
+pub const STATUS_FIELD_CHARS_MAX: usize = 500;
+
+/// Longest promise of the next status report, in drill minutes.
+pub const REPORT_INTERVAL_MIN_MAX: u32 = 120;

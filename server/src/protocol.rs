@@ -140,6 +140,8 @@ pub enum Channel {
     External,
     /// #sales: corporate accounts.
     Sales,
+    /// #facilitators: the facilitators' private notes; nobody else sees it.
+    Facilitators,
 }
 
 impl Channel {
@@ -281,6 +283,37 @@ pub enum Command {
         /// Its new role.
         role: Role,
     },
+    /// Edit a shared document (status board, incident doc, talk script,
+    /// checklist, incident report). `base_version` is the version the
+    /// editor started from; if someone saved in between, the edit is
+    /// refused with `conflict` and the client merges.
+    EditDoc {
+        /// The document's id (see the snapshot's `docs`).
+        doc: String,
+        /// Version the edit is based on.
+        base_version: u64,
+        /// The whole new text (plain text).
+        text: String,
+    },
+    /// Incident owner: a structured status report, posted in the war room.
+    StatusReport {
+        /// What is affected (services, features).
+        affected: String,
+        /// Scope: regions, clients, share of stores.
+        scope: String,
+        /// Impact on stores and guests.
+        impact: String,
+        /// What is being done.
+        actions: String,
+        /// Minutes until the next report (1..=120); the owner is nudged if
+        /// it is late.
+        next_update_min: u32,
+    },
+    /// Engineer: state a hypothesis about the cause, in the war room.
+    Hypothesis {
+        /// The hypothesis, plain text.
+        text: String,
+    },
     /// Facilitator: plan a role for a name before people join; whoever
     /// joins with that name (case and surrounding spaces ignored) gets it.
     PlanRole {
@@ -306,6 +339,9 @@ pub fn command_name(cmd: &Command) -> &'static str {
         Command::SetSpeed { .. } => "set_speed",
         Command::End => "end",
         Command::AssignRole { .. } => "assign_role",
+        Command::EditDoc { .. } => "edit_doc",
+        Command::StatusReport { .. } => "status_report",
+        Command::Hypothesis { .. } => "hypothesis",
         Command::PlanRole { .. } => "plan_role",
     }
 }
@@ -344,6 +380,11 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
             matches!(role, R::CommsLead | R::IncidentOwner)
         }
         (SeatKind::Participant(role), Command::AssignRole { .. }) => role == R::IncidentOwner,
+        // Which document a role may edit is decided with the document
+        // (`doc_writable`); outside actors and observers edit none.
+        (SeatKind::Participant(role), Command::EditDoc { .. }) => role.is_internal() && role != R::Observer,
+        (SeatKind::Participant(role), Command::StatusReport { .. }) => role == R::IncidentOwner,
+        (SeatKind::Participant(role), Command::Hypothesis { .. }) => matches!(role, R::Engineer | R::IncidentOwner),
         (
             SeatKind::Participant(_),
             Command::Start
@@ -368,6 +409,9 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         Command::SetSpeed { .. } => status != DrillStatus::Ended,
         Command::End => status != DrillStatus::Ended,
         Command::AssignRole { .. } | Command::PlanRole { .. } => status != DrillStatus::Ended,
+        // The incident report is often finished after the drill ends.
+        Command::EditDoc { .. } => status != DrillStatus::Lobby,
+        Command::StatusReport { .. } | Command::Hypothesis { .. } => playing,
     };
     if status_ok { Ok(()) } else { Err(Denied::Status(status)) }
 }
@@ -376,10 +420,39 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
 /// every internal channel; writing is per team so that channels stay useful.
 fn channel_writable(role: Role, channel: Channel) -> bool {
     match channel {
+        Channel::Facilitators => false,
         Channel::Ops | Channel::IncidentWarRoom => true,
         Channel::Support => matches!(role, Role::IncidentOwner | Role::SupportLead | Role::SupportAgent),
         Channel::External => matches!(role, Role::IncidentOwner | Role::CommsLead | Role::SupportLead),
         Channel::Sales => matches!(role, Role::IncidentOwner | Role::Sales | Role::CommsLead),
+    }
+}
+
+/// What a shared document is for; decides who may edit it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "role", rename_all = "snake_case")]
+pub enum DocKind {
+    /// The status board: the current picture, for everyone inside.
+    StatusBoard,
+    /// The incident doc: timeline, findings, decisions.
+    IncidentDoc,
+    /// A talk script (トークスクリプト) for the phones.
+    TalkScript,
+    /// The written incident report (障害報告).
+    IncidentReport,
+    /// One role's checklist.
+    Checklist(Role),
+}
+
+/// Who may edit which document (facilitators may edit all). Exhaustive.
+pub fn doc_writable(role: Role, kind: DocKind) -> bool {
+    use Role as R;
+    match kind {
+        DocKind::StatusBoard => matches!(role, R::IncidentOwner | R::CommsLead | R::SupportLead),
+        DocKind::IncidentDoc => matches!(role, R::IncidentOwner | R::Engineer | R::CommsLead),
+        DocKind::TalkScript => matches!(role, R::SupportLead | R::IncidentOwner),
+        DocKind::IncidentReport => matches!(role, R::CommsLead | R::IncidentOwner),
+        DocKind::Checklist(owner) => owner == role,
     }
 }
 
@@ -472,6 +545,8 @@ pub enum ErrorCode {
     NoSuchDrill,
     /// The server is at a limit (seats, drills); try later.
     Full,
+    /// Someone saved a newer version of the document first.
+    Conflict,
 }
 
 /// A seat as everyone may see it.
@@ -555,9 +630,49 @@ pub struct Snapshot {
     pub answer_key: Option<Vec<FaultView>>,
     /// Roles planned by name; facilitators only (empty otherwise).
     pub planned_roles: Vec<PlannedRole>,
+    /// Shared documents created by the declaration (internal seats only).
+    pub docs: Vec<DocView>,
+    /// Drill second by which the owner promised the next status report.
+    pub next_report_due_tick: Option<u64>,
     /// The code that makes whoever joins with it a facilitator;
     /// facilitators only.
     pub facilitator_code: Option<String>,
+}
+
+/// A shared document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocView {
+    /// Stable id, e.g. `status-board`, `talk-script`, `checklist-engineer`.
+    pub id: String,
+    /// What it is for.
+    pub kind: DocKind,
+    /// Title, in the scenario's language.
+    pub title: String,
+    /// The text (plain text).
+    pub text: String,
+    /// Increases by one per saved edit.
+    pub version: u64,
+    /// Who saved last (empty for the template).
+    pub updated_by: String,
+    /// Tick of the last save.
+    pub updated_tick: u64,
+}
+
+/// A structured status report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusReport {
+    /// What is affected.
+    pub affected: String,
+    /// Scope.
+    pub scope: String,
+    /// Impact.
+    pub impact: String,
+    /// Actions under way.
+    pub actions: String,
+    /// Tick by which the next report is promised.
+    pub next_update_tick: u64,
+    /// Who reported.
+    pub by: String,
 }
 
 /// A role planned for a name before the drill.
@@ -645,6 +760,20 @@ pub enum PostBody {
     },
     /// An external notice was published.
     Notice(Notice),
+    /// The incident owner's status report.
+    StatusReport(StatusReport),
+    /// An engineer's hypothesis about the cause.
+    Hypothesis {
+        /// The hypothesis.
+        text: String,
+        /// Who stated it.
+        by: String,
+    },
+    /// A promised status report is late (a nudge to the owner).
+    ReportOverdue {
+        /// Tick it was due.
+        due_tick: u64,
+    },
 }
 
 /// Where a runbook action is.
@@ -871,6 +1000,11 @@ pub enum Event {
     FaultChanged {
         /// The fault now.
         fault: FaultView,
+    },
+    /// A shared document was created or saved.
+    DocUpdated {
+        /// The document now.
+        doc: DocView,
     },
     /// A role was planned for a name (facilitators only).
     RolePlanned {

@@ -8,14 +8,15 @@
 //! kind that serde knows of (the names come from serde itself, so a new
 //! variant fails here until it has a fixture). `docs/protocol.md` must show
 //! every fixture verbatim, name every wire value clients switch on, and
-//! contain the permission tables exactly as [`authorize`] decides them.
+//! contain the permission tables exactly as [`authorize`] (and, for shared
+//! documents, [`doc_writable`]) decides them.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use firedrill::protocol::{
-    ActionStage, Author, Bots, Channel, ClientMsg, Command, ComponentStatus, DrillStatus, ErrorCode, Event, Phase,
-    PostBody, Role, SeatKind, ServerMsg, authorize, command_name,
+    ActionStage, Author, Bots, Channel, ClientMsg, Command, ComponentStatus, DocKind, DocView, DrillStatus, ErrorCode,
+    Event, Phase, PostBody, Role, SeatKind, ServerMsg, authorize, command_name, doc_writable,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -122,12 +123,17 @@ struct Coverage {
     events: BTreeSet<String>,
     bodies: BTreeSet<String>,
     authors: BTreeSet<String>,
+    doc_kinds: BTreeSet<String>,
 }
 
 impl Coverage {
     fn post(&mut self, author: &Author, body: &PostBody) {
         self.authors.insert(kind_of(author, "kind"));
         self.bodies.insert(kind_of(body, "kind"));
+    }
+
+    fn doc(&mut self, doc: &DocView) {
+        self.doc_kinds.insert(kind_of(&doc.kind, "kind"));
     }
 }
 
@@ -148,13 +154,18 @@ fn coverage() -> Coverage {
         match &msg {
             ServerMsg::Event { event, .. } => {
                 c.events.insert(kind_of(event, "kind"));
-                if let Event::Posted { post, .. } = event {
-                    c.post(&post.author, &post.body);
+                match event {
+                    Event::Posted { post, .. } => c.post(&post.author, &post.body),
+                    Event::DocUpdated { doc } => c.doc(doc),
+                    _ => {}
                 }
             }
             ServerMsg::Welcome { snapshot, .. } => {
                 for post in snapshot.channels.iter().flat_map(|ch| &ch.posts) {
                     c.post(&post.author, &post.body);
+                }
+                for doc in &snapshot.docs {
+                    c.doc(doc);
                 }
             }
             ServerMsg::Resumed { .. }
@@ -177,6 +188,7 @@ fn every_fixture_round_trips_and_every_variant_has_one() {
         ("event kinds", wire_names::<Event>(tagged("kind")), &c.events),
         ("post body kinds", wire_names::<PostBody>(tagged("kind")), &c.bodies),
         ("author kinds", wire_names::<Author>(tagged("kind")), &c.authors),
+        ("document kinds", wire_names::<DocKind>(tagged("kind")), &c.doc_kinds),
     ];
     for (what, want, have) in checks {
         assert!(missing(&want, have).is_empty(), "{what} without a fixture: {:?}", missing(&want, have));
@@ -203,6 +215,7 @@ fn protocol_md_names_every_wire_value() {
         ("event kind", wire_names::<Event>(tagged("kind"))),
         ("post body kind", wire_names::<PostBody>(tagged("kind"))),
         ("author kind", wire_names::<Author>(tagged("kind"))),
+        ("document kind", wire_names::<DocKind>(tagged("kind"))),
         ("seat kind", wire_names::<SeatKind>(tagged("kind"))),
         ("error code", wire_names::<ErrorCode>(plain)),
         ("role", wire_names::<Role>(plain)),
@@ -222,14 +235,20 @@ fn protocol_md_names_every_wire_value() {
 
 /// Every command, with `chat` once per channel since writing is per channel.
 fn commands() -> Vec<(String, Command)> {
-    let mut out: Vec<(String, Command)> =
-        [Channel::Ops, Channel::IncidentWarRoom, Channel::Support, Channel::External, Channel::Sales]
-            .into_iter()
-            .map(|channel| {
-                let label = format!("`chat` in `{}`", wire(&channel));
-                (label, Command::Chat { channel, text: "x".into() })
-            })
-            .collect();
+    let mut out: Vec<(String, Command)> = [
+        Channel::Ops,
+        Channel::IncidentWarRoom,
+        Channel::Support,
+        Channel::External,
+        Channel::Sales,
+        Channel::Facilitators,
+    ]
+    .into_iter()
+    .map(|channel| {
+        let label = format!("`chat` in `{}`", wire(&channel));
+        (label, Command::Chat { channel, text: "x".into() })
+    })
+    .collect();
     for cmd in [
         Command::Declare,
         Command::SetPhase { phase: Phase::Mitigating },
@@ -241,6 +260,15 @@ fn commands() -> Vec<(String, Command)> {
         Command::SetSpeed { speed: 1 },
         Command::End,
         Command::AssignRole { seat: 1, role: Role::Engineer },
+        Command::EditDoc { doc: "x".into(), base_version: 1, text: "x".into() },
+        Command::StatusReport {
+            affected: "x".into(),
+            scope: "x".into(),
+            impact: "x".into(),
+            actions: "x".into(),
+            next_update_min: 1,
+        },
+        Command::Hypothesis { text: "x".into() },
         Command::PlanRole { name: "x".into(), role: Role::Engineer },
     ] {
         out.push((format!("`{}`", command_name(&cmd)), cmd));
@@ -257,12 +285,17 @@ fn mark(ok: bool) -> &'static str {
     if ok { "✓" } else { "✗" }
 }
 
+/// Every seat kind, labelled as the tables' columns are.
+fn seats() -> Vec<(String, SeatKind)> {
+    std::iter::once(("facilitator".to_string(), SeatKind::Facilitator))
+        .chain(Role::ALL.into_iter().map(|r| (wire(&r), SeatKind::Participant(r))))
+        .collect()
+}
+
 /// The role table as protocol.md must show it: may this seat ever send this
 /// command (in some status)?
 fn role_table() -> String {
-    let seats: Vec<(String, SeatKind)> = std::iter::once(("facilitator".to_string(), SeatKind::Facilitator))
-        .chain(Role::ALL.into_iter().map(|r| (wire(&r), SeatKind::Participant(r))))
-        .collect();
+    let seats = seats();
     let mut lines = vec![
         format!("| command | {} |", seats.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(" | ")),
         format!("|---|{}", "---|".repeat(seats.len())),
@@ -305,6 +338,54 @@ fn status_table() -> String {
     lines.join("\n")
 }
 
+/// The shared documents, as the declaration creates them: the four team
+/// documents and a checklist for every internal role but `observer` (ids as
+/// in `drill/templates.rs`).
+fn documents() -> Vec<(String, DocKind)> {
+    let mut out = vec![
+        ("status-board".to_string(), DocKind::StatusBoard),
+        ("incident-doc".to_string(), DocKind::IncidentDoc),
+        ("talk-script".to_string(), DocKind::TalkScript),
+        ("incident-report".to_string(), DocKind::IncidentReport),
+    ];
+    for role in Role::ALL.into_iter().filter(|r| r.is_internal() && *r != Role::Observer) {
+        out.push((format!("checklist-{}", wire(&role)), DocKind::Checklist(role)));
+    }
+    let kinds: BTreeSet<String> = out.iter().map(|(_, k)| kind_of(k, "kind")).collect();
+    assert_eq!(kinds, wire_names::<DocKind>(tagged("kind")), "a document kind is missing from this test's list");
+    out
+}
+
+/// The document table as protocol.md must show it: may this seat save this
+/// document with `edit_doc`? Both [`authorize`] and [`doc_writable`] must
+/// let it through.
+fn doc_table() -> String {
+    let seats = seats();
+    let mut lines = vec![
+        format!("| document | {} |", seats.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(" | ")),
+        format!("|---|{}", "---|".repeat(seats.len())),
+    ];
+    for (id, kind) in documents() {
+        let label = match kind {
+            DocKind::Checklist(role) => format!("`{id}` (`checklist`, `{}`)", wire(&role)),
+            _ => format!("`{id}` (`{}`)", kind_of(&kind, "kind")),
+        };
+        let edit = Command::EditDoc { doc: id, base_version: 1, text: "x".into() };
+        let cells: Vec<&str> = seats
+            .iter()
+            .map(|(_, seat)| {
+                let sent = authorize(*seat, DrillStatus::Running, &edit).is_ok();
+                mark(match seat {
+                    SeatKind::Facilitator => sent,
+                    SeatKind::Participant(role) => sent && doc_writable(*role, kind),
+                })
+            })
+            .collect();
+        lines.push(format!("| {label} | {} |", cells.join(" | ")));
+    }
+    lines.join("\n")
+}
+
 #[test]
 fn protocol_md_shows_the_permission_tables_as_authorize_decides() {
     let doc = protocol_md();
@@ -312,4 +393,6 @@ fn protocol_md_shows_the_permission_tables_as_authorize_decides() {
     assert!(doc.contains(&role), "protocol.md's role table differs from authorize(); it should read:\n{role}");
     let status = status_table();
     assert!(doc.contains(&status), "protocol.md's status table differs from authorize(); it should read:\n{status}");
+    let docs = doc_table();
+    assert!(doc.contains(&docs), "protocol.md's document table differs from doc_writable(); it should read:\n{docs}");
 }

@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CLIENT = path.resolve(HERE, '../../client-web/js');
-const { fromWelcome, applyEvent, applyPulse, canWrite, seatRole, currentPlans, leadFacilitator } = await import(path.join(CLIENT, 'state.js'));
+const {
+  fromWelcome, applyEvent, applyPulse, canWrite, seatRole, currentPlans, leadFacilitator,
+  docWritable, listedDocs, findDoc, checklistLines, setChecked, reportLate, reportNudged, ROLES,
+} = await import(path.join(CLIENT, 'state.js'));
 const { timeToDeclare, noticeAfterDeclare } = await import(path.join(CLIENT, 'summary.js'));
 const { keys } = await import(path.join(CLIENT, 'i18n.js'));
 
@@ -153,6 +156,133 @@ test('the client mirrors who may write where', () => {
   assert.equal(canWrite('facilitator', 'sales'), true);
 });
 
+// --- the declaration's workflow ------------------------------------------------
+
+const doc = (id, kind, version = 1, text = '') => ({ id, kind, title: id, text, version, updated_by: '', updated_tick: 60 });
+const DOCS = [
+  doc('checklist-engineer', { kind: 'checklist', role: 'engineer' }),
+  doc('talk-script', { kind: 'talk_script' }),
+  doc('incident-report', { kind: 'incident_report' }),
+  doc('checklist-incident_owner', { kind: 'checklist', role: 'incident_owner' }),
+  doc('status-board', { kind: 'status_board' }),
+  doc('incident-doc', { kind: 'incident_doc' }),
+];
+
+test('documents: a snapshot and doc_updated events keep them, newest wins, in a fixed order', () => {
+  const w = welcome();
+  w.snapshot.docs = DOCS.slice(0, 3);
+  w.snapshot.next_report_due_tick = null;
+  const s = fromWelcome(w);
+  assert.deepEqual(s.docs.map((d) => d.id), ['talk-script', 'incident-report', 'checklist-engineer']);
+  let seq = 10;
+  const ev = (d) => applyEvent(s, { type: 'event', seq: seq++, tick: 90, event: { kind: 'doc_updated', doc: d } });
+  for (const d of DOCS.slice(3)) assert.equal(ev(d).what, 'doc');
+  assert.deepEqual(s.docs.map((d) => d.id),
+    ['status-board', 'incident-doc', 'talk-script', 'incident-report', 'checklist-incident_owner', 'checklist-engineer']);
+  const change = ev({ ...DOCS[1], version: 2, text: 'new', updated_by: 'Haru' });
+  assert.equal(change.before.version, 1);
+  assert.equal(findDoc(s, 'talk-script').text, 'new');
+  ev({ ...DOCS[1], version: 1, text: 'old' });
+  assert.equal(findDoc(s, 'talk-script').text, 'new', 'an older copy never replaces a newer one');
+  assert.equal(s.docs.length, 6);
+});
+
+test('who may edit which document mirrors the server (doc_writable)', () => {
+  // server/src/protocol.rs doc_writable; facilitators may edit all.
+  const rule = {
+    status_board: ['incident_owner', 'comms_lead', 'support_lead'],
+    incident_doc: ['incident_owner', 'engineer', 'comms_lead'],
+    talk_script: ['support_lead', 'incident_owner'],
+    incident_report: ['comms_lead', 'incident_owner'],
+  };
+  for (const role of ROLES) {
+    for (const [kind, who] of Object.entries(rule)) {
+      assert.equal(docWritable(role, { kind: { kind } }), who.includes(role), `${role} ${kind}`);
+    }
+    for (const owner of ROLES) {
+      assert.equal(docWritable(role, { kind: { kind: 'checklist', role: owner } }), role === owner, `${role} checklist of ${owner}`);
+    }
+  }
+  for (const d of DOCS) assert.equal(docWritable('facilitator', d), true);
+});
+
+test('a seat lists the shared documents and its own checklist', () => {
+  const s = { docs: DOCS };
+  assert.deepEqual(listedDocs(s, 'engineer').map((d) => d.id), ['checklist-engineer', 'talk-script', 'incident-report', 'status-board', 'incident-doc']);
+  assert.deepEqual(listedDocs(s, 'support_agent').map((d) => d.id), ['talk-script', 'incident-report', 'status-board', 'incident-doc']);
+  assert.equal(listedDocs(s, 'facilitator').length, DOCS.length);
+});
+
+test('checklists: "[ ] item" lines are items; ticking changes only that line', () => {
+  const text = 'Before calls:\n[ ] Read the talk script\n[x] Answer with the script\n  [ ] Log a disposition';
+  assert.deepEqual(checklistLines(text), [
+    { item: false, text: 'Before calls:' },
+    { item: true, checked: false, text: 'Read the talk script' },
+    { item: true, checked: true, text: 'Answer with the script' },
+    { item: true, checked: false, text: 'Log a disposition' },
+  ]);
+  assert.equal(setChecked(text, { line: 1, label: 'Read the talk script' }, true),
+    'Before calls:\n[x] Read the talk script\n[x] Answer with the script\n  [ ] Log a disposition');
+  assert.equal(setChecked(text, { line: 2, label: 'Answer with the script' }, false),
+    'Before calls:\n[ ] Read the talk script\n[ ] Answer with the script\n  [ ] Log a disposition');
+  // Someone added a line above: the tick still finds its item by label.
+  const moved = `New first line\n${text}`;
+  assert.match(setChecked(moved, { line: 3, label: 'Log a disposition' }, true), /\n {2}\[x\] Log a disposition$/);
+  assert.equal(setChecked('[ ] a', { line: 5, label: 'gone' }, true), null, 'an item that is gone is not guessed');
+  assert.equal(setChecked('[ ]a', { line: 0, label: 'a' }, true), '[x] a');
+});
+
+test('status reports keep the promise; a report_overdue post nudges', () => {
+  const w = welcome();
+  w.snapshot.status = 'running';
+  w.snapshot.next_report_due_tick = 400;
+  const s = fromWelcome(w);
+  assert.equal(s.next_report_due_tick, 400);
+  applyPulse(s, { type: 'pulse', ...pulse, tick: 300, status: 'running', speed: 120 });
+  assert.equal(reportLate(s), false);
+  assert.equal(reportNudged(s), false);
+
+  let seq = 10;
+  const post = (body, tick) => applyEvent(s, { type: 'event', seq: seq++, tick,
+    event: { kind: 'posted', channel: 'incident-war-room', post: { author: { kind: 'system' }, body, tick } } });
+  const report = { kind: 'status_report', affected: 'Card payments', scope: 'Kanto', impact: '40%', actions: 'rollback', next_update_tick: 360, by: 'Kenji' };
+  post(report, 300);
+  assert.equal(s.next_report_due_tick, 360);
+  assert.equal(s.last_report.scope, 'Kanto');
+  post({ kind: 'report_overdue', due_tick: 360 }, 361);
+  assert.equal(s.report_overdue_for, 360);
+  assert.equal(reportNudged(s), true, 'nudged as soon as the post says so');
+  post({ ...report, next_update_tick: 961 }, 362);
+  assert.equal(reportNudged(s), false, 'a new report ends the nudge');
+  applyPulse(s, { type: 'pulse', ...pulse, tick: 962, status: 'running', speed: 120 });
+  assert.equal(reportLate(s), true);
+  assert.equal(reportNudged(s), true, 'late by the clock too (a snapshot may have lost the post)');
+  s.status = 'ended';
+  assert.equal(reportNudged(s), false, 'no nudge once the drill is over');
+
+  // A snapshot's posts give the latest report and nudge.
+  const w2 = welcome();
+  w2.snapshot.next_report_due_tick = 360;
+  w2.snapshot.channels.push({ channel: 'incident-war-room', posts: [
+    { author: { kind: 'system' }, body: report, tick: 300 },
+    { author: { kind: 'system' }, body: { kind: 'report_overdue', due_tick: 360 }, tick: 361 },
+  ] });
+  const s2 = fromWelcome(w2);
+  assert.equal(s2.last_report.actions, 'rollback');
+  assert.equal(s2.report_overdue_for, 360);
+});
+
+test('the facilitators\' channel comes last and is theirs alone', () => {
+  const w = welcome();
+  w.you = { id: 0, name: 'Aiko', seat: { kind: 'facilitator' }, online: true };
+  w.snapshot.channels = [{ channel: 'facilitators', posts: [] }, { channel: 'ops', posts: [] }];
+  const s = fromWelcome(w);
+  applyEvent(s, { type: 'event', seq: 10, tick: 1, event: { kind: 'channel_opened', channel: 'incident-war-room' } });
+  assert.deepEqual(s.channels.map((c) => c.channel), ['ops', 'incident-war-room', 'facilitators']);
+  assert.equal(canWrite('facilitator', 'facilitators'), true);
+  for (const role of ROLES) assert.equal(canWrite(role, 'facilitators'), false, role);
+});
+
 test('English and Japanese have the same strings', () => {
   const en = new Set(keys('en'));
   const ja = new Set(keys('ja'));
@@ -213,7 +343,7 @@ test('golden server messages are understood', { skip: noFixtures }, () => {
 test('the client sends the shapes of the golden client messages', { skip: noFixtures }, () => {
   // What js/drill.js, js/panels.js and js/connection.js send.
   const sent = new Set(['chat', 'declare', 'set_phase', 'run_action', 'publish_notice', 'start', 'pause', 'resume', 'set_speed', 'end',
-    'assign_role', 'plan_role']);
+    'assign_role', 'plan_role', 'edit_doc', 'status_report', 'hypothesis']);
   for (const [f, msg] of fixtures('client')) {
     switch (msg.type) {
       case 'hello':

@@ -206,6 +206,15 @@ export async function person(locale = 'en-US') {
   return { context, page, problems, dialogs };
 }
 
+/**
+ * Problems other than Chromium's own report of a WebSocket that could not
+ * connect: a test that cuts the connection on purpose expects those (how
+ * the browser words the failure depends on when the cut lands).
+ */
+export function besidesCutSockets(problems) {
+  return problems.filter((p) => !/^console error: WebSocket connection to '[^']*\/ws' failed/.test(p));
+}
+
 /** Creates a drill from home; returns the join link. */
 export async function createDrill(page, name, { bots } = {}) {
   await page.goto(`${env.base}/`);

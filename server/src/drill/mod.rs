@@ -9,6 +9,7 @@
 //! task; it is the only shared state, in `DashMap`s.
 
 mod task;
+mod templates;
 
 pub use task::replay_summary;
 

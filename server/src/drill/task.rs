@@ -22,8 +22,9 @@ use super::{ConnId, Frame, Input, encode_msg};
 use crate::limits;
 use crate::metrics::METRICS;
 use crate::protocol::{
-    ActionStage, Author, Bots, Channel, ChannelView, Command, DrillInfo, DrillStatus, ErrorCode, Event, NamedId, Phase,
-    PlannedRole, Post, PostBody, Role, SeatKind, SeatView, ServerMsg, Snapshot, Summary, authorize, command_name,
+    ActionStage, Author, Bots, Channel, ChannelView, Command, DocView, DrillInfo, DrillStatus, ErrorCode, Event,
+    NamedId, Phase, PlannedRole, Post, PostBody, Role, SeatKind, SeatView, ServerMsg, Snapshot, StatusReport, Summary,
+    authorize, command_name,
 };
 use crate::scenario::Scenario;
 use crate::sim::{Actor, BotSkill, Crew, Sim, SimCommand, SimEvent};
@@ -133,6 +134,11 @@ struct DrillTask {
     planned: Vec<PlannedRole>,
     /// Seats whose role changed in the command being applied.
     resync_queue: Vec<u32>,
+    /// Shared documents, by id (created by the declaration).
+    docs: BTreeMap<String, DocView>,
+    /// Tick by which the owner promised the next status report, and
+    /// whether they were already nudged for it.
+    report_due: Option<(u64, bool)>,
 }
 
 /// Starts the task for a new drill and returns its inbox.
@@ -201,6 +207,7 @@ impl DrillTask {
         };
         let mut channels = BTreeMap::new();
         channels.insert(Channel::Ops, VecDeque::new());
+        channels.insert(Channel::Facilitators, VecDeque::new());
         DrillTask {
             info,
             seed,
@@ -223,6 +230,8 @@ impl DrillTask {
             facilitator_code: String::new(),
             planned: Vec::new(),
             resync_queue: Vec::new(),
+            docs: BTreeMap::new(),
+            report_due: None,
         }
     }
 
@@ -621,6 +630,49 @@ impl DrillTask {
                 Ok(())
             }
             Command::AssignRole { seat: target, role } => self.assign_role(seat, *target, *role),
+            Command::EditDoc { doc, base_version, text } => self.edit_doc(seat, doc, *base_version, text),
+            Command::StatusReport { affected, scope, impact, actions, next_update_min } => {
+                if self.sim.declared_at().is_none() {
+                    return Err((ErrorCode::WrongState, "declare the emergency first".into()));
+                }
+                if *next_update_min == 0 || *next_update_min > limits::REPORT_INTERVAL_MIN_MAX {
+                    let max = limits::REPORT_INTERVAL_MIN_MAX;
+                    return Err((ErrorCode::InvalidValue, format!("the next update is 1 to {max} minutes away")));
+                }
+                let field = |t: &str| -> Result<String, (ErrorCode, String)> {
+                    let t = t.trim();
+                    if t.chars().count() > limits::STATUS_FIELD_CHARS_MAX {
+                        let max = limits::STATUS_FIELD_CHARS_MAX;
+                        return Err((
+                            ErrorCode::InvalidValue,
+                            format!("a status report field is at most {max} characters"),
+                        ));
+                    }
+                    Ok(t.to_string())
+                };
+                let next_update_tick = self.sim.tick() + u64::from(*next_update_min) * 60 / limits::TICK_DRILL_SECONDS;
+                let report = StatusReport {
+                    affected: match field(affected)? {
+                        a if a.is_empty() => return Err((ErrorCode::InvalidValue, "say what is affected".into())),
+                        a => a,
+                    },
+                    scope: field(scope)?,
+                    impact: field(impact)?,
+                    actions: field(actions)?,
+                    next_update_tick,
+                    by: actor.name.clone(),
+                };
+                self.report_due = Some((next_update_tick, false));
+                let author = self.author(seat);
+                self.post(Channel::IncidentWarRoom, author, PostBody::StatusReport(report));
+                Ok(())
+            }
+            Command::Hypothesis { text } => {
+                let text = check_text(text)?;
+                let author = self.author(seat);
+                self.post(self.command_channel(), author, PostBody::Hypothesis { text, by: actor.name.clone() });
+                Ok(())
+            }
             Command::PlanRole { name, role } => {
                 let name = name.trim();
                 let chars = name.chars().count();
@@ -639,6 +691,48 @@ impl DrillTask {
                 Ok(())
             }
         }
+    }
+
+    /// Saves a document if the editor may edit it and started from the
+    /// latest version.
+    fn edit_doc(&mut self, seat: u32, id: &str, base: u64, text: &str) -> Result<(), (ErrorCode, String)> {
+        let kind = self.seats.get(seat as usize).map(|s| s.view.seat);
+        let name = self.seats.get(seat as usize).map(|s| s.view.name.clone()).unwrap_or_default();
+        let tick = self.sim.tick();
+        if self.docs.is_empty() {
+            return Err((ErrorCode::WrongState, "the documents are created by the declaration".into()));
+        }
+        let Some(doc) = self.docs.get_mut(id) else {
+            return Err((ErrorCode::InvalidValue, format!("no document \"{id}\"")));
+        };
+        let allowed = match kind {
+            Some(SeatKind::Facilitator) => true,
+            Some(SeatKind::Participant(role)) => crate::protocol::doc_writable(role, doc.kind),
+            None => false,
+        };
+        if !allowed {
+            return Err((ErrorCode::Forbidden, "your role may not edit this document".into()));
+        }
+        if base != doc.version {
+            let who = if doc.updated_by.is_empty() { "someone" } else { doc.updated_by.as_str() };
+            return Err((
+                ErrorCode::Conflict,
+                format!("{who} saved version {} first; merge and save again", doc.version),
+            ));
+        }
+        if text.chars().count() > limits::DOC_TEXT_CHARS_MAX {
+            return Err((
+                ErrorCode::InvalidValue,
+                format!("a document is at most {} characters", limits::DOC_TEXT_CHARS_MAX),
+            ));
+        }
+        doc.text = text.to_string();
+        doc.version += 1;
+        doc.updated_by = name;
+        doc.updated_tick = tick;
+        let doc = doc.clone();
+        self.emit(Audience::Internal, Event::DocUpdated { doc });
+        Ok(())
     }
 
     /// Gives `target` a new role; an owner handing over ownership takes the
@@ -770,6 +864,14 @@ impl DrillTask {
         for (_, e) in self.sim.step() {
             self.sim_event(e);
         }
+        if let Some((due, false)) = self.report_due
+            && self.sim.tick() > due
+            && self.status != DrillStatus::Ended
+            && self.sim.phase() != Phase::Resolved
+        {
+            self.report_due = Some((due, true));
+            self.post(Channel::IncidentWarRoom, Author::System, PostBody::ReportOverdue { due_tick: due });
+        }
         if let Some(started) = started {
             METRICS.ticks.inc();
             METRICS.tick_duration.observe_us(started.elapsed().as_micros() as u64);
@@ -816,6 +918,21 @@ impl DrillTask {
                     .map(|s| s.view.clone())
                     .collect();
                 self.post(Channel::IncidentWarRoom, Author::System, PostBody::Kickoff { roster });
+                // The workflow's documents: status board, incident doc, talk
+                // script, incident report, and each role's checklist.
+                for t in super::templates::declaration_docs(&self.info.language, &self.info.title) {
+                    let doc = DocView {
+                        id: t.id.clone(),
+                        kind: t.kind,
+                        title: t.title.to_string(),
+                        text: t.text,
+                        version: 1,
+                        updated_by: String::new(),
+                        updated_tick: self.sim.tick(),
+                    };
+                    self.docs.insert(t.id, doc.clone());
+                    self.emit(Audience::Internal, Event::DocUpdated { doc });
+                }
             }
             SimEvent::PhaseChanged { phase, by } => {
                 self.emit(Audience::Internal, Event::PhaseChanged { phase });
@@ -849,7 +966,8 @@ impl DrillTask {
         while posts.len() > limits::CHANNEL_POSTS_KEPT_MAX {
             posts.pop_front();
         }
-        self.emit(Audience::Internal, Event::Posted { channel, post });
+        let audience = if channel == Channel::Facilitators { Audience::Facilitators } else { Audience::Internal };
+        self.emit(audience, Event::Posted { channel, post });
     }
 
     /// Numbers an event, keeps it for resume and sends it to every
@@ -915,6 +1033,7 @@ impl DrillTask {
             channels: if internal {
                 self.channels
                     .iter()
+                    .filter(|(c, _)| facilitator || **c != Channel::Facilitators)
                     .map(|(c, posts)| ChannelView { channel: *c, posts: posts.iter().cloned().collect() })
                     .collect()
             } else {
@@ -926,6 +1045,8 @@ impl DrillTask {
             summary: self.summary.clone(),
             answer_key: facilitator.then(|| self.sim.faults()),
             planned_roles: if facilitator { self.planned.clone() } else { Vec::new() },
+            docs: if internal { self.docs.values().cloned().collect() } else { Vec::new() },
+            next_report_due_tick: if internal { self.report_due.map(|(t, _)| t) } else { None },
             facilitator_code: facilitator.then(|| self.facilitator_code.clone()),
         }
     }
