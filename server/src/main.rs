@@ -44,6 +44,8 @@ enum Cmd {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Print the JSON Schema of scenario files (for editors).
+    Schema,
     /// Re-run a stored drill from its log and print its summary.
     Replay {
         /// The drill's id.
@@ -89,6 +91,14 @@ fn main() -> ExitCode {
         Some(Cmd::Validate { files }) => validate(&files),
         Some(Cmd::Simulate { file, seed, json, bots }) => simulate(&file, seed, json, bots),
         Some(Cmd::Replay { drill, data, json }) => replay(&drill, &data, json),
+        Some(Cmd::Schema) => {
+            let schema = serde_json::to_string_pretty(&scenario::json_schema()).unwrap_or_default();
+            #[expect(clippy::print_stdout, reason = "the command's output")]
+            {
+                println!("{schema}");
+            }
+            ExitCode::SUCCESS
+        }
     }
 }
 

@@ -913,7 +913,9 @@ pub struct Summary {
     /// Hash of the final world state (same scenario, seed and commands give
     /// the same hash).
     pub state_hash: String,
-    /// Drill second of the first health alert, if any.
+    /// Drill second of the first signal: the first health alert, or the
+    /// first store deciding to call about a problem (silent failures never
+    /// show on a dashboard), whichever came first.
     pub first_signal_at_s: Option<u64>,
     /// Drill second of the declaration.
     pub declared_at_s: Option<u64>,

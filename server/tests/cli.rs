@@ -95,3 +95,13 @@ fn validate_reports_a_missing_file() {
     assert_eq!(code, 1);
     assert!(err.starts_with("/nonexistent/drill.toml:1:1: cannot read"), "{err}");
 }
+
+#[test]
+fn schema_prints_a_json_schema_of_the_scenario_format() {
+    let v = json(&["schema"]);
+    assert!(v["$schema"].is_string() || v["type"] == "object", "{v}");
+    let text = v.to_string();
+    for key in ["drill", "world", "services", "faults", "actions"] {
+        assert!(text.contains(&format!("\"{key}\"")), "{key} missing from the schema");
+    }
+}

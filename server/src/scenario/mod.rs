@@ -7,17 +7,31 @@
 //! *every* problem at once, each with its line and column. The simulation
 //! only ever sees a validated `Scenario`. Built-in scenarios are the files in
 //! `scenarios/`, embedded in the binary.
+//!
+//! Around the two stages: [`limits`] holds every limit a file meets,
+//! `vocab` the closed vocabularies (fault kinds, channels, roles...) shared
+//! by validation and the schema, and [`json_schema`] derives the JSON Schema
+//! of the format from the raw mirror for editors and `firedrill schema`.
+//! Injects, personas, talk scripts, templates, roles and objectives are
+//! validated and kept here for the drill; the world simulates the rest.
 
+mod json_schema;
+pub mod limits;
 mod raw;
 mod validate;
+mod vocab;
 
 use std::fmt;
 use std::path::Path;
 
-pub use validate::parse;
+pub use json_schema::json_schema;
+pub use validate::{PLACEHOLDERS, default_objectives, default_roles, parse};
+
+use crate::protocol::{ComponentStatus, Phase, Role};
 
 /// A scenario that passed validation. Cross-references are indices into the
-/// vectors here, so the simulation never looks a name up.
+/// vectors here, so the simulation never looks a name up. Rates are parts
+/// per million, times are seconds, money is yen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
     /// Stable id, e.g. `lunch-peak-pos-outage`.
@@ -32,16 +46,24 @@ pub struct Scenario {
     pub duration_s: u64,
     /// World time of day at tick 0, seconds after midnight.
     pub start_time_of_day_s: u32,
+    /// Day of the week in the world, when the scenario names one.
+    pub weekday: Option<Weekday>,
     /// Default speed, drill seconds per real second.
     pub time_scale: u32,
     /// Default seed.
     pub seed: u64,
     /// Regions, with their store counts.
     pub regions: Vec<Region>,
-    /// What a typical store looks like.
+    /// What a typical store looks like (the defaults of every kind).
     pub store: StoreProfile,
-    /// Guest arrivals through the day, as a share of the peak rate.
+    /// Guest arrivals through the day, as a share of the peak rate (the
+    /// default curve of every kind).
     pub arrival_curve: Vec<CurvePoint>,
+    /// Kinds of store; never empty (a file without kinds gets one, `store`,
+    /// made of the typical store).
+    pub kinds: Vec<StoreKind>,
+    /// Corporate clients and the stores they own.
+    pub clients: Vec<Client>,
     /// Which service each guest step enters by.
     pub flows: Flows,
     /// The company's services.
@@ -50,8 +72,41 @@ pub struct Scenario {
     pub faults: Vec<Fault>,
     /// Runbook actions engineers can run.
     pub actions: Vec<Action>,
+    /// Clues and red herrings for engineers.
+    pub clues: Vec<Clue>,
     /// The product-health bot's rhythm and thresholds.
     pub health: HealthBot,
+    /// People who send injects.
+    pub personas: Vec<Persona>,
+    /// The master scenario events list.
+    pub injects: Vec<Inject>,
+    /// Talk-script templates for support.
+    pub talk_scripts: Vec<TalkScript>,
+    /// Document templates the declaration instantiates.
+    pub templates: Templates,
+    /// Roles the drill needs; defaults when the file names none.
+    pub roles: Vec<RoleNeed>,
+    /// What the team is scored on; defaults when the file names none.
+    pub objectives: Vec<Objective>,
+}
+
+/// A day of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Weekday {
+    /// Monday.
+    Monday,
+    /// Tuesday.
+    Tuesday,
+    /// Wednesday.
+    Wednesday,
+    /// Thursday.
+    Thursday,
+    /// Friday.
+    Friday,
+    /// Saturday.
+    Saturday,
+    /// Sunday.
+    Sunday,
 }
 
 /// A region of the world.
@@ -87,6 +142,75 @@ pub struct CurvePoint {
     pub pct: u32,
 }
 
+/// A kind of store (izakaya, cafe, yakiniku chain...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreKind {
+    /// Id used in references.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Share of every region's stores of this kind, percent (all kinds add
+    /// up to 100).
+    pub share_pct: u32,
+    /// Size relative to the typical store, percent; scales its guests.
+    pub size_pct: u32,
+    /// Guests, spend and payment habits at a store of this kind (size 100).
+    pub profile: StoreProfile,
+    /// Opening hours `(opens, closes)` in seconds after midnight; `None` is
+    /// open all day. `closes <= opens` means it closes after midnight.
+    pub hours: Option<(u32, u32)>,
+    /// Arrivals through the day.
+    pub arrival_curve: Vec<CurvePoint>,
+    /// Shares of its stores that use each product.
+    pub uses: Products,
+}
+
+impl StoreKind {
+    /// Whether a store of this kind is open at a time of day.
+    pub fn is_open(&self, tod_s: u32) -> bool {
+        match self.hours {
+            None => true,
+            Some((opens, closes)) if opens < closes => tod_s >= opens && tod_s < closes,
+            Some((opens, closes)) => tod_s >= opens || tod_s < closes,
+        }
+    }
+}
+
+/// Shares of stores that use each of the company's products, percent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Products {
+    /// Mobile order.
+    pub mobile_order_pct: u32,
+    /// POS.
+    pub pos_pct: u32,
+    /// Card payments.
+    pub payments_pct: u32,
+}
+
+/// A corporate client (法人) owning a group of stores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    /// Id used in references.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Regions its stores are in; empty means any.
+    pub regions: Vec<usize>,
+    /// Kinds of its stores; empty means any.
+    pub kinds: Vec<usize>,
+    /// How many of the matching stores it owns.
+    pub size: ClientSize,
+}
+
+/// How many stores a client owns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientSize {
+    /// This many (or all the matching stores, if fewer).
+    Stores(u32),
+    /// This share of the matching stores, percent.
+    SharePct(u32),
+}
+
 /// The entry service of each step a guest takes. A step fails if its entry
 /// service or anything it depends on fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +236,131 @@ pub struct Service {
     pub depends_on: Vec<usize>,
     /// Deployed version, shown to engineers.
     pub version: String,
+    /// Run by a vendor.
+    pub vendor: bool,
+    /// Share of calls that fail on a normal day, ppm.
+    pub normal_error_ppm: u32,
+    /// Time to answer on a normal day, milliseconds.
+    pub normal_latency_ms: u32,
+    /// Deploy history, oldest first.
+    pub deploys: Vec<Deploy>,
+}
+
+/// A deploy in a service's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deploy {
+    /// Version deployed.
+    pub version: String,
+    /// Drill seconds relative to T+0 (negative: before the drill).
+    pub at_s: i64,
+    /// Who deployed it.
+    pub by: String,
+    /// What changed.
+    pub note: String,
+}
+
+/// When something on the timeline happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// At this drill second.
+    At(u64),
+    /// This many seconds after a condition is first met.
+    When(Condition, u64),
+}
+
+/// A condition on the state of the drill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Condition {
+    /// A fault started.
+    FaultStarted(usize),
+    /// A fault ended (fixed or recovered).
+    FaultEnded(usize),
+    /// Someone ran an action.
+    ActionRun(usize),
+    /// An action took effect.
+    ActionDone(usize),
+    /// The emergency was declared.
+    Declared,
+    /// The incident reached a phase.
+    Phase(Phase),
+    /// An external notice was published.
+    NoticePublished,
+    /// `resolved` was set while a fault was still open.
+    ResolvedTooEarly,
+    /// Lost revenue passed this many yen.
+    LostRevenueAbove(u64),
+    /// This many stores want to call support at once.
+    StoresCallingAbove(u32),
+}
+
+/// What a fault does to its service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    /// A share of calls fail.
+    Errors,
+    /// Calls take longer (and may also fail).
+    Latency,
+    /// Every call fails.
+    Down,
+    /// Calls succeed but a share of what they carry is silently lost (an
+    /// order accepted by the app never reaches the POS).
+    DataLoss,
+}
+
+/// How hard a fault hits, at one stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Magnitude {
+    /// Share of calls that fail, ppm.
+    pub error_ppm: u32,
+    /// Extra time to answer, milliseconds.
+    pub latency_ms: u32,
+    /// Share of successful calls whose data is silently lost, ppm.
+    pub loss_ppm: u32,
+}
+
+/// Which stores a fault hits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    /// Regions; empty means every region.
+    pub regions: Vec<usize>,
+    /// Corporate clients; empty means any store.
+    pub clients: Vec<usize>,
+    /// Store kinds; empty means every kind.
+    pub kinds: Vec<usize>,
+    /// Share of the stores in scope, ppm (chosen by a fixed hash of the
+    /// store and the fault, so the same stores every run).
+    pub store_share_ppm: u32,
+}
+
+/// A step by which a fault worsens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stage {
+    /// Seconds after the fault starts (or is relieved).
+    pub after_s: u64,
+    /// Its strength from then on.
+    pub magnitude: Magnitude,
+}
+
+/// A step by which a fault reaches more regions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spread {
+    /// Seconds after the fault starts.
+    pub after_s: u64,
+    /// Regions it reaches.
+    pub regions: Vec<usize>,
+    /// Strength there, percent of the fault's.
+    pub strength_pct: u32,
+}
+
+/// A fault that comes and goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Waves {
+    /// Seconds each wave lasts.
+    pub on_s: u64,
+    /// Seconds of calm between waves.
+    pub off_s: u64,
+    /// Waves before it ends by itself; `None` until fixed.
+    pub count: Option<u32>,
 }
 
 /// A fault on the timeline.
@@ -121,16 +370,83 @@ pub struct Fault {
     pub id: String,
     /// The service it breaks.
     pub service: usize,
-    /// Drill second it starts.
-    pub starts_s: u64,
-    /// Regions it hits; empty means every region.
-    pub regions: Vec<usize>,
-    /// Share of calls to the service that fail, parts per million.
-    pub error_ppm: u32,
+    /// When it starts.
+    pub trigger: Trigger,
+    /// What it does.
+    pub kind: FaultKind,
+    /// Its strength when it starts.
+    pub magnitude: Magnitude,
+    /// Stores it hits when it starts.
+    pub scope: Scope,
+    /// How it worsens, in time order.
+    pub stages: Vec<Stage>,
+    /// How it spreads, in time order.
+    pub spreads: Vec<Spread>,
+    /// Whether it comes in waves.
+    pub waves: Option<Waves>,
+    /// Seconds after its start at which it ends by itself.
+    pub recovers_after_s: Option<u64>,
     /// The hidden truth engineers must find.
     pub root_cause: String,
-    /// Actions that fix it (any one of them).
+    /// Actions that fix it.
     pub fixed_by: Vec<usize>,
+    /// Whether every action in `fixed_by` is needed (else any one).
+    pub fix_needs_all: bool,
+    /// Actions that bring it back to its first stage without fixing it.
+    pub relieved_by: Vec<usize>,
+}
+
+impl Fault {
+    /// Drill second it is scheduled for, when it has a time.
+    pub fn scheduled_s(&self) -> Option<u64> {
+        match self.trigger {
+            Trigger::At(s) => Some(s),
+            Trigger::When(..) => None,
+        }
+    }
+}
+
+/// Kinds of runbook action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionKind {
+    /// Deploy the previous version again.
+    Rollback,
+    /// Switch to a replica or a backup.
+    Failover,
+    /// Restart the service.
+    Restart,
+    /// Turn a feature flag off (or on).
+    FeatureFlag,
+    /// Add capacity.
+    Scale,
+    /// Ask the vendor to fix their side.
+    VendorEscalation,
+    /// Anything else.
+    Other,
+}
+
+/// What an action's side effect does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EffectKind {
+    /// A share of calls fail.
+    Errors,
+    /// Calls take longer.
+    Latency,
+    /// Every call fails.
+    Down,
+}
+
+/// The harm an action does to its service while it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SideEffect {
+    /// What it does.
+    pub kind: EffectKind,
+    /// How hard.
+    pub magnitude: Magnitude,
+    /// Seconds from the moment the action is run.
+    pub duration_s: u64,
+    /// Regions it hits; empty means every region.
+    pub regions: Vec<usize>,
 }
 
 /// A runbook action.
@@ -144,6 +460,62 @@ pub struct Action {
     pub service: usize,
     /// Drill seconds before it takes effect.
     pub delay_s: u64,
+    /// What kind of action it is.
+    pub kind: ActionKind,
+    /// Version a rollback goes back to.
+    pub to_version: Option<String>,
+    /// Harm it does meanwhile.
+    pub side_effect: Option<SideEffect>,
+}
+
+/// Kinds of clue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClueKind {
+    /// Log lines.
+    Log,
+    /// A metric on a dashboard.
+    Metric,
+    /// An alert from monitoring.
+    Alert,
+}
+
+/// Severity of a log line or alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Informational.
+    Info,
+    /// Worth a look.
+    Warn,
+    /// Something failed.
+    Error,
+}
+
+/// A clue for engineers, or a red herring.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clue {
+    /// Id used in references.
+    pub id: String,
+    /// Log, metric or alert.
+    pub kind: ClueKind,
+    /// Service it belongs to.
+    pub service: usize,
+    /// The fault it reveals (shown while that fault is active); `None` for
+    /// background noise and red herrings.
+    pub fault: Option<usize>,
+    /// Drill second from which it may show.
+    pub from_s: u64,
+    /// Drill second after which it no longer shows.
+    pub until_s: Option<u64>,
+    /// The log line, metric name or alert title.
+    pub text: String,
+    /// Severity.
+    pub level: Level,
+    /// Logs: seconds between two lines.
+    pub every_s: u32,
+    /// Metrics: `(normal, faulted)` values.
+    pub values: (f64, f64),
+    /// Metrics: unit.
+    pub unit: String,
 }
 
 /// The status bot's settings.
@@ -153,12 +525,197 @@ pub struct HealthBot {
     pub interval_s: u64,
     /// A region whose payment success falls below this (ppm) raises an alert.
     pub alert_below_ppm: u32,
+    /// A region whose orders fall below this share of normal (ppm) raises an alert.
+    pub alert_orders_below_ppm: u32,
+    /// A service whose error rate in a region rises above this (ppm) raises an alert.
+    pub alert_errors_above_ppm: u32,
+    /// A service whose latency in a region rises above this (ms) raises an alert.
+    pub alert_latency_above_ms: u32,
+}
+
+/// Who a persona is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonaKind {
+    /// A store (店舗).
+    Store,
+    /// A corporate client (法人).
+    Client,
+    /// An executive of the company.
+    Executive,
+    /// The press.
+    Press,
+    /// Someone on social media.
+    Social,
+    /// A vendor.
+    Vendor,
+    /// A colleague.
+    Colleague,
+}
+
+/// Someone who sends injects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Persona {
+    /// Id used in references.
+    pub id: String,
+    /// Name as shown.
+    pub name: String,
+    /// Who they are.
+    pub kind: PersonaKind,
+    /// Their region, for a store.
+    pub region: Option<usize>,
+    /// Their corporate client.
+    pub client: Option<usize>,
+    /// How to play them.
+    pub description: String,
+}
+
+/// Where an inject arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InjectChannel {
+    /// A phone call to support.
+    Phone,
+    /// A LINE chat with sales.
+    LineChat,
+    /// An email.
+    Email,
+    /// A post on social media.
+    Social,
+    /// A message in the company chat.
+    InternalChat,
+}
+
+/// The response an inject expects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expectation {
+    /// Role that should respond.
+    pub role: Role,
+    /// Seconds it has.
+    pub within_s: u64,
+    /// What a good response does.
+    pub note: String,
+}
+
+/// One inject of the master scenario events list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inject {
+    /// Id used in references.
+    pub id: String,
+    /// When it is sent.
+    pub trigger: Trigger,
+    /// Who sends it; index into `Scenario::personas`.
+    pub persona: usize,
+    /// Where it arrives.
+    pub channel: InjectChannel,
+    /// What it says.
+    pub text: String,
+    /// The response expected, if any.
+    pub expect: Option<Expectation>,
+    /// Weight in scoring.
+    pub weight: u32,
+}
+
+/// A talk-script template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TalkScript {
+    /// Id used in references.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Faults it is written for; empty means any.
+    pub faults: Vec<usize>,
+    /// Text with `{placeholders}`.
+    pub text: String,
+}
+
+/// Document templates.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Templates {
+    /// The status board, with `{placeholders}`.
+    pub status_board: String,
+    /// The incident document, with `{placeholders}`.
+    pub incident_doc: String,
+    /// External notice drafts.
+    pub notices: Vec<NoticeDraft>,
+}
+
+/// A draft external notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeDraft {
+    /// Id used in references.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Status it announces.
+    pub status: ComponentStatus,
+    /// Text with `{placeholders}`.
+    pub text: String,
+}
+
+/// What a role needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleNeed {
+    /// The role.
+    pub role: Role,
+    /// Fewest people.
+    pub min: u32,
+    /// Most people.
+    pub max: u32,
+    /// Newcomers go here by default.
+    pub newcomers: bool,
+}
+
+/// What an objective measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectiveKind {
+    /// Time from the first signal to the declaration.
+    Declare,
+    /// Time from the declaration to the first external notice.
+    Notice,
+    /// Cadence of status updates.
+    Updates,
+    /// Time from the first fault to the last fix.
+    Mitigate,
+    /// `resolved` set only once the world is healthy.
+    Resolve,
+    /// Injects answered by the right role in time.
+    Injects,
+    /// Calls answered rather than abandoned.
+    Calls,
+    /// Time stores spend on hold.
+    HoldTime,
+    /// Lost revenue between the best and worst baselines.
+    LostRevenue,
+    /// Whether what was told matched what was true.
+    Awareness,
+}
+
+/// An objective.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Objective {
+    /// What it measures.
+    pub kind: ObjectiveKind,
+    /// Full points up to this many seconds (for timed objectives).
+    pub target_s: Option<u64>,
+    /// No points from this many seconds on.
+    pub zero_s: Option<u64>,
+    /// Weight.
+    pub weight: u32,
 }
 
 impl Scenario {
     /// Total number of stores in the world.
     pub fn store_count(&self) -> u32 {
         self.regions.iter().map(|r| r.stores).sum()
+    }
+
+    /// Index of the service with this id.
+    pub fn service_index(&self, id: &str) -> Option<usize> {
+        self.services.iter().position(|s| s.id == id)
+    }
+
+    /// Index of the region with this id.
+    pub fn region_index(&self, id: &str) -> Option<usize> {
+        self.regions.iter().position(|r| r.id == id)
     }
 }
 
@@ -202,7 +759,7 @@ pub enum LoadError {
 /// Reads and validates a scenario file.
 pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
     let len = std::fs::metadata(path)?.len();
-    if len > crate::limits::SCENARIO_FILE_BYTES_MAX as u64 {
+    if len > limits::SCENARIO_FILE_BYTES_MAX as u64 {
         return Err(LoadError::TooLarge(len));
     }
     let text = std::fs::read_to_string(path)?;

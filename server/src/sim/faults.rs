@@ -1,28 +1,58 @@
 //! The outage timeline and the runbook actions that end it.
 //!
-//! Faults start at their scheduled tick and stay until an action that fixes
-//! them takes effect. From the active faults this module computes, once per
-//! tick, the failure rate of each guest step in each region
-//! ([`FlowErrors`]), which is all that `guests` needs to know.
+//! A fault starts at its time or a while after its condition is met; from
+//! then on it may worsen in stages, spread to more regions, come and go in
+//! waves, and end by itself; otherwise it lasts until the right action (or
+//! every one of the right actions) takes effect. An action that fixes
+//! nothing may still hurt: its side effect (a restart's short full outage)
+//! hits its service while it runs, and a fault may be waiting for it.
+//!
+//! Once per tick, after the timeline moved, this module turns what is
+//! hurting into the per-profile table of effects (`profiles::Effects`),
+//! which is all that `guests` needs to know. It recomputes only when
+//! something changed.
 
 use bevy_ecs::prelude::*;
 
+use super::clues::DeployLog;
+use super::incident::Incident;
+use super::metrics::Metrics;
+use super::profiles::{self, Effect, Effects, Parts, Profiles, Topology};
+use super::stores::StoreStats;
+use super::triggers::{Pending, View};
 use super::{Clock, Outbox, Plan, SimEvent, TickSet};
 use crate::protocol::{ActionRun, FaultView};
-use crate::scenario::Scenario;
-
-/// Parts per million: the unit of every rate in the simulation.
-pub(crate) const PPM: u32 = 1_000_000;
+use crate::scenario::{ActionKind, Magnitude, Scenario, Trigger};
 
 /// A fault's state.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct FaultState {
-    /// Whether it is hurting the world now.
-    pub active: bool,
+    /// Its trigger's progress.
+    pub pending: Pending,
     /// Tick it started, once started.
     pub started_tick: Option<u64>,
-    /// Tick it was fixed, once fixed.
-    pub fixed_tick: Option<u64>,
+    /// Tick it ended (fixed or recovered), once ended.
+    pub ended_tick: Option<u64>,
+    /// Whether a fix ended it (else it recovered by itself).
+    pub fixed: bool,
+    /// Whether it is hurting the world now (false between waves).
+    pub active: bool,
+    /// Tick its stages count from (its start, or its last relief).
+    pub stage_origin: u64,
+    /// Stages reached: 0 is its starting strength.
+    pub stage: usize,
+    /// Spreads reached.
+    pub spread: usize,
+    /// Which of `fixed_by` took effect since it started (bit per entry),
+    /// for faults that need every fix.
+    pub fixes_done: u64,
+}
+
+impl FaultState {
+    /// Started and not ended: hurting now or between waves.
+    pub fn open(&self) -> bool {
+        self.started_tick.is_some() && self.ended_tick.is_none()
+    }
 }
 
 /// Every fault's state, in scenario order.
@@ -48,77 +78,20 @@ pub(crate) struct RunState {
 #[derive(Resource, Debug, Default)]
 pub(crate) struct Runs(pub Vec<RunState>);
 
-/// The four steps a guest can take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Flow {
-    /// Order on the app.
-    OrderMobile = 0,
-    /// Order at the counter.
-    OrderCounter = 1,
-    /// Pay by card.
-    PayCard = 2,
-    /// Pay cash.
-    PayCash = 3,
-}
-
-/// Failure rate of each flow in each region this tick, in ppm.
+/// Runs whose side effect was hurting at the last refresh.
 #[derive(Resource, Debug, Default)]
-pub(crate) struct FlowErrors {
-    /// `per_region[region][flow as usize]`.
-    pub per_region: Vec<[u32; 4]>,
-}
-
-impl FlowErrors {
-    /// Failure rate of a flow in a region, ppm.
-    pub fn get(&self, region: u16, flow: Flow) -> u32 {
-        self.per_region.get(region as usize).map_or(0, |f| f[flow as usize])
-    }
-}
-
-/// For each flow, every service it passes through (the entry service and
-/// everything it transitively depends on), computed once.
-#[derive(Resource, Debug, Default)]
-pub(crate) struct FlowPaths(pub [Vec<usize>; 4]);
+pub(crate) struct SideEffects(pub Vec<usize>);
 
 pub(crate) fn init(world: &mut World, scenario: &Scenario) {
     world.insert_resource(Faults(vec![FaultState::default(); scenario.faults.len()]));
     world.insert_resource(Runs::default());
-    let f = scenario.flows;
-    let entries = [f.order_mobile, f.order_counter, f.pay_card, f.pay_cash];
-    let paths = entries.map(|entry| reachable(scenario, entry));
-    world.insert_resource(FlowPaths(paths));
-    world.insert_resource(FlowErrors { per_region: vec![[0; 4]; scenario.regions.len()] });
-}
-
-/// Services reachable from `entry` through `depends_on` (validation
-/// guarantees there is no cycle; the visited set bounds the walk anyway).
-fn reachable(scenario: &Scenario, entry: usize) -> Vec<usize> {
-    let mut seen = vec![false; scenario.services.len()];
-    let mut stack = vec![entry];
-    while let Some(s) = stack.pop() {
-        if s >= seen.len() || seen[s] {
-            continue;
-        }
-        seen[s] = true;
-        stack.extend(scenario.services[s].depends_on.iter().copied());
-    }
-    seen.iter().enumerate().filter(|(_, on)| **on).map(|(i, _)| i).collect()
+    world.insert_resource(SideEffects::default());
+    world.insert_resource(profiles::topology(scenario));
+    world.insert_resource(Effects { dirty: true, ..Effects::default() });
 }
 
 pub(crate) fn register(schedule: &mut Schedule) {
-    schedule
-        .add_systems((start_due_faults, complete_due_actions, compute_flow_errors).chain().in_set(TickSet::Timeline));
-}
-
-fn start_due_faults(clock: Res<Clock>, plan: Res<Plan>, mut faults: ResMut<Faults>, mut outbox: ResMut<Outbox>) {
-    for (i, def) in plan.0.faults.iter().enumerate() {
-        let state = &mut faults.0[i];
-        if state.started_tick.is_none() && clock.tick >= def.starts_s {
-            state.started_tick = Some(clock.tick);
-            state.active = true;
-            outbox.0.push(SimEvent::Fault(view(&plan.0, i, state)));
-        }
-    }
+    schedule.add_systems((complete_due_actions, advance_faults, refresh_effects).chain().in_set(TickSet::Timeline));
 }
 
 fn complete_due_actions(
@@ -126,53 +99,197 @@ fn complete_due_actions(
     plan: Res<Plan>,
     mut runs: ResMut<Runs>,
     mut faults: ResMut<Faults>,
+    mut effects: ResMut<Effects>,
+    mut deploys: ResMut<DeployLog>,
     mut outbox: ResMut<Outbox>,
 ) {
-    for run in runs.0.iter_mut().filter(|r| !r.done && clock.tick >= r.effective_tick) {
+    let s = &plan.0;
+    let now = clock.tick;
+    for run in runs.0.iter_mut().filter(|r| !r.done && now >= r.effective_tick) {
         run.done = true;
-        for (i, def) in plan.0.faults.iter().enumerate() {
+        let action = &s.actions[run.action];
+        for (i, def) in s.faults.iter().enumerate() {
             let state = &mut faults.0[i];
-            if state.active && def.fixed_by.contains(&run.action) {
-                state.active = false;
-                state.fixed_tick = Some(clock.tick);
-                outbox.0.push(SimEvent::Fault(view(&plan.0, i, state)));
+            if !state.open() {
+                continue;
+            }
+            if let Some(j) = def.fixed_by.iter().position(|&a| a == run.action) {
+                state.fixes_done |= 1 << j;
+                let all = (1u64 << def.fixed_by.len()) - 1;
+                if !def.fix_needs_all || state.fixes_done & all == all {
+                    state.ended_tick = Some(now);
+                    state.fixed = true;
+                    state.active = false;
+                    effects.dirty = true;
+                    outbox.0.push(SimEvent::Fault(view(s, i, state)));
+                    continue;
+                }
+            }
+            if def.relieved_by.contains(&run.action) {
+                state.stage_origin = now;
+                state.stage = 0;
+                effects.dirty = true;
             }
         }
-        outbox
-            .0
-            .push(SimEvent::Action { run: run_view(&plan.0, run), label: plan.0.actions[run.action].label.clone() });
+        if action.kind == ActionKind::Rollback
+            && let Some(v) = &action.to_version
+        {
+            deploys.rolled_back(action.service, v.clone(), now, run.by.clone(), action.label.clone());
+        }
+        outbox.0.push(SimEvent::Action { run: run_view(s, run), label: action.label.clone() });
     }
 }
 
-fn compute_flow_errors(plan: Res<Plan>, faults: Res<Faults>, paths: Res<FlowPaths>, mut errors: ResMut<FlowErrors>) {
+#[expect(clippy::too_many_arguments, reason = "a system's parameters are its declared reads and writes")]
+fn advance_faults(
+    clock: Res<Clock>,
+    plan: Res<Plan>,
+    incident: Res<Incident>,
+    runs: Res<Runs>,
+    metrics: Res<Metrics>,
+    stats: Res<StoreStats>,
+    mut faults: ResMut<Faults>,
+    mut effects: ResMut<Effects>,
+    mut outbox: ResMut<Outbox>,
+) {
     let s = &plan.0;
-    for (region, row) in errors.per_region.iter_mut().enumerate() {
-        for (flow, path) in paths.0.iter().enumerate() {
-            // Success of a flow is the product of the success of every
-            // service it touches; a service's success is the product over
-            // the faults on it that cover this region.
-            let mut ok: u64 = u64::from(PPM);
-            for (i, def) in s.faults.iter().enumerate() {
-                let covers = def.regions.is_empty() || def.regions.contains(&region);
-                if faults.0[i].active && covers && path.contains(&def.service) {
-                    ok = ok * u64::from(PPM - def.error_ppm) / u64::from(PPM);
-                }
+    let now = clock.tick;
+    for i in 0..s.faults.len() {
+        let def = &s.faults[i];
+        let mut state = faults.0[i];
+        let before = state;
+        if state.started_tick.is_none() {
+            let v = View {
+                faults: &faults.0,
+                runs: &runs.0,
+                incident: &incident,
+                lost_yen: metrics.lost_yen(),
+                stores_calling: stats.calling(),
+            };
+            if state.pending.due(def.trigger, now, &v) {
+                state.started_tick = Some(now);
+                state.stage_origin = now;
+                state.active = true;
             }
-            row[flow] = PPM - ok as u32;
         }
+        if let (Some(start), None) = (state.started_tick, state.ended_tick) {
+            let age = now - start;
+            let mut ended = def.recovers_after_s.is_some_and(|r| age >= r);
+            if let Some(w) = def.waves {
+                let period = w.on_s + w.off_s;
+                // It ends by itself when its last wave is over.
+                ended |= w.count.is_some_and(|c| age >= u64::from(c.max(1) - 1) * period + w.on_s);
+                state.active = age % period < w.on_s;
+            }
+            if ended {
+                state.ended_tick = Some(now);
+                state.active = false;
+            }
+            let since = now - state.stage_origin;
+            state.stage = def.stages.iter().take_while(|st| since >= st.after_s).count();
+            state.spread = def.spreads.iter().take_while(|sp| age >= sp.after_s).count();
+        }
+        faults.0[i] = state;
+        let changed = |a: &FaultState, b: &FaultState| {
+            a.started_tick != b.started_tick
+                || a.ended_tick != b.ended_tick
+                || a.active != b.active
+                || a.spread != b.spread
+        };
+        if changed(&before, &state) || before.stage != state.stage {
+            effects.dirty = true;
+        }
+        if changed(&before, &state) {
+            outbox.0.push(SimEvent::Fault(view(s, i, &state)));
+        }
+    }
+}
+
+#[expect(clippy::too_many_arguments, reason = "a system's parameters are its declared reads and writes")]
+fn refresh_effects(
+    clock: Res<Clock>,
+    plan: Res<Plan>,
+    faults: Res<Faults>,
+    runs: Res<Runs>,
+    topo: Res<Topology>,
+    parts: Res<Parts>,
+    profiles: Res<Profiles>,
+    mut side: ResMut<SideEffects>,
+    mut effects: ResMut<Effects>,
+) {
+    let s = &plan.0;
+    let now = clock.tick;
+    let hurting: Vec<usize> = runs
+        .0
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            s.actions[r.action]
+                .side_effect
+                .as_ref()
+                .is_some_and(|e| now >= r.started_tick && now < r.started_tick + e.duration_s)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if hurting != side.0 {
+        side.0 = hurting;
+        effects.dirty = true;
+    }
+    if !effects.dirty {
+        return;
+    }
+    let part_effect: Vec<Effect> = parts
+        .0
+        .iter()
+        .map(|p| {
+            let state = &faults.0[p.fault];
+            let def = &s.faults[p.fault];
+            let reached = p.spread.is_none_or(|j| j < state.spread);
+            if !state.active || !reached {
+                return Effect::default();
+            }
+            let strength = p.spread.map_or(100, |j| def.spreads[j].strength_pct);
+            profiles::scaled(magnitude(s, p.fault, state), strength)
+        })
+        .collect();
+    let side_list: Vec<(usize, Effect, &[usize])> = side
+        .0
+        .iter()
+        .filter_map(|&r| {
+            let a = &s.actions[runs.0[r].action];
+            a.side_effect.as_ref().map(|e| (a.service, profiles::scaled(e.magnitude, 100), e.regions.as_slice()))
+        })
+        .collect();
+    profiles::compute(s, &topo, &parts, &profiles, &part_effect, &side_list, &mut effects);
+}
+
+/// A fault's strength at its current stage.
+fn magnitude(s: &Scenario, fault: usize, state: &FaultState) -> Magnitude {
+    let def = &s.faults[fault];
+    match state.stage {
+        0 => def.magnitude,
+        n => def.stages.get(n - 1).map_or(def.magnitude, |st| st.magnitude),
     }
 }
 
 /// The answer-key view of fault `i`.
 pub(crate) fn view(s: &Scenario, i: usize, state: &FaultState) -> FaultView {
     let def = &s.faults[i];
+    let mut regions: Vec<usize> = def.scope.regions.clone();
+    if !regions.is_empty() {
+        for sp in def.spreads.iter().take(state.spread) {
+            regions.extend(sp.regions.iter().copied().filter(|r| !def.scope.regions.contains(r)));
+        }
+    }
     FaultView {
         id: def.id.clone(),
         service: s.services[def.service].id.clone(),
-        regions: def.regions.iter().map(|&r| s.regions[r].id.clone()).collect(),
+        regions: regions.iter().map(|&r| s.regions[r].id.clone()).collect(),
         root_cause: def.root_cause.clone(),
         fixed_by: def.fixed_by.iter().map(|&a| s.actions[a].id.clone()).collect(),
-        starts_tick: def.starts_s,
+        // A fault waiting for a condition has no time yet: until it starts,
+        // it shows the drill's end.
+        starts_tick: state.started_tick.or(def.scheduled_s()).unwrap_or(s.duration_s),
         active: state.active,
     }
 }
@@ -198,7 +315,21 @@ pub(crate) fn runs(world: &World) -> Vec<ActionRun> {
     world.resource::<Runs>().0.iter().map(|r| run_view(s, r)).collect()
 }
 
-/// Every fault has started and none is active.
+/// Nothing is hurting or about to: every fault has ended, except those
+/// waiting for a condition that has not been met (a trap nobody sprang),
+/// and at least one fault has started.
 pub(crate) fn all_clear(world: &World) -> bool {
-    world.resource::<Faults>().0.iter().all(|f| f.started_tick.is_some() && !f.active)
+    let s = &world.resource::<Plan>().0;
+    let now = world.resource::<Clock>().tick;
+    let faults = &world.resource::<Faults>().0;
+    clear(s, faults, now)
+}
+
+pub(crate) fn clear(s: &Scenario, faults: &[FaultState], now: u64) -> bool {
+    let settled = s.faults.iter().zip(faults).all(|(def, st)| match (st.started_tick, st.ended_tick) {
+        (Some(_), Some(_)) => true,
+        (Some(_), None) => false,
+        (None, _) => matches!(def.trigger, Trigger::When(..)) && !st.pending.waiting(def.trigger, now),
+    });
+    settled && (s.faults.is_empty() || faults.iter().any(|f| f.started_tick.is_some()))
 }

@@ -1,17 +1,23 @@
-//! Guests: they arrive at stores by the scenario's curve, order (on the app
-//! or at the counter), pay (card or cash), and react when a step fails:
-//! retry, walk to the counter, switch to cash, or give up and leave.
+//! Guests: they arrive at open stores by their kind's curve, order (on the
+//! app or at the counter), pay (card or cash), and react when a step fails
+//! or hangs: retry, wait, walk to the counter, switch to cash, or give up
+//! and leave. An order the app accepted but lost never reaches the store:
+//! the guest waits, asks, and either orders again at the counter or leaves,
+//! and the store learns it lost an order.
 //!
-//! A guest is an entity from arrival until it has paid or left. Each step is
-//! a draw against the failure rate `faults` computed for its region this
-//! tick; what happens is tallied per region for `metrics`.
+//! A guest is an entity from arrival until it has paid or left. Each step
+//! looks up its profile's effect for the flow this tick (`profiles`), makes
+//! at most two draws from the world's RNG, and tallies what happened per
+//! profile for `metrics`. A store on paper (its POS unusable) takes counter
+//! orders and cash by hand; a store that has been told what is going on
+//! also writes card details down for later instead of sending guests away.
 
 use bevy_ecs::prelude::*;
 use rand::{Rng, RngExt};
 
-use super::faults::{Flow, FlowErrors, PPM};
-use super::metrics::TickTally;
-use super::stores::{Ledger, Store};
+use super::metrics::ProfileTally;
+use super::profiles::{Effects, Flow, PPM, Profiles, Topology, USES_MOBILE};
+use super::stores::{ANGER_PER_FAILURE, ANGER_PER_GUEST_LOST, ANGER_PER_ORDER_LOST, Ledger, Mood, Store};
 use super::{Clock, Plan, SimRng, TickSet};
 use crate::limits::GUESTS_IN_WORLD_MAX;
 use crate::scenario::CurvePoint;
@@ -23,6 +29,8 @@ pub(crate) enum Step {
     Order,
     /// Trying to pay.
     Pay,
+    /// Waiting for an order that was lost on the way to the store.
+    Waiting,
 }
 
 /// A guest in a store.
@@ -30,8 +38,8 @@ pub(crate) enum Step {
 pub(crate) struct Guest {
     /// The store.
     pub store: Entity,
-    /// The store's region.
-    pub region: u16,
+    /// The store's profile.
+    pub profile: u32,
     /// What they will spend, yen.
     pub ticket_yen: u32,
     /// Ordering on the app (else at the counter).
@@ -42,6 +50,8 @@ pub(crate) struct Guest {
     pub step: Step,
     /// Failed tries at the current step.
     pub tries: u8,
+    /// Seconds they wait for an answer before giving up on a try.
+    pub patience_s: u8,
     /// Tick of the next try.
     pub next_try_tick: u64,
 }
@@ -73,124 +83,267 @@ pub(crate) fn curve_pct(curve: &[CurvePoint], tod_s: u32) -> u32 {
     curve.last().map_or(0, |p| p.pct)
 }
 
-/// A draw that succeeds with probability `ppm / 1_000_000`.
+/// A draw that succeeds with probability `ppm / 1_000_000`; no draw at 0.
 fn chance(rng: &mut impl Rng, ppm: u32) -> bool {
-    ppm > 0 && rng.random_range(0..PPM) < ppm
+    ppm > 0 && (ppm >= PPM || rng.random_range(0..PPM) < ppm)
 }
 
+#[expect(clippy::too_many_arguments, reason = "a system's parameters are its declared reads and writes")]
 fn spawn_arriving_guests(
     mut commands: Commands,
     clock: Res<Clock>,
     plan: Res<Plan>,
+    profiles: Res<Profiles>,
     mut rng: ResMut<SimRng>,
     mut count: ResMut<GuestCount>,
-    mut tally: ResMut<TickTally>,
+    mut tally: ResMut<ProfileTally>,
     stores: Query<(Entity, &Store)>,
 ) {
     let s = &plan.0;
-    let pct = u64::from(curve_pct(&s.arrival_curve, clock.time_of_day_s()));
-    // Probability that a guest arrives at one store in this one-second tick,
-    // as a threshold on a uniform u32.
-    let threshold = (u64::from(s.store.peak_guests_per_hour) * pct * (1u64 << 32)) / (100 * 3600);
+    let tod = clock.time_of_day_s();
+    // Probability that a guest arrives at a typical store of each kind in
+    // this one-second tick, as a threshold on a uniform u32 (before size).
+    let thresholds: Vec<u64> = s
+        .kinds
+        .iter()
+        .map(|k| {
+            if !k.is_open(tod) {
+                return 0;
+            }
+            let pct = u64::from(curve_pct(&k.arrival_curve, tod));
+            u64::from(k.profile.peak_guests_per_hour) * pct * (1u64 << 32) / (100 * 3600)
+        })
+        .collect();
     let rng = &mut rng.0;
     // Query order over one never-changing archetype is creation order, so
     // this walk is deterministic.
-    for (store, st) in &stores {
-        if u64::from(rng.next_u32()) >= threshold {
+    for (entity, st) in &stores {
+        let threshold = thresholds[usize::from(st.kind)] * u64::from(st.size_pct) / 100;
+        if threshold == 0 || u64::from(rng.next_u32()) >= threshold {
             continue;
         }
-        let ticket_yen = s.store.avg_ticket_yen * rng.random_range(70..=130) / 100;
+        let kind = &s.kinds[usize::from(st.kind)].profile;
+        let ticket_yen = kind.avg_ticket_yen * rng.random_range(70..=130) / 100;
+        let t = &mut tally.0[st.profile as usize];
+        t.arrivals += 1;
         if count.0 >= GUESTS_IN_WORLD_MAX {
             // Turned away at the door: the world is full.
-            let t = &mut tally.0[st.region as usize];
             t.lost_yen += u64::from(ticket_yen);
             t.left += 1;
             continue;
         }
-        let mobile = rng.random_range(0..100) < s.store.mobile_order_share_pct;
-        let card = rng.random_range(0..100) < s.store.card_share_pct;
+        let has_app = profiles.uses[st.profile as usize] & USES_MOBILE != 0;
+        let mobile = has_app && rng.random_range(0..100) < kind.mobile_order_share_pct;
+        let card = rng.random_range(0..100) < kind.card_share_pct;
         count.0 += 1;
         commands.spawn(Guest {
-            store,
-            region: st.region,
+            store: entity,
+            profile: st.profile,
             ticket_yen,
             mobile,
             card,
             step: Step::Order,
             tries: 0,
+            patience_s: rng.random_range(8..=40),
             next_try_tick: clock.tick,
         });
     }
+}
+
+/// What the world looks like to `serve_guests` this tick.
+struct Ctx<'a> {
+    now: u64,
+    effects: &'a Effects,
+    by_hand: [bool; 4],
 }
 
 #[expect(clippy::too_many_arguments, reason = "a system's parameters are its declared reads and writes")]
 fn serve_guests(
     mut commands: Commands,
     clock: Res<Clock>,
-    errors: Res<FlowErrors>,
+    effects: Res<Effects>,
+    topo: Res<Topology>,
     mut rng: ResMut<SimRng>,
     mut count: ResMut<GuestCount>,
-    mut tally: ResMut<TickTally>,
+    mut tally: ResMut<ProfileTally>,
     mut guests: Query<(Entity, &mut Guest)>,
-    mut ledgers: Query<&mut Ledger>,
+    mut stores: Query<(&mut Ledger, &mut Mood)>,
 ) {
-    let now = clock.tick;
+    let ctx = Ctx { now: clock.tick, effects: &effects, by_hand: topo.by_hand };
     let rng = &mut rng.0;
     for (entity, mut g) in &mut guests {
-        if g.next_try_tick > now {
+        if g.next_try_tick > ctx.now {
             continue;
         }
-        let flow = match (g.step, g.mobile, g.card) {
-            (Step::Order, true, _) => Flow::OrderMobile,
-            (Step::Order, false, _) => Flow::OrderCounter,
-            (Step::Pay, _, true) => Flow::PayCard,
-            (Step::Pay, _, false) => Flow::PayCash,
+        let Ok((mut ledger, mut mood)) = stores.get_mut(g.store) else { continue };
+        let t = &mut tally.0[g.profile as usize];
+        let outcome = step(&ctx, &mut g, &mut ledger, &mut mood, t, rng);
+        if outcome == Outcome::Gone {
+            commands.entity(entity).despawn();
+            count.0 -= 1;
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// Still in the store.
+    Stays,
+    /// Paid or left.
+    Gone,
+}
+
+/// One try of one guest.
+fn step(
+    ctx: &Ctx<'_>,
+    g: &mut Guest,
+    ledger: &mut Ledger,
+    mood: &mut Mood,
+    t: &mut super::metrics::Tally,
+    rng: &mut impl Rng,
+) -> Outcome {
+    let now = ctx.now;
+    if g.step == Step::Waiting {
+        // The guest asks where the order is; the store finds it never came.
+        ledger.lost_orders += 1;
+        t.lost_orders += 1;
+        mood.hurt(ANGER_PER_ORDER_LOST);
+        if rng.random_range(0..100) < 60 {
+            g.step = Step::Order;
+            g.mobile = false;
+            g.tries = 0;
+            g.next_try_tick = now + 30;
+            return Outcome::Stays;
+        }
+        return leave(g, ledger, mood, t);
+    }
+    let flow = match (g.step, g.mobile, g.card) {
+        (Step::Order, true, _) => Flow::OrderMobile,
+        (Step::Order, false, _) => Flow::OrderCounter,
+        (Step::Pay | Step::Waiting, _, true) => Flow::PayCard,
+        (Step::Pay | Step::Waiting, _, false) => Flow::PayCash,
+    };
+    if mood.on_paper(now) && ctx.by_hand[flow as usize] {
+        return by_hand(now, g, flow, ledger, mood, t, rng);
+    }
+    let e = ctx.effects.flow[g.profile as usize][flow as usize];
+    t.attempts[flow as usize] += 1;
+    t.latency_ms_sum += u64::from(e.latency_ms);
+    let timed_out = e.latency_ms > u32::from(g.patience_s) * 1000;
+    let failed = !timed_out && chance(rng, e.error_ppm);
+    if timed_out || failed {
+        t.timeouts += u32::from(timed_out);
+        t.fails[flow as usize] += u32::from(failed);
+        if flow == Flow::PayCard {
+            t.pay_fail += 1;
+        }
+        ledger.failures += 1;
+        ledger.last_failure_tick = now;
+        mood.hurt(ANGER_PER_FAILURE);
+        if ctx.by_hand[flow as usize] {
+            mood.pos_trouble = mood.pos_trouble.saturating_add(1);
+        }
+        g.tries += 1;
+        return match react_to_failure(g, rng) {
+            Reaction::Retry(after_s) => {
+                g.next_try_tick =
+                    now + after_s + e.latency_ms.min(u32::from(g.patience_s) * 1000).div_ceil(1000) as u64;
+                Outcome::Stays
+            }
+            Reaction::Leave => leave(g, ledger, mood, t),
         };
-        let failed = chance(rng, errors.get(g.region, flow));
-        let t = &mut tally.0[g.region as usize];
-        if failed {
-            if flow == Flow::PayCard {
-                t.pay_fail += 1;
-            }
-            if let Ok(mut ledger) = ledgers.get_mut(g.store) {
-                ledger.failures += 1;
-                ledger.last_failure_tick = now;
-            }
-            g.tries += 1;
-            match react_to_failure(&mut g, rng) {
-                Reaction::Retry(after_s) => g.next_try_tick = now + after_s,
-                Reaction::Leave => {
-                    t.lost_yen += u64::from(g.ticket_yen);
-                    t.left += 1;
-                    if let Ok(mut ledger) = ledgers.get_mut(g.store) {
-                        ledger.lost_yen += u64::from(g.ticket_yen);
-                    }
-                    commands.entity(entity).despawn();
-                    count.0 -= 1;
-                }
-            }
-            continue;
+    }
+    if ctx.by_hand[flow as usize] {
+        mood.pos_trouble = 0;
+    }
+    let wait_s = u64::from(e.latency_ms.div_ceil(1000));
+    if chance(rng, e.loss_ppm) {
+        // Accepted, then lost on the way: nobody notices yet.
+        if g.step == Step::Order {
+            g.step = Step::Waiting;
+            g.next_try_tick = now + wait_s + rng.random_range(300..=720);
+            return Outcome::Stays;
         }
-        match g.step {
-            Step::Order => {
-                g.step = Step::Pay;
-                g.tries = 0;
-                g.next_try_tick = now + rng.random_range(30..=90);
+        // A payment taken but never recorded: the store is not paid.
+        if flow == Flow::PayCard {
+            t.pay_ok += 1;
+        }
+        t.lost_orders += 1;
+        t.lost_yen += u64::from(g.ticket_yen);
+        ledger.lost_orders += 1;
+        ledger.lost_yen += u64::from(g.ticket_yen);
+        return Outcome::Gone;
+    }
+    match g.step {
+        Step::Order | Step::Waiting => {
+            g.step = Step::Pay;
+            g.tries = 0;
+            g.next_try_tick = now + wait_s + rng.random_range(30..=90);
+            Outcome::Stays
+        }
+        Step::Pay => {
+            if flow == Flow::PayCard {
+                t.pay_ok += 1;
             }
-            Step::Pay => {
-                if flow == Flow::PayCard {
-                    t.pay_ok += 1;
-                }
-                t.orders += 1;
-                t.revenue_yen += u64::from(g.ticket_yen);
-                if let Ok(mut ledger) = ledgers.get_mut(g.store) {
-                    ledger.revenue_yen += u64::from(g.ticket_yen);
-                }
-                commands.entity(entity).despawn();
-                count.0 -= 1;
+            paid(g, ledger, t);
+            Outcome::Gone
+        }
+    }
+}
+
+/// A store on paper: counter orders are written down, cash is taken by
+/// hand, and a card is either written down for later (when the store knows
+/// what is going on) or turned away (the guest pays cash or leaves).
+fn by_hand(
+    now: u64,
+    g: &mut Guest,
+    flow: Flow,
+    ledger: &mut Ledger,
+    mood: &mut Mood,
+    t: &mut super::metrics::Tally,
+    rng: &mut impl Rng,
+) -> Outcome {
+    match flow {
+        Flow::OrderCounter | Flow::OrderMobile => {
+            g.step = Step::Pay;
+            g.tries = 0;
+            // Paper is slower than the POS.
+            g.next_try_tick = now + rng.random_range(60..=150);
+            Outcome::Stays
+        }
+        Flow::PayCash => {
+            paid(g, ledger, t);
+            Outcome::Gone
+        }
+        Flow::PayCard if mood.informed => {
+            paid(g, ledger, t);
+            Outcome::Gone
+        }
+        Flow::PayCard => {
+            if rng.random_range(0..100) < 60 {
+                g.card = false;
+                g.next_try_tick = now + 20;
+                Outcome::Stays
+            } else {
+                leave(g, ledger, mood, t)
             }
         }
     }
+}
+
+fn paid(g: &Guest, ledger: &mut Ledger, t: &mut super::metrics::Tally) {
+    t.orders += 1;
+    t.revenue_yen += u64::from(g.ticket_yen);
+    ledger.revenue_yen += u64::from(g.ticket_yen);
+}
+
+fn leave(g: &Guest, ledger: &mut Ledger, mood: &mut Mood, t: &mut super::metrics::Tally) -> Outcome {
+    t.lost_yen += u64::from(g.ticket_yen);
+    t.left += 1;
+    ledger.lost_yen += u64::from(g.ticket_yen);
+    ledger.guests_lost += 1;
+    mood.hurt(ANGER_PER_GUEST_LOST);
+    Outcome::Gone
 }
 
 enum Reaction {
@@ -212,8 +365,8 @@ fn react_to_failure(g: &mut Guest, rng: &mut impl Rng) -> Reaction {
             g.tries = 0;
             Reaction::Retry(30)
         }
-        Step::Order if g.tries >= 3 => Reaction::Leave,
-        Step::Order => Reaction::Retry(rng.random_range(15..=45)),
+        Step::Order | Step::Waiting if g.tries >= 3 => Reaction::Leave,
+        Step::Order | Step::Waiting => Reaction::Retry(rng.random_range(15..=45)),
         Step::Pay if g.card => {
             let roll = rng.random_range(0..100u32);
             let (cash_pct, leave_pct) = if g.tries >= 3 {

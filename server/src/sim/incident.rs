@@ -1,6 +1,11 @@
 //! The response's state: declaration, phase, external notices, runbook
 //! actions started. Changed only by commands, applied between ticks by
 //! [`apply`], from people and bots alike.
+//!
+//! A published notice is read by the stores (`stores`), which is how
+//! communication changes the world: informed stores get angry more slowly
+//! and call less; an all-clear notice while stores still fail misleads
+//! them.
 
 use bevy_ecs::prelude::*;
 
@@ -21,6 +26,20 @@ pub(crate) struct Incident {
     pub resolved_prematurely: bool,
     /// Notices published, oldest first.
     pub notices: Vec<Notice>,
+    /// Phases reached so far, one bit per phase.
+    pub reached_phases: u8,
+}
+
+impl Incident {
+    /// Whether the incident has been in this phase at some point.
+    pub fn reached(&self, phase: Phase) -> bool {
+        self.reached_phases & (1 << phase as u8) != 0
+    }
+
+    fn enter(&mut self, phase: Phase) {
+        self.phase = phase;
+        self.reached_phases |= 1 << phase as u8;
+    }
 }
 
 /// Why a command could not be applied. Safe to show to the sender.
@@ -60,7 +79,7 @@ pub(crate) fn apply(world: &mut World, actor: &Actor, cmd: &SimCommand) -> Resul
                 return Err(CommandError::AlreadyDeclared);
             }
             inc.declared_at = Some(tick);
-            inc.phase = Phase::Investigating;
+            inc.enter(Phase::Investigating);
             Ok(vec![
                 SimEvent::Declared { by: actor.name.clone() },
                 SimEvent::PhaseChanged { phase: Phase::Investigating, by: actor.name.clone() },
@@ -75,7 +94,7 @@ pub(crate) fn apply(world: &mut World, actor: &Actor, cmd: &SimCommand) -> Resul
             if inc.declared_at.is_none() {
                 return Err(CommandError::NotDeclared);
             }
-            inc.phase = *phase;
+            inc.enter(*phase);
             if *phase == Phase::Resolved && inc.resolved_at.is_none() {
                 inc.resolved_at = Some(tick);
                 inc.resolved_prematurely = !clear;

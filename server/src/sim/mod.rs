@@ -12,19 +12,29 @@
 //! [`Sim::state_hash`] at every tick.
 //!
 //! One module per concern, each registering its systems in one of the
-//! chained [`TickSet`] phases: `faults` (timeline, runbook actions),
-//! `guests` (arrivals, ordering, paying), `metrics` (counters and the
-//! health bot), `bots` (bot-played roles decide what to do), and
-//! `incident` (the response's state and commands, applied between ticks).
+//! chained [`TickSet`] phases: `faults` (timeline, runbook actions, and the
+//! effects they have through `profiles`), `guests` (arrivals, ordering,
+//! paying), `stores` (mood, paper, wanting to call), `metrics` (counters,
+//! time series and the health bot), `clues` and `injects` (what engineers
+//! find, what the script sends), `bots` (bot-played roles decide what to
+//! do), and `incident` (the response's state and commands, applied between
+//! ticks). `views` are the read-only shapes the screens get.
 
 mod bots;
+mod clues;
 mod faults;
 mod guests;
 mod hash;
 mod incident;
+mod injects;
 mod metrics;
+mod profiles;
 mod score;
 mod stores;
+mod triggers;
+mod views;
+
+mod access;
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
@@ -33,6 +43,10 @@ use rand::rngs::ChaCha8Rng;
 
 pub use bots::{BotSkill, Crew};
 pub use incident::CommandError;
+pub use views::{
+    AlertView, ClientState, DeployView, InjectFired, LogLine, MetricSeries, NoticeEffect, RegionPoint, RegionState,
+    ServiceNow, ServicePoint, StoreView,
+};
 
 use crate::protocol::{
     ActionRun, ActionView, ComponentStatus, FaultView, HealthReport, Notice, Phase, Pulse, Role, Summary,
@@ -46,8 +60,12 @@ pub(crate) enum TickSet {
     Timeline,
     /// Guests arrive, order and pay.
     Guests,
+    /// Stores' moods change; they go to paper or decide to call.
+    Stores,
     /// Counters roll; the health bot posts.
     Metrics,
+    /// Clues show; injects fall due.
+    Clues,
     /// Bot-played roles decide what to do next.
     Bots,
 }
@@ -155,9 +173,11 @@ impl Sim {
         world.insert_resource(SimRng(ChaCha8Rng::seed_from_u64(seed)));
         world.insert_resource(Outbox::default());
         world.insert_resource(crew);
-        stores::spawn(&mut world, scenario);
+        stores::spawn(&mut world, scenario, seed);
         faults::init(&mut world, scenario);
         metrics::init(&mut world, scenario);
+        clues::init(&mut world, scenario);
+        injects::init(&mut world, scenario.injects.len());
         incident::init(&mut world);
         bots::init(&mut world);
         world.insert_resource(Plan(scenario.clone()));
@@ -168,10 +188,16 @@ impl Sim {
             ambiguity_detection: LogLevel::Error,
             ..ScheduleBuildSettings::default()
         });
-        schedule.configure_sets((TickSet::Timeline, TickSet::Guests, TickSet::Metrics, TickSet::Bots).chain());
+        schedule.configure_sets(
+            (TickSet::Timeline, TickSet::Guests, TickSet::Stores, TickSet::Metrics, TickSet::Clues, TickSet::Bots)
+                .chain(),
+        );
         faults::register(&mut schedule);
         guests::register(&mut schedule);
+        stores::register(&mut schedule);
         metrics::register(&mut schedule);
+        clues::register(&mut schedule);
+        injects::register(&mut schedule);
         bots::register(&mut schedule);
         if let Err(e) = schedule.initialize(&mut world) {
             // Only a programming error (an unordered pair of systems) gets here.
@@ -281,6 +307,118 @@ impl Sim {
     pub fn summary(&mut self, seed: u64) -> Summary {
         let hash = self.state_hash();
         score::summary(&self.world, seed, hash)
+    }
+
+    /// The scenario this world was built from.
+    pub fn scenario(&self) -> &Scenario {
+        &self.world.resource::<Plan>().0
+    }
+
+    /// Tick of the first signal (the first health alert or the first store
+    /// deciding to call support).
+    pub fn first_signal(&self) -> Option<u64> {
+        metrics::first_signal(&self.world)
+    }
+
+    /// Number of stores in the world; store indices run from 0 to this.
+    pub fn store_count(&self) -> u32 {
+        self.world.resource::<stores::StoreOrder>().0.len() as u32
+    }
+
+    /// One store, by index.
+    pub fn store(&self, index: u32) -> Option<StoreView> {
+        access::store(&self.world, index)
+    }
+
+    /// Stores that want to call support now, longest-waiting first (then by
+    /// index), at most `max`.
+    pub fn stores_wanting_to_call(&self, max: usize) -> Vec<u32> {
+        access::stores_wanting_to_call(&self.world, max)
+    }
+
+    /// Stores that posted on social media since `since_tick`, by index.
+    pub fn stores_posting(&self, since_tick: u64) -> Vec<u32> {
+        access::stores_posting(&self.world, since_tick)
+    }
+
+    /// Every region now, in scenario order.
+    pub fn region_states(&self) -> Vec<RegionState> {
+        access::region_states(&self.world)
+    }
+
+    /// Every corporate client now, in scenario order.
+    pub fn client_states(&self) -> Vec<ClientState> {
+        access::client_states(&self.world)
+    }
+
+    /// One region's per-minute series (empty for an unknown region).
+    pub fn region_series(&self, region: usize) -> Vec<RegionPoint> {
+        access::region_series(&self.world, region)
+    }
+
+    /// One service's per-minute series, whole world (empty for an unknown
+    /// service).
+    pub fn service_series(&self, service: usize) -> Vec<ServicePoint> {
+        access::service_series(&self.world, service)
+    }
+
+    /// Every service in every region over the last minute.
+    pub fn services_now(&self) -> Vec<ServiceNow> {
+        access::services_now(&self.world)
+    }
+
+    /// Log lines after `since_tick`, optionally of one service (by id), the
+    /// latest `limit` of them, oldest first.
+    pub fn logs(&self, service: Option<&str>, since_tick: u64, limit: usize) -> Vec<LogLine> {
+        access::logs(&self.world, service, since_tick, limit)
+    }
+
+    /// Monitoring alerts fired so far, in order.
+    pub fn alerts(&self) -> Vec<AlertView> {
+        access::alerts(&self.world)
+    }
+
+    /// The deploy history up to now, in time order.
+    pub fn deploys(&self) -> Vec<DeployView> {
+        access::deploys(&self.world)
+    }
+
+    /// The version each service runs now, in scenario order.
+    pub fn versions(&self) -> Vec<(String, String)> {
+        access::versions(&self.world)
+    }
+
+    /// Metric clues, with one value per completed minute.
+    pub fn clue_metrics(&self) -> Vec<MetricSeries> {
+        access::clue_metrics(&self.world)
+    }
+
+    /// Injects that are due, in the order they fell due.
+    pub fn fired_injects(&self) -> Vec<InjectFired> {
+        access::fired_injects(&self.world)
+    }
+
+    /// What published notices do to the stores now.
+    pub fn published_notice_effect(&self) -> NoticeEffect {
+        access::published_notice_effect(&self.world)
+    }
+
+    /// A support agent answered a store's call: it is informed for a while
+    /// and calmer. Returns false for an unknown store. Changes the world:
+    /// call it only while applying a recorded command, so replays repeat it.
+    pub fn answer_call(&mut self, store: u32) -> bool {
+        let now = self.tick();
+        stores::answer_call(&mut self.world, store, now)
+    }
+
+    /// Sales briefed a corporate client (by id): every store it owns is
+    /// informed for a while. Returns how many stores that reached, `None`
+    /// for an unknown client. Changes the world: call it only while applying
+    /// a recorded command, so replays repeat it.
+    pub fn brief_client(&mut self, client: &str) -> Option<u32> {
+        let now = self.tick();
+        let index = self.scenario().clients.iter().position(|c| c.id == client)?;
+        Some(stores::brief_client(&mut self.world, index as u32, now))
     }
 }
 

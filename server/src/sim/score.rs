@@ -34,8 +34,10 @@ pub(crate) fn summary(world: &World, seed: u64, state_hash: u64) -> Summary {
     let faults = &world.resource::<Faults>().0;
     let signal = first_signal(world);
     let first_fault = faults.iter().filter_map(|f| f.started_tick).min();
-    let mitigated = if !faults.is_empty() && faults.iter().all(|f| f.fixed_tick.is_some()) {
-        faults.iter().filter_map(|f| f.fixed_tick).max()
+    // Mitigated once nothing hurts or is about to: a trap nobody sprang
+    // does not count against the team.
+    let mitigated = if !faults.is_empty() && super::faults::clear(plan, faults, tick) {
+        faults.iter().filter_map(|f| f.ended_tick).max()
     } else {
         None
     };

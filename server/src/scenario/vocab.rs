@@ -1,0 +1,159 @@
+//! The closed vocabularies of the scenario format: every word a file may use
+//! for a kind, a channel, a role... in one table each, shared by validation
+//! (which resolves the word) and the JSON Schema (which lists the words).
+
+use super::{ActionKind, ClueKind, EffectKind, FaultKind, InjectChannel, Level, ObjectiveKind, PersonaKind, Weekday};
+use crate::protocol::{ComponentStatus, Phase, Role};
+
+/// The words of a vocabulary, in order.
+pub(crate) fn names<T>(list: &[(&'static str, T)]) -> Vec<&'static str> {
+    list.iter().map(|(n, _)| *n).collect()
+}
+
+/// The value a word stands for.
+pub(crate) fn lookup<T: Copy>(list: &[(&'static str, T)], word: &str) -> Option<T> {
+    list.iter().find(|(n, _)| *n == word).map(|(_, v)| *v)
+}
+
+/// What a fault does.
+pub(crate) const FAULT_KINDS: &[(&str, FaultKind)] = &[
+    ("errors", FaultKind::Errors),
+    ("latency", FaultKind::Latency),
+    ("down", FaultKind::Down),
+    ("data_loss", FaultKind::DataLoss),
+];
+
+/// What an action's side effect does.
+pub(crate) const EFFECT_KINDS: &[(&str, EffectKind)] =
+    &[("errors", EffectKind::Errors), ("latency", EffectKind::Latency), ("down", EffectKind::Down)];
+
+/// Kinds of runbook action.
+pub(crate) const ACTION_KINDS: &[(&str, ActionKind)] = &[
+    ("rollback", ActionKind::Rollback),
+    ("failover", ActionKind::Failover),
+    ("restart", ActionKind::Restart),
+    ("feature_flag", ActionKind::FeatureFlag),
+    ("scale", ActionKind::Scale),
+    ("vendor_escalation", ActionKind::VendorEscalation),
+    ("other", ActionKind::Other),
+];
+
+/// Kinds of clue.
+pub(crate) const CLUE_KINDS: &[(&str, ClueKind)] =
+    &[("log", ClueKind::Log), ("metric", ClueKind::Metric), ("alert", ClueKind::Alert)];
+
+/// Severity of a log line or alert.
+pub(crate) const LEVELS: &[(&str, Level)] = &[("info", Level::Info), ("warn", Level::Warn), ("error", Level::Error)];
+
+/// Who a persona is.
+pub(crate) const PERSONA_KINDS: &[(&str, PersonaKind)] = &[
+    ("store", PersonaKind::Store),
+    ("client", PersonaKind::Client),
+    ("executive", PersonaKind::Executive),
+    ("press", PersonaKind::Press),
+    ("social", PersonaKind::Social),
+    ("vendor", PersonaKind::Vendor),
+    ("colleague", PersonaKind::Colleague),
+];
+
+/// Where an inject arrives.
+pub(crate) const CHANNELS: &[(&str, InjectChannel)] = &[
+    ("phone", InjectChannel::Phone),
+    ("line_chat", InjectChannel::LineChat),
+    ("email", InjectChannel::Email),
+    ("social", InjectChannel::Social),
+    ("internal_chat", InjectChannel::InternalChat),
+];
+
+/// What an objective measures.
+pub(crate) const OBJECTIVE_KINDS: &[(&str, ObjectiveKind)] = &[
+    ("declare", ObjectiveKind::Declare),
+    ("notice", ObjectiveKind::Notice),
+    ("updates", ObjectiveKind::Updates),
+    ("mitigate", ObjectiveKind::Mitigate),
+    ("resolve", ObjectiveKind::Resolve),
+    ("injects", ObjectiveKind::Injects),
+    ("calls", ObjectiveKind::Calls),
+    ("hold_time", ObjectiveKind::HoldTime),
+    ("lost_revenue", ObjectiveKind::LostRevenue),
+    ("awareness", ObjectiveKind::Awareness),
+];
+
+/// Days of the week.
+pub(crate) const WEEKDAYS: &[(&str, Weekday)] = &[
+    ("monday", Weekday::Monday),
+    ("tuesday", Weekday::Tuesday),
+    ("wednesday", Weekday::Wednesday),
+    ("thursday", Weekday::Thursday),
+    ("friday", Weekday::Friday),
+    ("saturday", Weekday::Saturday),
+    ("sunday", Weekday::Sunday),
+];
+
+/// Roles, spelled as on the wire (a test checks they agree with serde).
+pub(crate) const ROLES: &[(&str, Role)] = &[
+    ("incident_owner", Role::IncidentOwner),
+    ("comms_lead", Role::CommsLead),
+    ("support_lead", Role::SupportLead),
+    ("support_agent", Role::SupportAgent),
+    ("sales", Role::Sales),
+    ("engineer", Role::Engineer),
+    ("store_actor", Role::StoreActor),
+    ("corporate_actor", Role::CorporateActor),
+    ("observer", Role::Observer),
+];
+
+/// Incident phases, spelled as on the wire.
+pub(crate) const PHASES: &[(&str, Phase)] = &[
+    ("investigating", Phase::Investigating),
+    ("identified", Phase::Identified),
+    ("mitigating", Phase::Mitigating),
+    ("monitoring", Phase::Monitoring),
+    ("resolved", Phase::Resolved),
+];
+
+/// Status-page component states, spelled as on the wire.
+pub(crate) const STATUSES: &[(&str, ComponentStatus)] = &[
+    ("operational", ComponentStatus::Operational),
+    ("degraded_performance", ComponentStatus::DegradedPerformance),
+    ("partial_outage", ComponentStatus::PartialOutage),
+    ("major_outage", ComponentStatus::MajorOutage),
+];
+
+/// Role words.
+pub(crate) fn role_names() -> Vec<&'static str> {
+    names(ROLES)
+}
+
+/// Phase words.
+pub(crate) fn phase_names() -> Vec<&'static str> {
+    names(PHASES)
+}
+
+/// Status words.
+pub(crate) fn status_names() -> Vec<&'static str> {
+    names(STATUSES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire<T: serde::Serialize>(v: T) -> String {
+        serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    }
+
+    #[test]
+    fn protocol_words_agree_with_the_wire() {
+        assert_eq!(ROLES.len(), Role::ALL.len());
+        for (name, role) in ROLES {
+            assert_eq!(*name, wire(role));
+        }
+        for (name, phase) in PHASES {
+            assert_eq!(*name, wire(phase));
+        }
+        for (name, status) in STATUSES {
+            assert_eq!(*name, wire(status));
+        }
+    }
+}
