@@ -11,6 +11,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use firedrill::scenario::{self, LoadError, Scenario};
 use firedrill::sim::{self, BotSkill};
 
+/// Pending connections the kernel may queue (capped by `somaxconn`).
+const LISTEN_BACKLOG: u32 = 4096;
+
 /// Multiplayer incident-response drills for the whole company.
 #[derive(Parser)]
 #[command(name = "firedrill", version, about)]
@@ -121,7 +124,14 @@ fn serve(args: ServeArgs) -> ExitCode {
 fn serve_inner(args: ServeArgs) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.addr).await?;
+        // A long accept backlog: a whole company joining at once must not
+        // see dropped connection attempts (and the client's 1 s / 3 s
+        // retries); std's default is 128 and tokio's `bind` uses 1,024.
+        let socket =
+            if args.addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+        socket.set_reuseaddr(true)?;
+        socket.bind(args.addr)?;
+        let listener = socket.listen(LISTEN_BACKLOG)?;
         let addr = listener.local_addr()?;
         eprintln!("firedrill: serving on http://{addr}");
         let config = firedrill::net::Config { data_dir: Some(args.data), allow_origins: args.allow_origin };
