@@ -288,7 +288,6 @@ async fn a_client_that_stops_reading_is_dropped_and_others_keep_their_latency() 
         let t = join(addr, &code, &format!("Chatter {i}"), "incident_owner").await;
         chatters.push(Client::connect(addr, &t, None).await.0);
     }
-    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
 
     // Chatters fill the slow client's queue with large posts while the fast
     // client measures the round trip of its own messages.
@@ -321,5 +320,8 @@ async fn a_client_that_stops_reading_is_dropped_and_others_keep_their_latency() 
     // It was the one that stopped reading: after what was queued, its
     // socket says "try again later" (1013), and it may resume.
     assert_eq!(close_code(&mut slow).await, Ok(1013));
+    // The facilitator connects only now: a client that does not read while
+    // the chatters fill the channel would itself become a slow consumer.
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
     fac.ok(json!({"type": "chat", "channel": "ops", "text": "still fine"})).await;
 }
