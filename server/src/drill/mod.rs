@@ -359,7 +359,7 @@ impl Registry {
 }
 
 /// Trims a display name and checks it.
-fn clean_name(name: &str) -> Result<String, DrillError> {
+pub(super) fn clean_name(name: &str) -> Result<String, DrillError> {
     let name = name.trim();
     let chars = name.chars().count();
     if chars == 0 || chars > limits::NAME_CHARS_MAX || name.chars().any(char::is_control) {

@@ -674,18 +674,12 @@ impl DrillTask {
                 Ok(())
             }
             Command::PlanRole { name, role } => {
-                let name = name.trim();
-                let chars = name.chars().count();
-                if chars == 0 || chars > limits::NAME_CHARS_MAX || name.chars().any(char::is_control) {
-                    return Err((
-                        ErrorCode::InvalidValue,
-                        format!("a planned name is 1 to {} characters", limits::NAME_CHARS_MAX),
-                    ));
-                }
+                // The same rule as for names typed when joining.
+                let name = super::clean_name(name).map_err(|e| (ErrorCode::InvalidValue, e.to_string()))?;
                 if self.planned.len() >= limits::SEATS_PER_DRILL_MAX {
                     return Err((ErrorCode::Full, "too many planned roles".into()));
                 }
-                let planned = PlannedRole { name: name.to_string(), role: *role };
+                let planned = PlannedRole { name, role: *role };
                 self.planned.push(planned.clone());
                 self.emit(Audience::Facilitators, Event::RolePlanned { planned });
                 Ok(())
