@@ -47,6 +47,10 @@ pub const CHANNEL_POSTS_KEPT_MAX: usize = 500;
 /// a fresh snapshot instead.
 pub const RESUME_EVENTS_KEPT_MAX: usize = 10_000;
 
+/// Closed calls a support seat's snapshot carries (every open call is in
+/// it too), newest first.
+pub const ENDED_CALLS_IN_SNAPSHOT_MAX: usize = 50;
+
 /// Seats (participants, facilitators and observers) in one drill.
 pub const SEATS_PER_DRILL_MAX: usize = 5_000;
 

@@ -246,6 +246,12 @@ fn human_summary(s: &Scenario, r: &firedrill::protocol::Summary) -> String {
     out += &format!("  resolved          {}\n", t(r.resolved_at_s));
     out += &format!("  revenue           ¥{}\n", r.revenue_yen);
     out += &format!("  lost revenue      ¥{}\n", r.lost_revenue);
+    let d = &r.desk;
+    out += &format!(
+        "  calls             {} placed, {} answered (mean wait {} s), {} abandoned, {} busy\n",
+        d.calls, d.answered, d.wait_s_mean, d.abandoned, d.busy
+    );
+    out += &format!("  client chats      {} replies, {} escalations\n", d.chat_replies, d.escalations);
     out += &format!("  score             {}/100\n", r.score);
     out += &format!("  state hash        {} after {} ticks", r.state_hash, r.ticks);
     out

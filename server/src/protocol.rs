@@ -11,6 +11,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod desk;
+pub use desk::*;
+
 /// Version of this protocol. A client that says another version in `hello`
 /// gets an `unsupported_version` error.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -142,6 +145,9 @@ pub enum Channel {
     Sales,
     /// #facilitators: the facilitators' private notes; nobody else sees it.
     Facilitators,
+    /// #social: the public social feed; everyone reads it, outside actors
+    /// and the company's communicators write.
+    Social,
 }
 
 impl Channel {
@@ -322,6 +328,95 @@ pub enum Command {
         /// The role they will get.
         role: Role,
     },
+    /// Support: pick up a waiting call (the longest-waiting one when `call`
+    /// is absent). An agent holds one call at a time.
+    TakeCall {
+        /// The call's id, or none for the next in the queue.
+        call: Option<u32>,
+    },
+    /// Say something in a call: the agent on it, or the person playing
+    /// the caller (a facilitator speaks as the caller).
+    CallSay {
+        /// The call's id.
+        call: u32,
+        /// What is said (plain text, at most `CHAT_TEXT_CHARS_MAX`).
+        text: String,
+    },
+    /// The agent on a call puts the caller on hold, or takes them off it.
+    HoldCall {
+        /// The call's id.
+        call: u32,
+        /// On hold (true) or back (false).
+        hold: bool,
+    },
+    /// The agent on a call (or the support lead) closes it.
+    EndCall {
+        /// The call's id.
+        call: u32,
+        /// How it ended.
+        disposition: Disposition,
+    },
+    /// Support lead: give a waiting call to an agent's seat.
+    AssignCall {
+        /// The call's id.
+        call: u32,
+        /// The agent's seat id.
+        seat: u32,
+    },
+    /// Store actor: call the support desk.
+    CallSupport {
+        /// The opening line.
+        text: String,
+    },
+    /// Sales (or the person playing the client, or a facilitator speaking
+    /// as the client): write in a corporate client's chat.
+    ChatSay {
+        /// The client's id.
+        client: String,
+        /// What is written (plain text).
+        text: String,
+    },
+    /// Facilitator: fire an inject now (if it has not fired).
+    TriggerInject {
+        /// The inject's id.
+        inject: String,
+    },
+    /// Facilitator: skip an inject that has not fired.
+    SkipInject {
+        /// The inject's id.
+        inject: String,
+    },
+    /// Facilitator: hold an inject back; it fires no earlier than this
+    /// many minutes from now.
+    DelayInject {
+        /// The inject's id.
+        inject: String,
+        /// Minutes (1..=120).
+        minutes: u32,
+    },
+    /// Facilitator: change what an inject says before it fires.
+    EditInject {
+        /// The inject's id.
+        inject: String,
+        /// The new text.
+        text: String,
+    },
+    /// Facilitator: send an inject written now, from a persona.
+    AdHocInject {
+        /// The persona's id (see the snapshot's `personas`).
+        persona: String,
+        /// How it arrives.
+        medium: Medium,
+        /// What it says.
+        text: String,
+    },
+    /// Facilitator: start, worsen, spread or heal a fault.
+    FaultControl {
+        /// The fault's id (see the answer key).
+        fault: String,
+        /// What to do.
+        op: FaultOp,
+    },
 }
 
 /// The name of a command's type, as it appears on the wire. Used in errors
@@ -343,6 +438,19 @@ pub fn command_name(cmd: &Command) -> &'static str {
         Command::StatusReport { .. } => "status_report",
         Command::Hypothesis { .. } => "hypothesis",
         Command::PlanRole { .. } => "plan_role",
+        Command::TakeCall { .. } => "take_call",
+        Command::CallSay { .. } => "call_say",
+        Command::HoldCall { .. } => "hold_call",
+        Command::EndCall { .. } => "end_call",
+        Command::AssignCall { .. } => "assign_call",
+        Command::CallSupport { .. } => "call_support",
+        Command::ChatSay { .. } => "chat_say",
+        Command::TriggerInject { .. } => "trigger_inject",
+        Command::SkipInject { .. } => "skip_inject",
+        Command::DelayInject { .. } => "delay_inject",
+        Command::EditInject { .. } => "edit_inject",
+        Command::AdHocInject { .. } => "ad_hoc_inject",
+        Command::FaultControl { .. } => "fault_control",
     }
 }
 
@@ -366,7 +474,7 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         (SeatKind::Facilitator, _) => true,
         (SeatKind::Participant(role), Command::Chat { channel, .. }) => match role {
             R::Observer => false,
-            R::StoreActor | R::CorporateActor => false,
+            R::StoreActor | R::CorporateActor => *channel == Channel::Social,
             R::IncidentOwner | R::CommsLead | R::SupportLead | R::SupportAgent | R::Sales | R::Engineer => {
                 channel_writable(role, *channel)
             }
@@ -385,6 +493,17 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         (SeatKind::Participant(role), Command::EditDoc { .. }) => role.is_internal() && role != R::Observer,
         (SeatKind::Participant(role), Command::StatusReport { .. }) => role == R::IncidentOwner,
         (SeatKind::Participant(role), Command::Hypothesis { .. }) => matches!(role, R::Engineer | R::IncidentOwner),
+        (SeatKind::Participant(role), Command::TakeCall { .. } | Command::HoldCall { .. }) => {
+            matches!(role, R::SupportAgent | R::SupportLead)
+        }
+        (SeatKind::Participant(role), Command::EndCall { .. }) => matches!(role, R::SupportAgent | R::SupportLead),
+        // Whether the seat is on that call is checked with the call.
+        (SeatKind::Participant(role), Command::CallSay { .. }) => {
+            matches!(role, R::SupportAgent | R::SupportLead | R::StoreActor)
+        }
+        (SeatKind::Participant(role), Command::AssignCall { .. }) => role == R::SupportLead,
+        (SeatKind::Participant(role), Command::CallSupport { .. }) => role == R::StoreActor,
+        (SeatKind::Participant(role), Command::ChatSay { .. }) => matches!(role, R::Sales | R::CorporateActor),
         (
             SeatKind::Participant(_),
             Command::Start
@@ -392,7 +511,13 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
             | Command::Resume
             | Command::SetSpeed { .. }
             | Command::End
-            | Command::PlanRole { .. },
+            | Command::PlanRole { .. }
+            | Command::TriggerInject { .. }
+            | Command::SkipInject { .. }
+            | Command::DelayInject { .. }
+            | Command::EditInject { .. }
+            | Command::AdHocInject { .. }
+            | Command::FaultControl { .. },
         ) => false,
     };
     if !role_ok {
@@ -412,6 +537,18 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         // The incident report is often finished after the drill ends.
         Command::EditDoc { .. } => status != DrillStatus::Lobby,
         Command::StatusReport { .. } | Command::Hypothesis { .. } => playing,
+        Command::TakeCall { .. }
+        | Command::CallSay { .. }
+        | Command::HoldCall { .. }
+        | Command::EndCall { .. }
+        | Command::AssignCall { .. }
+        | Command::CallSupport { .. }
+        | Command::ChatSay { .. } => playing,
+        // Editing or delaying the plan is fine before the start.
+        Command::SkipInject { .. } | Command::DelayInject { .. } | Command::EditInject { .. } => {
+            status != DrillStatus::Ended
+        }
+        Command::TriggerInject { .. } | Command::AdHocInject { .. } | Command::FaultControl { .. } => playing,
     };
     if status_ok { Ok(()) } else { Err(Denied::Status(status)) }
 }
@@ -425,6 +562,7 @@ fn channel_writable(role: Role, channel: Channel) -> bool {
         Channel::Support => matches!(role, Role::IncidentOwner | Role::SupportLead | Role::SupportAgent),
         Channel::External => matches!(role, Role::IncidentOwner | Role::CommsLead | Role::SupportLead),
         Channel::Sales => matches!(role, Role::IncidentOwner | Role::Sales | Role::CommsLead),
+        Channel::Social => matches!(role, Role::IncidentOwner | Role::CommsLead),
     }
 }
 
@@ -637,6 +775,23 @@ pub struct Snapshot {
     /// The code that makes whoever joins with it a facilitator;
     /// facilitators only.
     pub facilitator_code: Option<String>,
+    /// Calls this seat may see: every open call and the latest closed ones
+    /// for support seats and facilitators; a store actor's own calls.
+    #[serde(default)]
+    pub calls: Vec<CallView>,
+    /// Corporate clients' chats: all for sales and facilitators, a
+    /// corporate actor's own (once they wrote).
+    #[serde(default)]
+    pub chats: Vec<ChatView>,
+    /// Every corporate client, for sales, corporate actors and facilitators.
+    #[serde(default)]
+    pub clients: Vec<NamedId>,
+    /// The injects timeline; facilitators only.
+    #[serde(default)]
+    pub injects: Vec<InjectView>,
+    /// Personas an ad-hoc inject can come from; facilitators only.
+    #[serde(default)]
+    pub personas: Vec<NamedId>,
 }
 
 /// A shared document.
@@ -721,6 +876,12 @@ pub enum Author {
     HealthBot,
     /// The drill itself (declaration kick-off, phase changes).
     System,
+    /// A scenario persona or an outside actor played by a bot (an inject,
+    /// a store's post on the social feed).
+    Persona {
+        /// Name as shown.
+        name: String,
+    },
 }
 
 /// What a post says. Structured so the client can render it in the reader's
@@ -773,6 +934,14 @@ pub enum PostBody {
     ReportOverdue {
         /// Tick it was due.
         due_tick: u64,
+    },
+    /// A corporate client escalated: ignored too long, or told it was
+    /// fixed while its stores still fail.
+    ClientEscalated {
+        /// Client id.
+        client: String,
+        /// Client name.
+        name: String,
     },
 }
 
@@ -935,6 +1104,32 @@ pub struct Summary {
     pub score: u32,
     /// How the score was made up, one line per part.
     pub score_parts: Vec<ScorePart>,
+    /// The support desk and the client chats.
+    #[serde(default)]
+    pub desk: DeskSummary,
+}
+
+/// How the support desk and sales did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskSummary {
+    /// Calls placed (store calls and phone injects).
+    pub calls: u32,
+    /// Calls an agent picked up.
+    pub answered: u32,
+    /// Calls whose caller hung up before being helped.
+    pub abandoned: u32,
+    /// Calls that got a busy tone (the queue was full).
+    pub busy: u32,
+    /// Mean seconds a picked-up call waited.
+    pub wait_s_mean: u64,
+    /// Longest wait of a picked-up call, seconds.
+    pub wait_s_max: u64,
+    /// Seconds callers spent on hold, in all.
+    pub hold_s_total: u64,
+    /// Client messages sales answered.
+    pub chat_replies: u32,
+    /// Times corporate clients escalated.
+    pub escalations: u32,
 }
 
 /// One part of the score, so the rule is not a black box.
@@ -1017,6 +1212,37 @@ pub enum Event {
     Ended {
         /// Final results.
         summary: Summary,
+    },
+    /// A call came in or changed state (support seats, facilitators, and
+    /// the person playing the caller). Its lines come as `call_line`.
+    CallUpdated {
+        /// The call, without its lines.
+        call: CallView,
+    },
+    /// Someone said something in a call.
+    CallLine {
+        /// The call's id.
+        call: u32,
+        /// The line.
+        line: CallLine,
+    },
+    /// A corporate client's chat changed (sales, facilitators, and the
+    /// person playing the client).
+    ChatUpdated {
+        /// The chat, without its lines.
+        chat: ChatView,
+    },
+    /// Someone wrote in a client's chat.
+    ChatLine {
+        /// The client's id.
+        client: String,
+        /// The line.
+        line: CallLine,
+    },
+    /// An inject fired, was skipped, delayed or edited (facilitators only).
+    InjectUpdated {
+        /// The inject now.
+        inject: InjectView,
     },
 }
 

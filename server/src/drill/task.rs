@@ -23,8 +23,8 @@ use crate::limits;
 use crate::metrics::METRICS;
 use crate::protocol::{
     ActionStage, Author, Bots, Channel, ChannelView, Command, DocView, DrillInfo, DrillStatus, ErrorCode, Event,
-    NamedId, Phase, PlannedRole, Post, PostBody, Role, SeatKind, SeatView, ServerMsg, Snapshot, StatusReport, Summary,
-    authorize, command_name,
+    Medium, NamedId, Phase, PlannedRole, Post, PostBody, Role, SeatKind, SeatView, ServerMsg, Snapshot, StatusReport,
+    Summary, authorize, command_name,
 };
 use crate::scenario::Scenario;
 use crate::sim::{Actor, BotSkill, Crew, Sim, SimCommand, SimEvent};
@@ -53,10 +53,22 @@ enum Audience {
     Internal,
     /// Facilitators only (the answer key).
     Facilitators,
+    /// The support desk (support lead and agents, observers, facilitators)
+    /// and the person playing the caller, if one does.
+    Desk(Option<u32>),
+    /// Sales' client chats (sales, the incident owner, observers,
+    /// facilitators) and the person playing the client, if one does.
+    Sales(Option<u32>),
 }
 
-fn sees(seat: SeatKind, audience: Audience) -> bool {
+fn sees(id: u32, seat: SeatKind, audience: Audience) -> bool {
     match (seat, audience) {
+        (SeatKind::Participant(role), Audience::Desk(caller)) => {
+            matches!(role, Role::SupportLead | Role::SupportAgent | Role::Observer) || caller == Some(id)
+        }
+        (SeatKind::Participant(role), Audience::Sales(client)) => {
+            matches!(role, Role::Sales | Role::IncidentOwner | Role::Observer) || client == Some(id)
+        }
         (SeatKind::Facilitator, _) => true,
         (SeatKind::Participant(_), Audience::All) => true,
         (SeatKind::Participant(role), Audience::Internal) => role.is_internal(),
@@ -208,6 +220,7 @@ impl DrillTask {
         let mut channels = BTreeMap::new();
         channels.insert(Channel::Ops, VecDeque::new());
         channels.insert(Channel::Facilitators, VecDeque::new());
+        channels.insert(Channel::Social, VecDeque::new());
         DrillTask {
             info,
             seed,
@@ -353,7 +366,7 @@ impl DrillTask {
                 Held::Event(seq, audience, frame) => {
                     for c in self.conns.iter().filter(|c| c.from_seq < seq) {
                         let kind = self.seats.get(c.seat as usize).map(|s| s.view.seat);
-                        if kind.is_some_and(|k| sees(k, audience)) {
+                        if kind.is_some_and(|k| sees(c.seat, k, audience)) {
                             match c.out.try_send(frame.clone()) {
                                 Ok(()) => sent += 1,
                                 Err(_) => slow.push(c.id),
@@ -465,7 +478,7 @@ impl DrillTask {
         // seat is still what it was then (what it may see depends on it).
         let resumable = |l: &u64| *l <= self.seq && *l + 1 >= oldest && *l >= changed;
         let missed: Option<Vec<Frame>> = last_seq.filter(resumable).map(|last| {
-            self.log.iter().filter(|l| l.seq > last && sees(kind, l.audience)).map(|l| l.frame.clone()).collect()
+            self.log.iter().filter(|l| l.seq > last && sees(seat, kind, l.audience)).map(|l| l.frame.clone()).collect()
         });
         // Catching up must fit in the outbound queue with room to spare;
         // further behind than that, a snapshot is smaller.
@@ -486,7 +499,7 @@ impl DrillTask {
                 }
             }
             None => {
-                let snapshot = Box::new(self.snapshot(kind));
+                let snapshot = Box::new(self.snapshot(seat, kind));
                 self.reply(conn, &ServerMsg::Welcome { v: crate::protocol::PROTOCOL_VERSION, you, last_cid, snapshot });
             }
         }
@@ -595,6 +608,53 @@ impl DrillTask {
                 Ok(())
             }
             Command::Declare => self.sim_command(&actor, SimCommand::Declare),
+            Command::TakeCall { call } => self.sim_command(&actor, SimCommand::TakeCall { seat, call: *call }),
+            Command::CallSay { call, text } => {
+                let text = check_text(text)?;
+                self.sim_command(&actor, SimCommand::CallSay { seat, call: *call, text })
+            }
+            Command::HoldCall { call, hold } => {
+                self.sim_command(&actor, SimCommand::HoldCall { seat, call: *call, hold: *hold })
+            }
+            Command::EndCall { call, disposition } => {
+                self.sim_command(&actor, SimCommand::EndCall { seat, call: *call, disposition: *disposition })
+            }
+            Command::AssignCall { call, seat: agent } => {
+                let Some(target) = self.seats.get(*agent as usize) else {
+                    return Err((ErrorCode::InvalidValue, format!("no seat {agent}")));
+                };
+                if !matches!(target.view.seat, SeatKind::Participant(Role::SupportAgent | Role::SupportLead)) {
+                    return Err((ErrorCode::InvalidValue, "calls go to support agents or the support lead".into()));
+                }
+                let agent_name = target.view.name.clone();
+                self.sim_command(&actor, SimCommand::AssignCall { call: *call, agent: *agent, agent_name })
+            }
+            Command::CallSupport { text } => {
+                let text = check_text(text)?;
+                self.sim_command(&actor, SimCommand::CallSupport { seat, name: actor.name.clone(), text })
+            }
+            Command::ChatSay { client, text } => {
+                let text = check_text(text)?;
+                let as_client = actor.role != Some(Role::Sales);
+                self.sim_command(&actor, SimCommand::ChatSay { seat, client: client.clone(), text, as_client })
+            }
+            Command::TriggerInject { inject } => self.sim_command(&actor, SimCommand::TriggerInject(inject.clone())),
+            Command::SkipInject { inject } => self.sim_command(&actor, SimCommand::SkipInject(inject.clone())),
+            Command::DelayInject { inject, minutes } => {
+                self.sim_command(&actor, SimCommand::DelayInject { inject: inject.clone(), minutes: *minutes })
+            }
+            Command::EditInject { inject, text } => {
+                let text = check_text(text)?;
+                self.sim_command(&actor, SimCommand::EditInject { inject: inject.clone(), text })
+            }
+            Command::AdHocInject { persona, medium, text } => {
+                let text = check_text(text)?;
+                let cmd = SimCommand::AdHocInject { persona: persona.clone(), medium: *medium, text };
+                self.sim_command(&actor, cmd)
+            }
+            Command::FaultControl { fault, op } => {
+                self.sim_command(&actor, SimCommand::FaultControl { fault: fault.clone(), op: *op })
+            }
             Command::SetPhase { phase } => self.sim_command(&actor, SimCommand::SetPhase(*phase)),
             Command::RunAction { action } => self.sim_command(&actor, SimCommand::RunAction(action.clone())),
             Command::PublishNotice { status, text } => {
@@ -785,7 +845,7 @@ impl DrillTask {
             v: crate::protocol::PROTOCOL_VERSION,
             you,
             last_cid,
-            snapshot: Box::new(self.snapshot(kind)),
+            snapshot: Box::new(self.snapshot(seat, kind)),
         });
         for c in self.conns.iter_mut().filter(|c| c.seat == seat) {
             c.from_seq = self.seq;
@@ -797,13 +857,31 @@ impl DrillTask {
 
     fn sim_command(&mut self, actor: &Actor, cmd: SimCommand) -> Result<(), (ErrorCode, String)> {
         let events = self.sim.apply(actor, &cmd).map_err(|e| {
+            use crate::sim::CommandError as E;
             let code = match e {
-                crate::sim::CommandError::UnknownAction(_)
-                | crate::sim::CommandError::EmptyNotice
-                | crate::sim::CommandError::BadPhase => ErrorCode::InvalidValue,
-                crate::sim::CommandError::AlreadyDeclared
-                | crate::sim::CommandError::NotDeclared
-                | crate::sim::CommandError::AlreadyRunning => ErrorCode::WrongState,
+                E::UnknownAction(_)
+                | E::EmptyNotice
+                | E::BadPhase
+                | E::UnknownCall(_)
+                | E::UnknownClient
+                | E::EmptyText
+                | E::UnknownInject(_)
+                | E::BadDelay
+                | E::UnknownPersona(_)
+                | E::UnknownFault(_) => ErrorCode::InvalidValue,
+                E::NotYourCall | E::ClientPlayed => ErrorCode::Forbidden,
+                E::AlreadyDeclared
+                | E::NotDeclared
+                | E::AlreadyRunning
+                | E::CallTaken
+                | E::CallClosed
+                | E::CallNotTalking
+                | E::AlreadyOnCall
+                | E::QueueEmpty
+                | E::QueueFull
+                | E::InjectFired
+                | E::FaultCannot(_)
+                | E::NotDesk => ErrorCode::WrongState,
             };
             (code, e.to_string())
         })?;
@@ -945,6 +1023,30 @@ impl DrillTask {
                 self.post(channel, Author::System, PostBody::Notice(notice));
             }
             SimEvent::Fault(fault) => self.emit(Audience::Facilitators, Event::FaultChanged { fault }),
+            SimEvent::Call(call) => self.emit(Audience::Desk(call.caller_seat), Event::CallUpdated { call }),
+            SimEvent::CallLine { call, caller_seat, line } => {
+                self.emit(Audience::Desk(caller_seat), Event::CallLine { call, line });
+            }
+            SimEvent::Chat(chat) => self.emit(Audience::Sales(chat.client_seat), Event::ChatUpdated { chat }),
+            SimEvent::ChatLine { client, client_seat, line } => {
+                self.emit(Audience::Sales(client_seat), Event::ChatLine { client, line });
+            }
+            SimEvent::Escalated { client, name } => {
+                let body = PostBody::ClientEscalated { client, name };
+                if self.channels.contains_key(&Channel::Sales) {
+                    self.post(Channel::Sales, Author::System, body.clone());
+                }
+                self.post(self.command_channel(), Author::System, body);
+            }
+            SimEvent::InjectPost { medium, persona, text } => {
+                let channel = match medium {
+                    Medium::Social => Channel::Social,
+                    Medium::Email if self.channels.contains_key(&Channel::Support) => Channel::Support,
+                    Medium::Email | Medium::InternalChat | Medium::Phone | Medium::LineChat => self.command_channel(),
+                };
+                self.post(channel, Author::Persona { name: persona }, PostBody::Text { text });
+            }
+            SimEvent::Inject(inject) => self.emit(Audience::Facilitators, Event::InjectUpdated { inject }),
         }
     }
 
@@ -960,7 +1062,13 @@ impl DrillTask {
         while posts.len() > limits::CHANNEL_POSTS_KEPT_MAX {
             posts.pop_front();
         }
-        let audience = if channel == Channel::Facilitators { Audience::Facilitators } else { Audience::Internal };
+        let audience = match channel {
+            Channel::Facilitators => Audience::Facilitators,
+            Channel::Social => Audience::All,
+            Channel::Ops | Channel::IncidentWarRoom | Channel::Support | Channel::External | Channel::Sales => {
+                Audience::Internal
+            }
+        };
         self.emit(audience, Event::Posted { channel, post });
     }
 
@@ -1005,8 +1113,12 @@ impl DrillTask {
         }
     }
 
-    fn snapshot(&self, kind: SeatKind) -> Snapshot {
-        let internal = sees(kind, Audience::Internal);
+    fn snapshot(&self, seat: u32, kind: SeatKind) -> Snapshot {
+        let internal = sees(seat, kind, Audience::Internal);
+        let desk = sees(seat, kind, Audience::Desk(None));
+        let sales = sees(seat, kind, Audience::Sales(None));
+        let corporate = kind == SeatKind::Participant(Role::CorporateActor);
+        let scenario = self.sim.scenario();
         let facilitator = kind == SeatKind::Facilitator;
         let engineer = facilitator || kind == SeatKind::Participant(Role::Engineer);
         let mut pulse = self.sim.pulse();
@@ -1024,15 +1136,16 @@ impl DrillTask {
             phase: if internal { self.sim.phase() } else { Phase::Normal },
             declared_at_tick: if internal { self.sim.declared_at() } else { None },
             roster: if internal { self.seats.iter().map(|s| s.view.clone()).collect() } else { Vec::new() },
-            channels: if internal {
-                self.channels
-                    .iter()
-                    .filter(|(c, _)| facilitator || **c != Channel::Facilitators)
-                    .map(|(c, posts)| ChannelView { channel: *c, posts: posts.iter().cloned().collect() })
-                    .collect()
-            } else {
-                Vec::new()
-            },
+            channels: self
+                .channels
+                .iter()
+                .filter(|(c, _)| match c {
+                    Channel::Facilitators => facilitator,
+                    Channel::Social => true,
+                    _ => internal,
+                })
+                .map(|(c, posts)| ChannelView { channel: *c, posts: posts.iter().cloned().collect() })
+                .collect(),
             actions: if engineer { self.sim.actions() } else { Vec::new() },
             actions_run: if internal { self.sim.actions_run() } else { Vec::new() },
             notices: self.sim.notices(),
@@ -1042,6 +1155,31 @@ impl DrillTask {
             docs: if internal { self.docs.values().cloned().collect() } else { Vec::new() },
             next_report_due_tick: if internal { self.report_due.map(|(t, _)| t) } else { None },
             facilitator_code: facilitator.then(|| self.facilitator_code.clone()),
+            calls: if desk {
+                self.sim.calls(limits::ENDED_CALLS_IN_SNAPSHOT_MAX)
+            } else if kind == SeatKind::Participant(Role::StoreActor) {
+                self.sim.calls_of(seat)
+            } else {
+                Vec::new()
+            },
+            chats: if sales {
+                self.sim.chats()
+            } else if corporate {
+                self.sim.chats().into_iter().filter(|c| c.client_seat == Some(seat)).collect()
+            } else {
+                Vec::new()
+            },
+            clients: if sales || corporate {
+                scenario.clients.iter().map(|c| NamedId { id: c.id.clone(), name: c.name.clone() }).collect()
+            } else {
+                Vec::new()
+            },
+            injects: if facilitator { self.sim.injects() } else { Vec::new() },
+            personas: if facilitator {
+                scenario.personas.iter().map(|p| NamedId { id: p.id.clone(), name: p.name.clone() }).collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 }

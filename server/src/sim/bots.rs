@@ -48,11 +48,14 @@ impl Crew {
 
     /// Bots play every response role.
     pub fn everyone(skill: BotSkill) -> Crew {
-        let roles = [Role::IncidentOwner, Role::CommsLead, Role::Engineer].into_iter().collect();
+        let roles = [Role::IncidentOwner, Role::CommsLead, Role::Engineer, Role::SupportAgent, Role::Sales]
+            .into_iter()
+            .collect();
         Crew { roles, skill }
     }
 
-    fn plays(&self, role: Role) -> bool {
+    /// Whether a bot plays `role`.
+    pub(crate) fn plays(&self, role: Role) -> bool {
         self.skill != BotSkill::None && self.roles.contains(&role)
     }
 }
@@ -135,7 +138,7 @@ const JAPANESE: Texts = Texts {
 };
 
 #[expect(clippy::too_many_arguments, reason = "a system's parameters are its declared reads")]
-fn decide_bot_commands(
+pub(crate) fn decide_bot_commands(
     clock: Res<Clock>,
     crew: Res<Crew>,
     reflexes: Res<Reflexes>,

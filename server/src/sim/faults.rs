@@ -46,6 +46,10 @@ pub(crate) struct FaultState {
     /// Which of `fixed_by` took effect since it started (bit per entry),
     /// for faults that need every fix.
     pub fixes_done: u64,
+    /// Stages the facilitator added on top of the timeline's.
+    pub boost_stage: usize,
+    /// Spreads the facilitator added on top of the timeline's.
+    pub boost_spread: usize,
 }
 
 impl FaultState {
@@ -186,8 +190,10 @@ fn advance_faults(
                 state.active = false;
             }
             let since = now - state.stage_origin;
-            state.stage = def.stages.iter().take_while(|st| since >= st.after_s).count();
-            state.spread = def.spreads.iter().take_while(|sp| age >= sp.after_s).count();
+            let stage = def.stages.iter().take_while(|st| since >= st.after_s).count();
+            state.stage = (stage + state.boost_stage).min(def.stages.len());
+            let spread = def.spreads.iter().take_while(|sp| age >= sp.after_s).count();
+            state.spread = (spread + state.boost_spread).min(def.spreads.len());
         }
         faults.0[i] = state;
         let changed = |a: &FaultState, b: &FaultState| {

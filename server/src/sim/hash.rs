@@ -61,6 +61,8 @@ pub(crate) fn state_hash(world: &mut World) -> u64 {
         h.u64(f.stage as u64);
         h.u64(f.spread as u64);
         h.u64(f.fixes_done);
+        h.u64(f.boost_stage as u64);
+        h.u64(f.boost_spread as u64);
     }
     for r in &world.resource::<Runs>().0 {
         h.u64(r.action as u64);

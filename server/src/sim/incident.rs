@@ -63,6 +63,60 @@ pub enum CommandError {
     /// The notice text is empty.
     #[error("the notice text is empty")]
     EmptyNotice,
+    /// No call with this id.
+    #[error("unknown call {0}")]
+    UnknownCall(u32),
+    /// Someone already picked the call up, or it is over.
+    #[error("that call is no longer waiting")]
+    CallTaken,
+    /// The call is over.
+    #[error("that call is over")]
+    CallClosed,
+    /// The sender is neither the agent on the call nor its caller.
+    #[error("that is not your call")]
+    NotYourCall,
+    /// The call is not in a state where this makes sense.
+    #[error("the call is not in progress")]
+    CallNotTalking,
+    /// The agent already has a call.
+    #[error("finish your current call first")]
+    AlreadyOnCall,
+    /// Nobody is waiting.
+    #[error("no call is waiting")]
+    QueueEmpty,
+    /// The queue is full.
+    #[error("the support line is busy; try again in a few minutes")]
+    QueueFull,
+    /// No client with this id.
+    #[error("unknown corporate client")]
+    UnknownClient,
+    /// Another person already plays this client.
+    #[error("someone else plays this client")]
+    ClientPlayed,
+    /// The text is empty.
+    #[error("the text is empty")]
+    EmptyText,
+    /// No inject with this id.
+    #[error("unknown inject \"{0}\"")]
+    UnknownInject(String),
+    /// The inject has already fired.
+    #[error("that inject has already fired")]
+    InjectFired,
+    /// The delay is out of range.
+    #[error("a delay is 1 to 120 minutes")]
+    BadDelay,
+    /// No persona with this id.
+    #[error("unknown persona \"{0}\"")]
+    UnknownPersona(String),
+    /// No fault with this id.
+    #[error("unknown fault \"{0}\"")]
+    UnknownFault(String),
+    /// The fault cannot do that now.
+    #[error("the fault cannot do that: {0}")]
+    FaultCannot(&'static str),
+    /// Not a command this part of the world handles (a programming error).
+    #[error("internal: command routed to the wrong place")]
+    NotDesk,
 }
 
 pub(crate) fn init(world: &mut World) {
@@ -131,5 +185,6 @@ pub(crate) fn apply(world: &mut World, actor: &Actor, cmd: &SimCommand) -> Resul
             world.resource_mut::<Incident>().notices.push(notice.clone());
             Ok(vec![SimEvent::Notice(notice)])
         }
+        _ => Err(CommandError::NotDesk),
     }
 }

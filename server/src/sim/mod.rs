@@ -21,7 +21,9 @@
 //! ticks). `views` are the read-only shapes the screens get.
 
 mod bots;
+mod calls;
 mod clues;
+mod control;
 mod faults;
 mod guests;
 mod hash;
@@ -42,6 +44,8 @@ use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 
 pub use bots::{BotSkill, Crew};
+pub use calls::{BOT_SEAT_BASE, DeskStats};
+pub use control::DELAY_MIN_MAX;
 pub use incident::CommandError;
 pub use views::{
     AlertView, ClientState, DeployView, InjectFired, LogLine, MetricSeries, NoticeEffect, RegionPoint, RegionState,
@@ -49,7 +53,8 @@ pub use views::{
 };
 
 use crate::protocol::{
-    ActionRun, ActionView, ComponentStatus, FaultView, HealthReport, Notice, Phase, Pulse, Role, Summary,
+    ActionRun, ActionView, CallLine, CallView, ChatView, ComponentStatus, Disposition, FaultOp, FaultView,
+    HealthReport, InjectView, Medium, Notice, Phase, Pulse, Role, Summary,
 };
 use crate::scenario::Scenario;
 
@@ -66,6 +71,8 @@ pub(crate) enum TickSet {
     Metrics,
     /// Clues show; injects fall due.
     Clues,
+    /// The support desk: calls ring, wait, are abandoned; clients write.
+    Desk,
     /// Bot-played roles decide what to do next.
     Bots,
 }
@@ -125,6 +132,46 @@ pub enum SimEvent {
     Notice(Notice),
     /// A fault started or was fixed (answer key).
     Fault(FaultView),
+    /// A call came in or changed state (without its lines).
+    Call(CallView),
+    /// A line was said in a call.
+    CallLine {
+        /// The call.
+        call: u32,
+        /// Seat of the person playing the caller, if one does.
+        caller_seat: Option<u32>,
+        /// The line.
+        line: CallLine,
+    },
+    /// A client's chat changed (without its lines).
+    Chat(ChatView),
+    /// A line was written in a client's chat.
+    ChatLine {
+        /// Client id.
+        client: String,
+        /// Seat of the person playing the client, if one does.
+        client_seat: Option<u32>,
+        /// The line.
+        line: CallLine,
+    },
+    /// A client escalated (ignored too long, or misinformed).
+    Escalated {
+        /// Client id.
+        client: String,
+        /// Client name.
+        name: String,
+    },
+    /// An inject to be posted in a channel (email, social, company chat).
+    InjectPost {
+        /// How it arrives.
+        medium: Medium,
+        /// Who sends it.
+        persona: String,
+        /// What it says.
+        text: String,
+    },
+    /// An inject fired or the facilitator changed it.
+    Inject(InjectView),
 }
 
 /// A command that changes the world, with who sent it.
@@ -142,6 +189,103 @@ pub enum SimCommand {
         status: ComponentStatus,
         /// The text.
         text: String,
+    },
+    /// An agent picks up a call (the next one when `call` is `None`).
+    TakeCall {
+        /// The agent's seat.
+        seat: u32,
+        /// Which call.
+        call: Option<u32>,
+    },
+    /// Say something in a call.
+    CallSay {
+        /// The speaker's seat.
+        seat: u32,
+        /// Which call.
+        call: u32,
+        /// What.
+        text: String,
+    },
+    /// Put a call on hold or take it off hold.
+    HoldCall {
+        /// The agent's seat.
+        seat: u32,
+        /// Which call.
+        call: u32,
+        /// On hold or back.
+        hold: bool,
+    },
+    /// Close a call.
+    EndCall {
+        /// The closing seat.
+        seat: u32,
+        /// Which call.
+        call: u32,
+        /// How.
+        disposition: Disposition,
+    },
+    /// The support lead gives a waiting call to an agent.
+    AssignCall {
+        /// Which call.
+        call: u32,
+        /// The agent's seat.
+        agent: u32,
+        /// The agent's name.
+        agent_name: String,
+    },
+    /// A person playing a store calls support.
+    CallSupport {
+        /// Their seat.
+        seat: u32,
+        /// How they introduce themselves.
+        name: String,
+        /// The opening line.
+        text: String,
+    },
+    /// Write in a client's chat: as sales, or as the client.
+    ChatSay {
+        /// The writer's seat.
+        seat: u32,
+        /// Client id.
+        client: String,
+        /// What.
+        text: String,
+        /// Whether the writer speaks as the client.
+        as_client: bool,
+    },
+    /// Fire an inject now.
+    TriggerInject(String),
+    /// Skip an inject.
+    SkipInject(String),
+    /// Hold an inject back.
+    DelayInject {
+        /// Inject id.
+        inject: String,
+        /// Minutes.
+        minutes: u32,
+    },
+    /// Change an inject's text before it fires.
+    EditInject {
+        /// Inject id.
+        inject: String,
+        /// New text.
+        text: String,
+    },
+    /// Send an inject written now.
+    AdHocInject {
+        /// Persona id.
+        persona: String,
+        /// How it arrives.
+        medium: Medium,
+        /// What it says.
+        text: String,
+    },
+    /// Start, worsen, spread or heal a fault.
+    FaultControl {
+        /// Fault id.
+        fault: String,
+        /// What to do.
+        op: FaultOp,
     },
 }
 
@@ -179,6 +323,7 @@ impl Sim {
         clues::init(&mut world, scenario);
         injects::init(&mut world, scenario.injects.len());
         incident::init(&mut world);
+        calls::init(&mut world, scenario);
         bots::init(&mut world);
         world.insert_resource(Plan(scenario.clone()));
 
@@ -189,7 +334,15 @@ impl Sim {
             ..ScheduleBuildSettings::default()
         });
         schedule.configure_sets(
-            (TickSet::Timeline, TickSet::Guests, TickSet::Stores, TickSet::Metrics, TickSet::Clues, TickSet::Bots)
+            (
+                TickSet::Timeline,
+                TickSet::Guests,
+                TickSet::Stores,
+                TickSet::Metrics,
+                TickSet::Clues,
+                TickSet::Desk,
+                TickSet::Bots,
+            )
                 .chain(),
         );
         faults::register(&mut schedule);
@@ -198,6 +351,7 @@ impl Sim {
         metrics::register(&mut schedule);
         clues::register(&mut schedule);
         injects::register(&mut schedule);
+        calls::register(&mut schedule);
         bots::register(&mut schedule);
         if let Err(e) = schedule.initialize(&mut world) {
             // Only a programming error (an unordered pair of systems) gets here.
@@ -234,7 +388,70 @@ impl Sim {
 
     /// Applies a command between ticks.
     pub fn apply(&mut self, actor: &Actor, cmd: &SimCommand) -> Result<Vec<SimEvent>, CommandError> {
-        incident::apply(&mut self.world, actor, cmd)
+        match cmd {
+            SimCommand::Declare
+            | SimCommand::SetPhase(_)
+            | SimCommand::RunAction(_)
+            | SimCommand::PublishNotice { .. } => incident::apply(&mut self.world, actor, cmd),
+            SimCommand::TakeCall { .. }
+            | SimCommand::CallSay { .. }
+            | SimCommand::HoldCall { .. }
+            | SimCommand::EndCall { .. }
+            | SimCommand::AssignCall { .. }
+            | SimCommand::CallSupport { .. }
+            | SimCommand::ChatSay { .. } => calls::apply(&mut self.world, actor, cmd),
+            SimCommand::TriggerInject(_)
+            | SimCommand::SkipInject(_)
+            | SimCommand::DelayInject { .. }
+            | SimCommand::EditInject { .. }
+            | SimCommand::AdHocInject { .. }
+            | SimCommand::FaultControl { .. } => control::apply(&mut self.world, cmd),
+        }
+    }
+
+    /// Calls for the support desk's screens: every open call and the
+    /// `ended_max` latest closed ones, oldest first, with their lines.
+    pub fn calls(&self, ended_max: usize) -> Vec<CallView> {
+        let desk = self.world.resource::<calls::Desk>();
+        let s = &self.world.resource::<Plan>().0;
+        let closed: Vec<u32> =
+            (0..desk.calls.len() as u32).rev().filter(|i| !desk.live.contains(i)).take(ended_max).collect();
+        let mut ids: Vec<u32> = desk.live.iter().copied().chain(closed).collect();
+        ids.sort_unstable();
+        ids.into_iter().filter_map(|i| desk.view(s, i, true, calls::call_mood(&self.world, i))).collect()
+    }
+
+    /// Calls placed by the person in `seat`, with their lines.
+    pub fn calls_of(&self, seat: u32) -> Vec<CallView> {
+        let desk = self.world.resource::<calls::Desk>();
+        let s = &self.world.resource::<Plan>().0;
+        (0..desk.calls.len() as u32)
+            .filter(|&i| desk.calls[i as usize].caller == calls::Caller::Seat(seat))
+            .filter_map(|i| desk.view(s, i, true, calls::call_mood(&self.world, i)))
+            .collect()
+    }
+
+    /// One call, with its lines.
+    pub fn call(&self, id: u32) -> Option<CallView> {
+        let s = &self.world.resource::<Plan>().0;
+        self.world.resource::<calls::Desk>().view(s, id, true, calls::call_mood(&self.world, id))
+    }
+
+    /// Every corporate client's chat, with its lines.
+    pub fn chats(&self) -> Vec<ChatView> {
+        let desk = self.world.resource::<calls::Desk>();
+        let s = &self.world.resource::<Plan>().0;
+        (0..desk.chats.len()).filter_map(|i| desk.chat_view(s, i, true)).collect()
+    }
+
+    /// The support desk's totals.
+    pub fn desk_stats(&self) -> DeskStats {
+        self.world.resource::<calls::Desk>().stats
+    }
+
+    /// Every inject, for the facilitator's timeline.
+    pub fn injects(&self) -> Vec<InjectView> {
+        injects::views(&self.world)
     }
 
     /// Sets which roles bots play from now on (a person took a seat or left).

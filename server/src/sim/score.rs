@@ -12,7 +12,7 @@ use super::faults::Faults;
 use super::incident::Incident;
 use super::metrics::{first_signal, totals};
 use super::{Clock, Plan};
-use crate::protocol::{ScorePart, Summary};
+use crate::protocol::{DeskSummary, ScorePart, Summary};
 
 /// Points for a delay: `max` up to `full_s`, then linear down to zero at
 /// `zero_s`; `None` (never happened) earns nothing.
@@ -69,6 +69,20 @@ pub(crate) fn summary(world: &World, seed: u64, state_hash: u64) -> Summary {
         lost_revenue: t.lost_yen,
         score: parts.iter().map(|p| p.points).sum(),
         score_parts: parts,
+        desk: {
+            let d = world.resource::<super::calls::Desk>().stats;
+            DeskSummary {
+                calls: d.calls,
+                answered: d.answered,
+                abandoned: d.abandoned,
+                busy: d.busy,
+                wait_s_mean: d.wait_s_total.checked_div(u64::from(d.answered)).unwrap_or(0),
+                wait_s_max: d.wait_s_max,
+                hold_s_total: d.hold_s_total,
+                chat_replies: d.chat_replies,
+                escalations: d.escalations,
+            }
+        },
     }
 }
 
