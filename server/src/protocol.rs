@@ -1211,13 +1211,13 @@ pub enum Event {
     /// The drill ended.
     Ended {
         /// Final results.
-        summary: Summary,
+        summary: Box<Summary>,
     },
     /// A call came in or changed state (support seats, facilitators, and
     /// the person playing the caller). Its lines come as `call_line`.
     CallUpdated {
         /// The call, without its lines.
-        call: CallView,
+        call: Box<CallView>,
     },
     /// Someone said something in a call.
     CallLine {
@@ -1230,7 +1230,7 @@ pub enum Event {
     /// person playing the client).
     ChatUpdated {
         /// The chat, without its lines.
-        chat: ChatView,
+        chat: Box<ChatView>,
     },
     /// Someone wrote in a client's chat.
     ChatLine {
@@ -1242,7 +1242,7 @@ pub enum Event {
     /// An inject fired, was skipped, delayed or edited (facilitators only).
     InjectUpdated {
         /// The inject now.
-        inject: InjectView,
+        inject: Box<InjectView>,
     },
 }
 

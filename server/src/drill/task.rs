@@ -966,7 +966,7 @@ impl DrillTask {
         tracing::info!(score = summary.score, lost = summary.lost_revenue, "drill ended");
         self.summary = Some(summary.clone());
         self.set_status(DrillStatus::Ended);
-        self.emit(Audience::All, Event::Ended { summary });
+        self.emit(Audience::All, Event::Ended { summary: Box::new(summary) });
     }
 
     // --- events ----------------------------------------------------------
@@ -1023,11 +1023,15 @@ impl DrillTask {
                 self.post(channel, Author::System, PostBody::Notice(notice));
             }
             SimEvent::Fault(fault) => self.emit(Audience::Facilitators, Event::FaultChanged { fault }),
-            SimEvent::Call(call) => self.emit(Audience::Desk(call.caller_seat), Event::CallUpdated { call }),
+            SimEvent::Call(call) => {
+                self.emit(Audience::Desk(call.caller_seat), Event::CallUpdated { call: Box::new(call) })
+            }
             SimEvent::CallLine { call, caller_seat, line } => {
                 self.emit(Audience::Desk(caller_seat), Event::CallLine { call, line });
             }
-            SimEvent::Chat(chat) => self.emit(Audience::Sales(chat.client_seat), Event::ChatUpdated { chat }),
+            SimEvent::Chat(chat) => {
+                self.emit(Audience::Sales(chat.client_seat), Event::ChatUpdated { chat: Box::new(chat) })
+            }
             SimEvent::ChatLine { client, client_seat, line } => {
                 self.emit(Audience::Sales(client_seat), Event::ChatLine { client, line });
             }
@@ -1046,7 +1050,9 @@ impl DrillTask {
                 };
                 self.post(channel, Author::Persona { name: persona }, PostBody::Text { text });
             }
-            SimEvent::Inject(inject) => self.emit(Audience::Facilitators, Event::InjectUpdated { inject }),
+            SimEvent::Inject(inject) => {
+                self.emit(Audience::Facilitators, Event::InjectUpdated { inject: Box::new(inject) })
+            }
         }
     }
 
