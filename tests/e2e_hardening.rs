@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use firedrill::protocol::{Channel, Command, ComponentStatus, DrillStatus, Phase, Role, SeatKind, authorize};
+use firedrill::protocol::{
+    Channel, Command, ComponentStatus, Disposition, DrillStatus, FaultOp, Medium, Phase, Role, SeatKind, authorize,
+};
 use firedrill_tests::{Client, TestServer, create_drill, http, http_with, join};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
@@ -120,6 +122,20 @@ fn sample_commands() -> Vec<Command> {
             next_update_min: 10,
         },
         Command::Hypothesis { text: "probe".into() },
+        Command::Chat { channel: Channel::Social, text: "probe".into() },
+        Command::TakeCall { call: None },
+        Command::CallSay { call: 0, text: "probe".into() },
+        Command::HoldCall { call: 0, hold: true },
+        Command::EndCall { call: 0, disposition: Disposition::Informed },
+        Command::AssignCall { call: 0, seat: 0 },
+        Command::CallSupport { text: "probe".into() },
+        Command::ChatSay { client: "probe".into(), text: "probe".into() },
+        Command::TriggerInject { inject: "store-call-cards".into() },
+        Command::SkipInject { inject: "store-call-cards".into() },
+        Command::DelayInject { inject: "store-call-cards".into(), minutes: 5 },
+        Command::EditInject { inject: "store-call-cards".into(), text: "probe".into() },
+        Command::AdHocInject { persona: "probe".into(), medium: Medium::Social, text: "probe".into() },
+        Command::FaultControl { fault: "probe".into(), op: FaultOp::Heal },
     ]);
     v
 }

@@ -1,0 +1,152 @@
+//! The support desk, client chats and the facilitator's live controls over
+//! real WebSockets: a newcomer takes a call placed by an inject the
+//! facilitator fired while the drill was paused, talks with the bot caller
+//! and closes it; a person playing a store calls and is answered by a
+//! person; sales answers a client played by a person; every seat sees only
+//! what its role may see.
+
+use firedrill_tests::{Client, TestServer, create_drill, join};
+use serde_json::{Value, json};
+
+fn call_event(m: &Value) -> bool {
+    m["type"] == "event" && m["event"]["kind"] == "call_updated"
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newcomer_takes_a_call_the_facilitator_triggered_during_a_pause() {
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let (_, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let (mut fac, welcome) = Client::connect(addr, &fac_token, None).await;
+    let injects = welcome["snapshot"]["injects"].as_array().cloned().unwrap_or_default();
+    assert!(injects.iter().any(|i| i["id"] == "store-call-cards" && i["fired_tick"].is_null()), "{injects:?}");
+    assert!(!welcome["snapshot"]["personas"].as_array().is_some_and(Vec::is_empty));
+    let seat = |name: &'static str, role: &'static str| {
+        let code = code.clone();
+        async move { Client::connect(addr, &join(addr, &code, name, role).await, None).await }
+    };
+    let (mut agent, _) = seat("Yui", "support_agent").await;
+    let (mut sales, sales_welcome) = seat("Sho", "sales").await;
+    assert!(!sales_welcome["snapshot"]["clients"].as_array().is_some_and(Vec::is_empty));
+    let (mut store, _) = seat("Ramen shop", "store_actor").await;
+
+    // Nobody but the facilitator runs the inject timeline.
+    assert_eq!(agent.refused(json!({"type": "trigger_inject", "inject": "store-call-cards"})).await, "forbidden");
+    assert_eq!(sales.refused(json!({"type": "take_call", "call": null})).await, "forbidden");
+    assert_eq!(store.refused(json!({"type": "take_call", "call": null})).await, "forbidden");
+
+    fac.ok(json!({"type": "set_speed", "speed": 10})).await;
+    fac.ok(json!({"type": "start"})).await;
+    fac.ok(json!({"type": "pause"})).await;
+    fac.ok(json!({"type": "trigger_inject", "inject": "store-call-cards"})).await;
+    let fired = fac.event("inject_updated").await;
+    assert_eq!(fired["event"]["inject"]["id"], "store-call-cards");
+    assert!(fired["event"]["inject"]["fired_tick"].is_u64());
+    assert_eq!(fac.refused(json!({"type": "trigger_inject", "inject": "store-call-cards"})).await, "wrong_state");
+    assert_eq!(fac.refused(json!({"type": "trigger_inject", "inject": "no-such"})).await, "invalid_value");
+    fac.ok(json!({"type": "resume"})).await;
+
+    // The call rings at the desk with the inject's words.
+    let rang = agent
+        .wait_for("the inject's call", |m| call_event(m) && m["event"]["call"]["inject"] == "store-call-cards")
+        .await;
+    let id = rang["event"]["call"]["id"].as_u64().unwrap_or(u64::MAX);
+    assert_eq!(rang["event"]["call"]["state"], "waiting");
+    let first =
+        agent.wait_for("its first line", |m| m["event"]["kind"] == "call_line" && m["event"]["call"] == id).await;
+    assert!(first["event"]["line"]["text"].as_str().is_some_and(|t| t.contains("Cards")), "{first}");
+
+    agent.ok(json!({"type": "take_call", "call": id})).await;
+    agent
+        .wait_for("talking", |m| {
+            call_event(m) && m["event"]["call"]["id"] == id && m["event"]["call"]["state"] == "talking"
+        })
+        .await;
+    agent
+        .ok(json!({"type": "call_say", "call": id, "text": "<img src=x onerror=alert(1)> Please take cash for now."}))
+        .await;
+    let answer = agent
+        .wait_for("the caller's answer", |m| {
+            m["event"]["kind"] == "call_line" && m["event"]["call"] == id && m["event"]["line"]["speaker"] == "caller"
+        })
+        .await;
+    assert!(!answer["event"]["line"]["text"].as_str().unwrap_or_default().is_empty());
+    agent.ok(json!({"type": "end_call", "call": id, "disposition": "workaround"})).await;
+    let ended = agent
+        .wait_for("ended", |m| {
+            call_event(m) && m["event"]["call"]["id"] == id && m["event"]["call"]["state"] == "ended"
+        })
+        .await;
+    assert_eq!(ended["event"]["call"]["disposition"], "workaround");
+    assert_eq!(agent.refused(json!({"type": "end_call", "call": id, "disposition": "informed"})).await, "wrong_state");
+
+    // A person playing a store calls; the agent answers; both hear each other.
+    store.ok(json!({"type": "call_support", "text": "Our register shows error E42."})).await;
+    let mine = store.wait_for("my call", call_event).await;
+    let my_call = mine["event"]["call"]["id"].as_u64().unwrap_or(u64::MAX);
+    assert!(mine["event"]["call"]["caller_seat"].is_u64());
+    agent.wait_for("the store's call", |m| call_event(m) && m["event"]["call"]["id"] == my_call).await;
+    agent.ok(json!({"type": "take_call", "call": my_call})).await;
+    agent.ok(json!({"type": "call_say", "call": my_call, "text": "Support here. We know about card failures."})).await;
+    store
+        .wait_for("the agent's words", |m| {
+            m["event"]["kind"] == "call_line"
+                && m["event"]["line"]["speaker"] == "agent"
+                && m["event"]["call"] == my_call
+        })
+        .await;
+    store.ok(json!({"type": "call_say", "call": my_call, "text": "Thanks, we will take cash."})).await;
+    assert_eq!(store.refused(json!({"type": "call_say", "call": id, "text": "not my call"})).await, "wrong_state");
+
+    // Sales answers a client played by a person (a facilitator here).
+    let client = sales_welcome["snapshot"]["clients"][0]["id"].as_str().unwrap_or_default().to_string();
+    fac.ok(json!({"type": "chat_say", "client": client, "text": "Are our stores affected?"})).await;
+    sales
+        .wait_for("the client's message", |m| m["event"]["kind"] == "chat_line" && m["event"]["client"] == client)
+        .await;
+    sales.ok(json!({"type": "chat_say", "client": client, "text": "Yes, card payments in Kanto. Cash works."})).await;
+    assert_eq!(agent.refused(json!({"type": "chat_say", "client": client, "text": "hi"})).await, "forbidden");
+
+    // A fresh connection gets the calls in its snapshot, lines included;
+    // the store actor sees only its own call.
+    let (_, again) = Client::connect(addr, &join(addr, &code, "Rin", "support_agent").await, None).await;
+    let calls = again["snapshot"]["calls"].as_array().cloned().unwrap_or_default();
+    let c = calls.iter().find(|c| c["id"] == id).cloned().unwrap_or_default();
+    assert!(c["lines"].as_array().is_some_and(|l| l.len() >= 3), "{c}");
+    let (_, store_again) = Client::connect(addr, &join(addr, &code, "Udon shop", "store_actor").await, None).await;
+    assert_eq!(store_again["snapshot"]["calls"], json!([]));
+    assert!(store_again["snapshot"]["channels"].as_array().is_some_and(|c| c.iter().any(|c| c["channel"] == "social")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_facilitator_writes_ad_hoc_injects_and_heals_the_fault() {
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let (_, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let (mut fac, welcome) = Client::connect(addr, &fac_token, None).await;
+    let persona = welcome["snapshot"]["personas"][0]["id"].as_str().unwrap_or_default().to_string();
+    let fault = welcome["snapshot"]["answer_key"][0]["id"].as_str().unwrap_or_default().to_string();
+    let (mut store, _) = Client::connect(addr, &join(addr, &code, "Ramen shop", "store_actor").await, None).await;
+    fac.ok(json!({"type": "start"})).await;
+
+    // A post on the social feed reaches everyone, outside actors included.
+    let post =
+        json!({"type": "ad_hoc_inject", "persona": persona, "medium": "social", "text": "Cash only at every shop?"});
+    fac.ok(post).await;
+    let seen = store.wait_for("the social post", |m| m["event"]["channel"] == "social").await;
+    assert_eq!(seen["event"]["post"]["author"]["kind"], "persona");
+    store.ok(json!({"type": "chat", "channel": "social", "text": "Same here, cards fail."})).await;
+    assert_eq!(store.refused(json!({"type": "chat", "channel": "ops", "text": "hi"})).await, "forbidden");
+    let bad = json!({"type": "ad_hoc_inject", "persona": "nobody", "medium": "email", "text": "x"});
+    assert_eq!(fac.refused(bad).await, "invalid_value");
+
+    fac.ok(json!({"type": "fault_control", "fault": fault, "op": "start"})).await;
+    let started = fac
+        .wait_for("the fault", |m| m["event"]["kind"] == "fault_changed" && m["event"]["fault"]["active"] == true)
+        .await;
+    assert_eq!(started["event"]["fault"]["id"], fault);
+    assert_eq!(fac.refused(json!({"type": "fault_control", "fault": fault, "op": "start"})).await, "wrong_state");
+    fac.ok(json!({"type": "fault_control", "fault": fault, "op": "heal"})).await;
+    fac.wait_for("healed", |m| m["event"]["kind"] == "fault_changed" && m["event"]["fault"]["active"] == false).await;
+    assert_eq!(store.refused(json!({"type": "fault_control", "fault": fault, "op": "heal"})).await, "forbidden");
+}
