@@ -150,3 +150,70 @@ async fn the_facilitator_writes_ad_hoc_injects_and_heals_the_fault() {
     fac.wait_for("healed", |m| m["event"]["kind"] == "fault_changed" && m["event"]["fault"]["active"] == false).await;
     assert_eq!(store.refused(json!({"type": "fault_control", "fault": fault, "op": "heal"})).await, "forbidden");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn engineers_search_logs_read_dashboards_and_need_approval_for_risky_actions() {
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let (_, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    let (mut owner, _) = Client::connect(addr, &join(addr, &code, "Kenji", "incident_owner").await, None).await;
+    let (mut eng, welcome) = Client::connect(addr, &join(addr, &code, "Mai", "engineer").await, None).await;
+    let (mut agent, _) = Client::connect(addr, &join(addr, &code, "Yui", "support_agent").await, None).await;
+    let actions = welcome["snapshot"]["actions"].as_array().cloned().unwrap_or_default();
+    assert!(actions.iter().any(|a| a["id"] == "restart-pos" && a["risky"] == true), "{actions:?}");
+    assert!(actions.iter().any(|a| a["id"] == "rollback-payments" && a["risky"] == false));
+
+    fac.ok(json!({"type": "set_speed", "speed": 120})).await;
+    fac.ok(json!({"type": "start"})).await;
+    owner.wait_for("an alert", |m| m["event"]["post"]["body"]["alert"] == true).await;
+
+    // Queries are answered to the asker alone, never acked or logged.
+    let ask = |query: Value| json!({"type": "query", "query": query});
+    let cid = eng.cmd(ask(json!({"kind": "dashboard"}))).await;
+    let dash = eng.wait_for("the dashboard", |m| m["cid"] == cid).await;
+    assert_eq!(dash["type"], "answer", "{dash}");
+    let services = dash["answer"]["services"].as_array().cloned().unwrap_or_default();
+    let payments = services.iter().find(|s| s["service"] == "payments").cloned().unwrap_or_default();
+    assert!(payments["series"].as_array().is_some_and(|s| !s.is_empty()), "{payments}");
+    assert!(payments["error_ppm"].as_u64().unwrap_or(0) > 10_000, "payments fail: {payments}");
+    assert!(dash["answer"]["alerts"].as_array().is_some_and(|a| !a.is_empty()));
+    let cid = eng.cmd(ask(json!({"kind": "logs", "service": "payments", "contains": "TLS"}))).await;
+    let logs = eng.wait_for("log lines", |m| m["cid"] == cid).await;
+    let lines = logs["answer"]["lines"].as_array().cloned().unwrap_or_default();
+    assert!(!lines.is_empty() && lines.iter().all(|l| l["service"] == "payments"), "{logs}");
+    let cid = eng.cmd(ask(json!({"kind": "deploys"}))).await;
+    let deploys = eng.wait_for("deploys", |m| m["cid"] == cid).await;
+    assert!(deploys["answer"]["deploys"].as_array().is_some_and(|d| !d.is_empty()), "{deploys}");
+    let bad = ask(json!({"kind": "logs", "service": "nope", "contains": ""}));
+    assert_eq!(eng.refused(bad).await, "invalid_value");
+    assert_eq!(agent.refused(ask(json!({"kind": "dashboard"}))).await, "forbidden");
+
+    // A risky action waits for the owner; a safe one runs at once.
+    owner.ok(json!({"type": "declare"})).await;
+    eng.ok(json!({"type": "run_action", "action": "restart-pos"})).await;
+    let asked = owner.wait_for("the request", |m| m["event"]["post"]["body"]["kind"] == "approval_requested").await;
+    assert_eq!(asked["event"]["post"]["body"]["action"], "restart-pos");
+    assert_eq!(eng.refused(json!({"type": "run_action", "action": "restart-pos"})).await, "wrong_state");
+    assert_eq!(
+        eng.refused(json!({"type": "decide_action", "action": "restart-pos", "approve": true})).await,
+        "forbidden"
+    );
+    owner.ok(json!({"type": "decide_action", "action": "restart-pos", "approve": false})).await;
+    let no = eng.wait_for("the decision", |m| m["event"]["post"]["body"]["kind"] == "approval_decided").await;
+    assert_eq!(no["event"]["post"]["body"]["approved"], false);
+    assert_eq!(
+        owner.refused(json!({"type": "decide_action", "action": "restart-pos", "approve": true})).await,
+        "wrong_state"
+    );
+    eng.ok(json!({"type": "run_action", "action": "restart-pos"})).await;
+    owner.ok(json!({"type": "decide_action", "action": "restart-pos", "approve": true})).await;
+    let started = eng.wait_for("the run", |m| m["event"]["kind"] == "action_updated").await;
+    assert_eq!(started["event"]["run"]["action"], "restart-pos");
+    assert_eq!(started["event"]["run"]["by"], "Mai");
+    eng.ok(json!({"type": "run_action", "action": "rollback-payments"})).await;
+    eng.wait_for("the rollback", |m| {
+        m["event"]["kind"] == "action_updated" && m["event"]["run"]["action"] == "rollback-payments"
+    })
+    .await;
+}

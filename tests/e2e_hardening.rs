@@ -6,7 +6,8 @@
 use std::time::Duration;
 
 use firedrill::protocol::{
-    Channel, Command, ComponentStatus, Disposition, DrillStatus, FaultOp, Medium, Phase, Role, SeatKind, authorize,
+    Channel, Command, ComponentStatus, Disposition, DrillStatus, FaultOp, Medium, Phase, Query, Role, SeatKind,
+    authorize,
 };
 use firedrill_tests::{Client, TestServer, create_drill, http, http_with, join};
 use futures_util::{SinkExt, StreamExt};
@@ -136,6 +137,8 @@ fn sample_commands() -> Vec<Command> {
         Command::EditInject { inject: "store-call-cards".into(), text: "probe".into() },
         Command::AdHocInject { persona: "probe".into(), medium: Medium::Social, text: "probe".into() },
         Command::FaultControl { fault: "probe".into(), op: FaultOp::Heal },
+        Command::Query { query: Query::Dashboard },
+        Command::DecideAction { action: "restart-pos".into(), approve: true },
     ]);
     v
 }

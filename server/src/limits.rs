@@ -51,6 +51,12 @@ pub const RESUME_EVENTS_KEPT_MAX: usize = 10_000;
 /// it too), newest first.
 pub const ENDED_CALLS_IN_SNAPSHOT_MAX: usize = 50;
 
+/// Characters in a log search.
+pub const QUERY_TEXT_CHARS_MAX: usize = 200;
+
+/// Log lines in one answer (the latest that match).
+pub const LOG_LINES_PER_ANSWER_MAX: usize = 200;
+
 /// Seats (participants, facilitators and observers) in one drill.
 pub const SEATS_PER_DRILL_MAX: usize = 5_000;
 

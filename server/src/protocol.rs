@@ -12,7 +12,9 @@
 use serde::{Deserialize, Serialize};
 
 mod desk;
+mod engineer;
 pub use desk::*;
+pub use engineer::*;
 
 /// Version of this protocol. A client that says another version in `hello`
 /// gets an `unsupported_version` error.
@@ -417,6 +419,20 @@ pub enum Command {
         /// What to do.
         op: FaultOp,
     },
+    /// Look at logs, dashboards or deploys. Answered with `answer` to
+    /// this connection only; changes nothing.
+    Query {
+        /// What to look at.
+        query: Query,
+    },
+    /// Incident owner: approve or reject a risky runbook action an
+    /// engineer asked to run (see `ActionView::risky`).
+    DecideAction {
+        /// The action's id.
+        action: String,
+        /// Run it (true) or not.
+        approve: bool,
+    },
 }
 
 /// The name of a command's type, as it appears on the wire. Used in errors
@@ -451,6 +467,8 @@ pub fn command_name(cmd: &Command) -> &'static str {
         Command::EditInject { .. } => "edit_inject",
         Command::AdHocInject { .. } => "ad_hoc_inject",
         Command::FaultControl { .. } => "fault_control",
+        Command::Query { .. } => "query",
+        Command::DecideAction { .. } => "decide_action",
     }
 }
 
@@ -504,6 +522,10 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         (SeatKind::Participant(role), Command::AssignCall { .. }) => role == R::SupportLead,
         (SeatKind::Participant(role), Command::CallSupport { .. }) => role == R::StoreActor,
         (SeatKind::Participant(role), Command::ChatSay { .. }) => matches!(role, R::Sales | R::CorporateActor),
+        (SeatKind::Participant(role), Command::Query { .. }) => {
+            matches!(role, R::Engineer | R::IncidentOwner | R::Observer)
+        }
+        (SeatKind::Participant(role), Command::DecideAction { .. }) => role == R::IncidentOwner,
         (
             SeatKind::Participant(_),
             Command::Start
@@ -549,6 +571,9 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
             status != DrillStatus::Ended
         }
         Command::TriggerInject { .. } | Command::AdHocInject { .. } | Command::FaultControl { .. } => playing,
+        // Looking is fine whenever the world exists.
+        Command::Query { .. } => true,
+        Command::DecideAction { .. } => playing,
     };
     if status_ok { Ok(()) } else { Err(Denied::Status(status)) }
 }
@@ -643,6 +668,13 @@ pub enum ServerMsg {
     Ack {
         /// The command's `cid`.
         cid: u64,
+    },
+    /// The answer to a `query` command (instead of an `ack`).
+    Answer {
+        /// The query's `cid`.
+        cid: u64,
+        /// What was asked for.
+        answer: Box<Answer>,
     },
     /// Something the client sent was refused. Nothing changed.
     Error {
@@ -935,6 +967,26 @@ pub enum PostBody {
         /// Tick it was due.
         due_tick: u64,
     },
+    /// An engineer asks the incident owner to approve a risky action.
+    ApprovalRequested {
+        /// Action id.
+        action: String,
+        /// Action label.
+        label: String,
+        /// The engineer.
+        by: String,
+    },
+    /// The owner approved or rejected a risky action.
+    ApprovalDecided {
+        /// Action id.
+        action: String,
+        /// Action label.
+        label: String,
+        /// Whether it runs.
+        approved: bool,
+        /// The owner.
+        by: String,
+    },
     /// A corporate client escalated: ignored too long, or told it was
     /// fixed while its stores still fail.
     ClientEscalated {
@@ -1021,6 +1073,11 @@ pub struct ActionView {
     pub service: String,
     /// Drill seconds before it takes effect.
     pub delay_s: u64,
+    /// Whether it can hurt while it runs (a restart's outage, say): an
+    /// engineer needs the incident owner's approval to run it when a
+    /// person holds that role.
+    #[serde(default)]
+    pub risky: bool,
 }
 
 /// A runbook action that was started.

@@ -171,6 +171,7 @@ fn coverage() -> Coverage {
             ServerMsg::Resumed { .. }
             | ServerMsg::Pulse(_)
             | ServerMsg::Ack { .. }
+            | ServerMsg::Answer { .. }
             | ServerMsg::Error { .. }
             | ServerMsg::Pong { .. } => {}
         }

@@ -22,9 +22,10 @@ use super::{ConnId, Frame, Input, encode_msg};
 use crate::limits;
 use crate::metrics::METRICS;
 use crate::protocol::{
-    ActionStage, Author, Bots, Channel, ChannelView, Command, DocView, DrillInfo, DrillStatus, ErrorCode, Event,
-    Medium, NamedId, Phase, PlannedRole, Post, PostBody, Role, SeatKind, SeatView, ServerMsg, Snapshot, StatusReport,
-    Summary, authorize, command_name,
+    ActionStage, Alert, Answer, Author, Bots, Channel, ChannelView, Command, Deploy, DocView, DrillInfo, DrillStatus,
+    ErrorCode, Event, LogEntry, Medium, MetricPanel, NamedId, Phase, PlannedRole, Post, PostBody, Query, RegionMinute,
+    RegionPanel, Role, SeatKind, SeatView, ServerMsg, ServiceMinute, ServicePanel, Snapshot, StatusReport, Summary,
+    authorize, command_name,
 };
 use crate::scenario::Scenario;
 use crate::sim::{Actor, BotSkill, Crew, Sim, SimCommand, SimEvent};
@@ -151,6 +152,9 @@ struct DrillTask {
     /// Tick by which the owner promised the next status report, and
     /// whether they were already nudged for it.
     report_due: Option<(u64, bool)>,
+    /// Risky actions waiting for the owner's approval: action id, and the
+    /// seat of the engineer who asked.
+    approvals: BTreeMap<String, u32>,
 }
 
 /// Starts the task for a new drill and returns its inbox.
@@ -245,6 +249,7 @@ impl DrillTask {
             resync_queue: Vec::new(),
             docs: BTreeMap::new(),
             report_due: None,
+            approvals: BTreeMap::new(),
         }
     }
 
@@ -560,12 +565,20 @@ impl DrillTask {
             self.reply(conn, &reply);
             return;
         }
-        let result = authorize(kind, self.status, &cmd)
-            .map_err(|d| match d {
-                crate::protocol::Denied::Role => (ErrorCode::Forbidden, d.to_string()),
-                crate::protocol::Denied::Status(_) => (ErrorCode::WrongState, d.to_string()),
-            })
-            .and_then(|()| self.execute(seat, &cmd));
+        let allowed = authorize(kind, self.status, &cmd).map_err(|d| match d {
+            crate::protocol::Denied::Role => (ErrorCode::Forbidden, d.to_string()),
+            crate::protocol::Denied::Status(_) => (ErrorCode::WrongState, d.to_string()),
+        });
+        // A query changes nothing: it is answered, not logged.
+        if let (Ok(()), Command::Query { query }) = (&allowed, &cmd) {
+            let answer = match self.answer(query) {
+                Ok(answer) => ServerMsg::Answer { cid, answer: Box::new(answer) },
+                Err((code, message)) => ServerMsg::Error { code, message, cid: Some(cid) },
+            };
+            self.reply(conn, &answer);
+            return;
+        }
+        let result = allowed.and_then(|()| self.execute(seat, &cmd));
         match result {
             Ok(()) => {
                 if let Some(s) = self.seats.get_mut(seat as usize) {
@@ -656,7 +669,9 @@ impl DrillTask {
                 self.sim_command(&actor, SimCommand::FaultControl { fault: fault.clone(), op: *op })
             }
             Command::SetPhase { phase } => self.sim_command(&actor, SimCommand::SetPhase(*phase)),
-            Command::RunAction { action } => self.sim_command(&actor, SimCommand::RunAction(action.clone())),
+            Command::RunAction { action } => self.run_action(seat, &actor, action),
+            Command::DecideAction { action, approve } => self.decide_action(&actor, action, *approve),
+            Command::Query { .. } => Ok(()),
             Command::PublishNotice { status, text } => {
                 let text = check_text(text)?;
                 self.sim_command(&actor, SimCommand::PublishNotice { status: *status, text })
@@ -889,6 +904,189 @@ impl DrillTask {
             self.sim_event(e);
         }
         Ok(())
+    }
+
+    /// Runs a runbook action, or asks the owner first when it is risky,
+    /// an engineer asks, and a person holds the owner's role.
+    fn run_action(&mut self, seat: u32, actor: &Actor, action: &str) -> Result<(), (ErrorCode, String)> {
+        let Some(view) = self.sim.actions().into_iter().find(|a| a.id == action) else {
+            return Err((ErrorCode::InvalidValue, format!("unknown runbook action \"{action}\"")));
+        };
+        let owner_is_a_person = self.seats.iter().any(|s| s.view.seat == SeatKind::Participant(Role::IncidentOwner));
+        if !(view.risky && owner_is_a_person && actor.role == Some(Role::Engineer)) {
+            return self.sim_command(actor, SimCommand::RunAction(action.to_string()));
+        }
+        if self.approvals.contains_key(action) {
+            return Err((ErrorCode::WrongState, "that action is already waiting for the owner's approval".into()));
+        }
+        if self.sim.actions_run().iter().any(|r| r.action == action && !r.done) {
+            return Err((ErrorCode::WrongState, "that action is already running".into()));
+        }
+        self.approvals.insert(action.to_string(), seat);
+        let body = PostBody::ApprovalRequested { action: view.id, label: view.label, by: actor.name.clone() };
+        self.post(self.command_channel(), Author::System, body);
+        Ok(())
+    }
+
+    fn decide_action(&mut self, owner: &Actor, action: &str, approve: bool) -> Result<(), (ErrorCode, String)> {
+        let Some(&engineer) = self.approvals.get(action) else {
+            return Err((ErrorCode::WrongState, "no approval is pending for that action".into()));
+        };
+        if approve {
+            let asked = self.actor(engineer);
+            self.sim_command(&asked, SimCommand::RunAction(action.to_string()))?;
+        }
+        self.approvals.remove(action);
+        let label = self.sim.actions().into_iter().find(|a| a.id == action).map(|a| a.label).unwrap_or_default();
+        let body =
+            PostBody::ApprovalDecided { action: action.to_string(), label, approved: approve, by: owner.name.clone() };
+        self.post(self.command_channel(), Author::System, body);
+        Ok(())
+    }
+
+    /// Answers an engineer's query from the world as it is now.
+    fn answer(&self, query: &Query) -> Result<Answer, (ErrorCode, String)> {
+        let level = |l: crate::scenario::Level| {
+            match l {
+                crate::scenario::Level::Info => "info",
+                crate::scenario::Level::Warn => "warn",
+                crate::scenario::Level::Error => "error",
+            }
+            .to_string()
+        };
+        let s = self.sim.scenario();
+        Ok(match query {
+            Query::Logs { service, contains } => {
+                if contains.chars().count() > limits::QUERY_TEXT_CHARS_MAX {
+                    return Err((ErrorCode::InvalidValue, "the search text is too long".into()));
+                }
+                if let Some(id) = service
+                    && s.service_index(id).is_none()
+                {
+                    return Err((ErrorCode::InvalidValue, format!("unknown service \"{id}\"")));
+                }
+                let needle = contains.trim().to_lowercase();
+                let mut lines: Vec<LogEntry> = self
+                    .sim
+                    .logs(service.as_deref(), 0, usize::MAX)
+                    .into_iter()
+                    .rev()
+                    .filter(|l| needle.is_empty() || l.text.to_lowercase().contains(&needle))
+                    .take(limits::LOG_LINES_PER_ANSWER_MAX)
+                    .map(|l| LogEntry {
+                        tick: l.tick,
+                        service: l.service,
+                        level: level(l.level),
+                        region: l.region,
+                        text: l.text,
+                    })
+                    .collect();
+                lines.reverse();
+                Answer::Logs { lines }
+            }
+            Query::Dashboard => {
+                let now = self.sim.services_now();
+                let services = s
+                    .services
+                    .iter()
+                    .enumerate()
+                    .map(|(i, svc)| {
+                        let mine: Vec<_> = now.iter().filter(|n| n.service == svc.id).collect();
+                        let requests: u64 = mine.iter().map(|n| n.requests_per_min).sum();
+                        let weighted = |f: &dyn Fn(&crate::sim::ServiceNow) -> u32| {
+                            let w: u64 = mine.iter().map(|n| n.requests_per_min * u64::from(f(n))).sum();
+                            w.checked_div(requests).unwrap_or(0) as u32
+                        };
+                        ServicePanel {
+                            service: svc.id.clone(),
+                            name: svc.name.clone(),
+                            requests_per_min: requests,
+                            error_ppm: weighted(&|n| n.error_ppm),
+                            latency_ms: weighted(&|n| n.latency_ms),
+                            series: self
+                                .sim
+                                .service_series(i)
+                                .into_iter()
+                                .map(|p| ServiceMinute {
+                                    minute: p.minute,
+                                    requests: p.requests,
+                                    error_ppm: p.error_ppm,
+                                    latency_ms: p.latency_ms,
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect();
+                let regions = self
+                    .sim
+                    .region_states()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, r)| RegionPanel {
+                        region: r.region,
+                        orders_per_min: r.orders_per_min,
+                        orders_per_min_expected: r.orders_per_min_expected,
+                        payment_success_ppm: r.payment_success_ppm,
+                        stores_calling: r.stores_calling,
+                        stores_on_paper: r.stores_on_paper,
+                        series: self
+                            .sim
+                            .region_series(i)
+                            .into_iter()
+                            .map(|p| RegionMinute {
+                                minute: p.minute,
+                                orders: p.orders,
+                                payment_success_ppm: p.payment_success_ppm,
+                                lost_yen: p.lost_yen,
+                                stores_calling: p.stores_calling,
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                let alerts = self
+                    .sim
+                    .alerts()
+                    .into_iter()
+                    .map(|a| Alert {
+                        id: a.id,
+                        service: a.service,
+                        level: level(a.level),
+                        title: a.title,
+                        fired_tick: a.fired_tick,
+                        resolved_tick: a.resolved_tick,
+                    })
+                    .collect();
+                let metrics = self
+                    .sim
+                    .clue_metrics()
+                    .into_iter()
+                    .map(|m| MetricPanel {
+                        id: m.id,
+                        service: m.service,
+                        name: m.name,
+                        unit: m.unit,
+                        points: m.points,
+                        now: m.now,
+                    })
+                    .collect();
+                Answer::Dashboard { services, regions, alerts, metrics }
+            }
+            Query::Deploys => Answer::Deploys {
+                deploys: self
+                    .sim
+                    .deploys()
+                    .into_iter()
+                    .map(|d| Deploy {
+                        service: d.service,
+                        version: d.version,
+                        at_s: d.at_s,
+                        by: d.by,
+                        note: d.note,
+                        rollback: d.rollback,
+                    })
+                    .collect(),
+            },
+        })
     }
 
     fn actor(&self, seat: u32) -> Actor {

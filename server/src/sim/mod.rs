@@ -500,6 +500,7 @@ impl Sim {
                 label: a.label.clone(),
                 service: s.services[a.service].id.clone(),
                 delay_s: a.delay_s,
+                risky: a.side_effect.is_some(),
             })
             .collect()
     }
