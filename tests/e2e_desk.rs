@@ -217,3 +217,40 @@ async fn engineers_search_logs_read_dashboards_and_need_approval_for_risky_actio
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pulse_question_is_scored_for_accuracy_and_agreement() {
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let (_, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    let (mut owner, _) = Client::connect(addr, &join(addr, &code, "Kenji", "incident_owner").await, None).await;
+    let (mut agent, _) = Client::connect(addr, &join(addr, &code, "Yui", "support_agent").await, None).await;
+    let (mut eng, _) = Client::connect(addr, &join(addr, &code, "Mai", "engineer").await, None).await;
+    let (mut store, _) = Client::connect(addr, &join(addr, &code, "Ramen", "store_actor").await, None).await;
+    assert_eq!(fac.refused(json!({"type": "ask_pulse", "kind": "regions"})).await, "wrong_state", "not in the lobby");
+    fac.ok(json!({"type": "set_speed", "speed": 30})).await;
+    fac.ok(json!({"type": "start"})).await;
+    owner.wait_for("an alert", |m| m["event"]["post"]["body"]["alert"] == true).await;
+    fac.ok(json!({"type": "ask_pulse", "kind": "regions"})).await;
+    let asked = agent.event("pulse_asked").await;
+    let id = asked["event"]["question"]["id"].as_u64().unwrap_or(99);
+    assert!(asked["event"]["question"]["options"].as_array().is_some_and(|o| o.len() >= 2));
+    assert_eq!(owner.refused(json!({"type": "ask_pulse", "kind": "services"})).await, "forbidden");
+    let answer = |picks: Value| json!({"type": "answer_pulse", "pulse": id, "picks": picks});
+    assert_eq!(store.refused(answer(json!(["kanto"]))).await, "forbidden", "outside actors are not asked");
+    assert_eq!(eng.refused(answer(json!(["atlantis"]))).await, "invalid_value");
+    owner.ok(answer(json!(["kanto"]))).await;
+    agent.ok(answer(json!(["kanto"]))).await;
+    eng.ok(answer(json!(["kansai"]))).await;
+    let closed = fac.event("pulse_closed").await;
+    let r = &closed["event"]["result"];
+    assert_eq!(r["truth"], json!(["kanto"]), "{r}");
+    assert_eq!(r["answers"], 3);
+    assert_eq!(r["agreement_pct"], 66);
+    let options = r["question"]["options"].as_array().map_or(0, Vec::len) as u64;
+    // Two answers fully right; one wrong on two options.
+    let want = (100 + 100 + (options - 2) * 100 / options) / 3;
+    assert_eq!(r["accuracy_pct"].as_u64(), Some(want), "{r}");
+    assert_eq!(owner.refused(answer(json!([]))).await, "wrong_state", "closed");
+}

@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use firedrill::protocol::{
-    Channel, Command, ComponentStatus, Disposition, DrillStatus, FaultOp, Medium, Phase, Query, Role, SeatKind,
-    authorize,
+    Channel, Command, ComponentStatus, Disposition, DrillStatus, FaultOp, Medium, Phase, PulseKind, Query, Role,
+    SeatKind, authorize,
 };
 use firedrill_tests::{Client, TestServer, create_drill, http, http_with, join};
 use futures_util::{SinkExt, StreamExt};
@@ -139,6 +139,8 @@ fn sample_commands() -> Vec<Command> {
         Command::FaultControl { fault: "probe".into(), op: FaultOp::Heal },
         Command::Query { query: Query::Dashboard },
         Command::DecideAction { action: "restart-pos".into(), approve: true },
+        Command::AskPulse { kind: PulseKind::Regions },
+        Command::AnswerPulse { pulse: 0, picks: Vec::new() },
     ]);
     v
 }

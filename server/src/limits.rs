@@ -57,6 +57,12 @@ pub const QUERY_TEXT_CHARS_MAX: usize = 200;
 /// Log lines in one answer (the latest that match).
 pub const LOG_LINES_PER_ANSWER_MAX: usize = 200;
 
+/// Drill seconds a pulse question stays open.
+pub const PULSE_OPEN_S: u64 = 120;
+
+/// Pulse questions in one drill.
+pub const PULSES_MAX: usize = 50;
+
 /// Seats (participants, facilitators and observers) in one drill.
 pub const SEATS_PER_DRILL_MAX: usize = 5_000;
 

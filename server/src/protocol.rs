@@ -13,8 +13,10 @@ use serde::{Deserialize, Serialize};
 
 mod desk;
 mod engineer;
+mod pulse;
 pub use desk::*;
 pub use engineer::*;
+pub use pulse::*;
 
 /// Version of this protocol. A client that says another version in `hello`
 /// gets an `unsupported_version` error.
@@ -433,6 +435,19 @@ pub enum Command {
         /// Run it (true) or not.
         approve: bool,
     },
+    /// Facilitator: push a pulse question to everyone inside the company;
+    /// it closes after `PULSE_OPEN_S` drill seconds.
+    AskPulse {
+        /// What to ask.
+        kind: PulseKind,
+    },
+    /// Answer an open pulse question (again, to change the answer).
+    AnswerPulse {
+        /// The question's id.
+        pulse: u32,
+        /// Option ids picked (none is an answer too: "nothing").
+        picks: Vec<String>,
+    },
 }
 
 /// The name of a command's type, as it appears on the wire. Used in errors
@@ -469,6 +484,8 @@ pub fn command_name(cmd: &Command) -> &'static str {
         Command::FaultControl { .. } => "fault_control",
         Command::Query { .. } => "query",
         Command::DecideAction { .. } => "decide_action",
+        Command::AskPulse { .. } => "ask_pulse",
+        Command::AnswerPulse { .. } => "answer_pulse",
     }
 }
 
@@ -526,6 +543,8 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
             matches!(role, R::Engineer | R::IncidentOwner | R::Observer)
         }
         (SeatKind::Participant(role), Command::DecideAction { .. }) => role == R::IncidentOwner,
+        (SeatKind::Participant(role), Command::AnswerPulse { .. }) => role.is_internal() && role != R::Observer,
+        (SeatKind::Participant(_), Command::AskPulse { .. }) => false,
         (
             SeatKind::Participant(_),
             Command::Start
@@ -573,7 +592,7 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         Command::TriggerInject { .. } | Command::AdHocInject { .. } | Command::FaultControl { .. } => playing,
         // Looking is fine whenever the world exists.
         Command::Query { .. } => true,
-        Command::DecideAction { .. } => playing,
+        Command::DecideAction { .. } | Command::AskPulse { .. } | Command::AnswerPulse { .. } => playing,
     };
     if status_ok { Ok(()) } else { Err(Denied::Status(status)) }
 }
@@ -824,6 +843,23 @@ pub struct Snapshot {
     /// Personas an ad-hoc inject can come from; facilitators only.
     #[serde(default)]
     pub personas: Vec<NamedId>,
+    /// Pulse questions open now (internal seats), with this seat's picks
+    /// if it answered.
+    #[serde(default)]
+    pub pulses_open: Vec<PulseOpen>,
+    /// Results of closed pulse questions: facilitators during the drill,
+    /// everyone once it ended.
+    #[serde(default)]
+    pub pulse_results: Vec<PulseResult>,
+}
+
+/// An open pulse question as one seat sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PulseOpen {
+    /// The question.
+    pub question: PulseQuestion,
+    /// This seat's picks, if it answered.
+    pub picks: Option<Vec<String>>,
 }
 
 /// A shared document.
@@ -1300,6 +1336,16 @@ pub enum Event {
     InjectUpdated {
         /// The inject now.
         inject: Box<InjectView>,
+    },
+    /// A pulse question was asked (everyone inside the company).
+    PulseAsked {
+        /// The question.
+        question: PulseQuestion,
+    },
+    /// A pulse question closed (facilitators; everyone once the drill ended).
+    PulseClosed {
+        /// Its result.
+        result: Box<PulseResult>,
     },
 }
 

@@ -155,6 +155,8 @@ struct DrillTask {
     /// Risky actions waiting for the owner's approval: action id, and the
     /// seat of the engineer who asked.
     approvals: BTreeMap<String, u32>,
+    /// Pulse questions asked so far.
+    pulses: super::pulse::Pulses,
 }
 
 /// Starts the task for a new drill and returns its inbox.
@@ -250,6 +252,7 @@ impl DrillTask {
             docs: BTreeMap::new(),
             report_due: None,
             approvals: BTreeMap::new(),
+            pulses: super::pulse::Pulses::default(),
         }
     }
 
@@ -672,6 +675,12 @@ impl DrillTask {
             Command::RunAction { action } => self.run_action(seat, &actor, action),
             Command::DecideAction { action, approve } => self.decide_action(&actor, action, *approve),
             Command::Query { .. } => Ok(()),
+            Command::AskPulse { kind } => {
+                let question = self.pulses.ask(*kind, &self.sim)?;
+                self.emit(Audience::Internal, Event::PulseAsked { question });
+                Ok(())
+            }
+            Command::AnswerPulse { pulse, picks } => self.pulses.answer(seat, *pulse, picks),
             Command::PublishNotice { status, text } => {
                 let text = check_text(text)?;
                 self.sim_command(&actor, SimCommand::PublishNotice { status: *status, text })
@@ -1142,6 +1151,9 @@ impl DrillTask {
             self.report_due = Some((due, true));
             self.post(Channel::IncidentWarRoom, Author::System, PostBody::ReportOverdue { due_tick: due });
         }
+        for result in self.pulses.close_due(self.sim.tick()) {
+            self.emit(Audience::Facilitators, Event::PulseClosed { result: Box::new(result) });
+        }
         if let Some(started) = started {
             METRICS.ticks.inc();
             METRICS.tick_duration.observe_us(started.elapsed().as_micros() as u64);
@@ -1163,6 +1175,11 @@ impl DrillTask {
         let summary = self.sim.summary(self.seed);
         tracing::info!(score = summary.score, lost = summary.lost_revenue, "drill ended");
         self.summary = Some(summary.clone());
+        self.pulses.close_all();
+        // Results are revealed to everyone inside at the end.
+        for result in self.pulses.results() {
+            self.emit(Audience::Internal, Event::PulseClosed { result: Box::new(result) });
+        }
         self.set_status(DrillStatus::Ended);
         self.emit(Audience::All, Event::Ended { summary: Box::new(summary) });
     }
@@ -1381,6 +1398,12 @@ impl DrillTask {
             injects: if facilitator { self.sim.injects() } else { Vec::new() },
             personas: if facilitator {
                 scenario.personas.iter().map(|p| NamedId { id: p.id.clone(), name: p.name.clone() }).collect()
+            } else {
+                Vec::new()
+            },
+            pulses_open: if internal { self.pulses.open_for(seat) } else { Vec::new() },
+            pulse_results: if facilitator || (internal && self.status == DrillStatus::Ended) {
+                self.pulses.results()
             } else {
                 Vec::new()
             },
