@@ -234,7 +234,8 @@ async fn outside_actors_never_see_internal_channels_or_the_answer_key() {
     let (mut owner, _) = Client::connect(addr, &owner_token, None).await;
     let (mut store, welcome) = Client::connect(addr, &store_token, None).await;
     let snap = &welcome["snapshot"];
-    assert_eq!(snap["channels"], json!([]));
+    // The public social feed is the only channel an outside actor reads.
+    assert_eq!(snap["channels"], json!([{"channel": "social", "posts": []}]));
     assert_eq!(snap["roster"], json!([]));
     assert_eq!(snap["answer_key"], Value::Null);
     assert_eq!(snap["actions"], json!([]));

@@ -33,7 +33,7 @@ export function docMeta(state, doc) {
 }
 
 /** A document's text as lines: headings ("## x", "■ x") stand out. */
-function textView(text) {
+export function textView(text) {
   return String(text || '').split('\n').map((line) => {
     const m = /^#{1,3}\s+(.*)$/.exec(line);
     if (m) return h('p', { class: 'doc-heading', text: m[1] });

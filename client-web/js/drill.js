@@ -21,6 +21,8 @@ import {
 } from './panels.js';
 import { docsNav, DocView, talkScriptPanel } from './docs.js';
 import { statusReportPanel, hypothesisPanel, reportNudge } from './workflow.js';
+import { callQueuePanel, activeCallView, storeCallPanel, chatPanel, deskWatchPanel } from './desk.js';
+import { injectsPanel, adHocPanel, faultButtons } from './console.js';
 import { toast } from './toast.js';
 
 const PERSIST_DELAY_MS = 800;
@@ -180,6 +182,11 @@ export class DrillScreen {
         this.renderDocs();
         this.updatePanels();
         break;
+      case 'calls':
+      case 'chats':
+      case 'injects':
+        this.updatePanels();
+        break;
       case 'ended':
         this.renderSummary();
         this.renderHeader();
@@ -301,6 +308,7 @@ export class DrillScreen {
         return screen.role;
       },
       saveDraft: (key, value) => this.saveDraft(key, value),
+      saveUi: () => this.saveUiNow(),
       openDoc: (id, opts) => this.openDoc(id, opts),
       /** A document was seen at this version (clears its "changed" dot). */
       markSeen: (id, version) => {
@@ -426,7 +434,9 @@ export class DrillScreen {
     this.conversation = h('section', { class: 'conversation', attrs: { 'aria-labelledby': 'conv-title' } },
       this.convTitle, this.convPrivate, this.lobbyNote, this.posts, this.composer);
     this.docView = this.docsNav ? new DocView(this.ctx(), { onClose: () => this.closeDoc() }) : null;
-    const center = h('div', { class: 'center' }, this.conversation, this.docView ? this.docView.el : null);
+    // Support seats: the call in progress, over the conversation.
+    this.callView = role === 'support_agent' || role === 'support_lead' ? activeCallView(this.ctx()) : null;
+    const center = h('div', { class: 'center' }, this.callView ? this.callView.el : null, this.conversation, this.docView ? this.docView.el : null);
 
     // Role panels.
     this.panels = makePanels(role, this.ctx(), (state) => this.noteText(state));
@@ -534,6 +544,7 @@ export class DrillScreen {
       this.renderHeader();
     }
     for (const panel of this.panels) if (panel.pulse) panel.pulse(s);
+    if (this.callView) this.callView.pulse(s);
     if (this.nudge) this.nudge.pulse(s);
   }
 
@@ -673,6 +684,12 @@ export class DrillScreen {
 
   updatePanels() {
     for (const p of this.panels) p.update(this.state);
+    if (this.callView) {
+      this.callView.update(this.state);
+      // On a call, the script is shown beside it: once is enough.
+      const talk = this.panels.find((p) => p.el.id === 'talk-script-panel');
+      if (talk) talk.el.hidden = this.callView.active();
+    }
     if (this.nudge) this.nudge.update(this.state);
   }
 }
@@ -693,7 +710,9 @@ function metric(key) {
 function makePanels(role, ctx, note) {
   switch (role) {
     case 'facilitator':
-      return [controlsPanel(ctx), rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), answerKeyPanel(),
+      return [controlsPanel(ctx), rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), injectsPanel(ctx),
+        answerKeyPanel({ controls: (state, fault) => faultButtons(ctx, state, fault), online: () => ctx.online() }),
+        adHocPanel(ctx), deskWatchPanel(ctx), chatPanel(ctx, { side: 'caller' }),
         runbookPanel(ctx, { canRun: false }), noticesPanel()];
     case 'incident_owner':
       return [rolePanel(role, note), declarePanel(ctx), phasePanel(ctx), statusReportPanel(ctx), hypothesisPanel(ctx),
@@ -704,9 +723,16 @@ function makePanels(role, ctx, note) {
       return [rolePanel(role, note), declarePanel(ctx), hypothesisPanel(ctx), runbookPanel(ctx, { canRun: true })];
     case 'support_lead':
       // The talk script first: it is what the phones say.
-      return [talkScriptPanel(ctx, { canEdit: true }), rolePanel(role, note), declarePanel(ctx), noticesPanel()];
+      return [talkScriptPanel(ctx, { canEdit: true }), callQueuePanel(ctx, { lead: true }), rolePanel(role, note),
+        declarePanel(ctx), noticesPanel()];
     case 'support_agent':
-      return [talkScriptPanel(ctx, { canEdit: false }), rolePanel(role, note), noticesPanel()];
+      return [talkScriptPanel(ctx, { canEdit: false }), callQueuePanel(ctx), rolePanel(role, note), noticesPanel()];
+    case 'sales':
+      return [chatPanel(ctx, { side: 'agent' }), rolePanel(role, note), noticesPanel()];
+    case 'store_actor':
+      return [storeCallPanel(ctx), rolePanel(role, note), noticesPanel()];
+    case 'corporate_actor':
+      return [chatPanel(ctx, { side: 'caller' }), rolePanel(role, note), noticesPanel()];
     default:
       return [rolePanel(role, note), noticesPanel()];
   }

@@ -3,7 +3,7 @@
 // {el, update(state), pulse?(state)}.
 
 import { h, fill, tr, field } from './dom.js';
-import { t } from './i18n.js';
+import { t, getLang } from './i18n.js';
 import { timeOfDay, tPlus, duration, seatLabel } from './format.js';
 import { PHASES, STATUSES, SPEEDS, ROLES, playing, nowTick, timeAt, currentPlans, nameKey } from './state.js';
 
@@ -454,25 +454,39 @@ export function planRolesPanel(ctx) {
   return { el, update };
 }
 
-/** The hidden answer key (facilitators only). */
-export function answerKeyPanel() {
-  const body = h('div', { class: 'answer-key' });
-  const details = h('details', { class: 'panel panel-details' },
+/**
+ * The hidden answer key (facilitators only). controls(state, fault), if
+ * given, adds the facilitator's buttons for each fault.
+ */
+export function answerKeyPanel({ controls, online } = {}) {
+  const body = h('div', { class: 'answer-key', id: 'answer-key' });
+  const details = h('details', { class: 'panel panel-details', id: 'answer-key-panel' },
     h('summary', { class: 'panel-title', i18n: 'panel.answer_key' }),
     h('p', { class: 'hint', i18n: 'key.hint' }), body);
+  let last = null;
   function update(state) {
     const faults = state.answer_key || [];
+    // Redrawn only when it changed, so a focused button keeps its focus.
+    const key = JSON.stringify([getLang(), faults, state.status, online ? online() : true]);
+    if (key === last) return;
+    last = key;
+    const focused = document.activeElement && body.contains(document.activeElement) ? document.activeElement.id : null;
     if (!faults.length) {
       fill(body, h('p', { class: 'muted', i18n: 'key.none' }));
       return;
     }
-    fill(body, h('ul', { class: 'fault-list' }, faults.map((f) => h('li', { class: ['fault', f.active ? 'active' : null] },
+    fill(body, h('ul', { class: 'fault-list' }, faults.map((f) => h('li', { class: ['fault', f.active ? 'active' : null], dataset: { fault: f.id } },
       h('div', { class: 'fault-head' },
         h('strong', { text: serviceName(state, f.service) }),
         h('span', { class: ['pill', f.active ? 'pill-bad' : 'pill-quiet'], text: t(f.active ? 'key.active' : 'key.inactive') })),
       h('p', { class: 'fault-meta', text: t('key.meta', { regions: regionNames(state, f.regions), t: tPlus(f.starts_tick), time: timeOfDay(timeAt(state, f.starts_tick)) }) }),
       h('p', { class: 'fault-cause', text: f.root_cause }),
-      h('p', { class: 'fault-fix', text: t('key.fixed_by', { actions: (f.fixed_by || []).map((a) => actionLabel(state, a)).join(', ') || '—' }) })))));
+      h('p', { class: 'fault-fix', text: t('key.fixed_by', { actions: (f.fixed_by || []).map((a) => actionLabel(state, a)).join(', ') || '—' }) }),
+      controls ? controls(state, f) : null))));
+    if (focused) {
+      const again = body.querySelector(`#${CSS.escape(focused)}`);
+      if (again) again.focus();
+    }
   }
   return { el: details, update };
 }

@@ -17,6 +17,8 @@ function authorView(author) {
       return [h('span', { class: 'post-author bot', text: t('post.health_bot') })];
     case 'system':
       return [h('span', { class: 'post-author bot', text: t('post.system') })];
+    case 'persona':
+      return [h('span', { class: 'post-author persona', text: author.name })];
     default:
       return [h('span', { class: 'post-author', text: '?' })];
   }
@@ -97,6 +99,10 @@ function bodyView(state, body) {
       return h('p', { class: 'overdue' },
         h('span', { class: 'pill pill-warn', text: t('post.overdue') }), ' ',
         h('span', { text: t('post.overdue_text', { time: hhmm(timeAt(state, body.due_tick)) }) }));
+    case 'client_escalated':
+      return h('p', { class: 'escalated' },
+        h('span', { class: 'pill pill-bad', text: t('post.escalated') }), ' ',
+        h('span', { text: t('post.escalated_text', { name: body.name }) }));
     default:
       return h('p', { class: 'muted', text: t('post.unsupported') });
   }

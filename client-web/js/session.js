@@ -108,6 +108,9 @@ export function loadUi() {
     drafts: u.drafts && typeof u.drafts === 'object' ? u.drafts : {},
     doc: typeof u.doc === 'string' ? u.doc : null,
     docSeen: u.docSeen && typeof u.docSeen === 'object' ? u.docSeen : {},
+    chat: typeof u.chat === 'string' ? u.chat : null,
+    chatSeen: u.chatSeen && typeof u.chatSeen === 'object' ? u.chatSeen : {},
+    deskCall: Number.isInteger(u.deskCall) ? u.deskCall : null,
   };
 }
 

@@ -2,7 +2,7 @@
 // events that follow. Plain JSON-able data so that it can be cached in
 // sessionStorage. Pure functions (no DOM), so they can be tested in node.
 
-export const CHANNEL_ORDER = ['ops', 'incident-war-room', 'support', 'external', 'sales', 'facilitators'];
+export const CHANNEL_ORDER = ['ops', 'incident-war-room', 'support', 'external', 'sales', 'social', 'facilitators'];
 /** The facilitators' private channel: nobody else ever sees it. */
 export const PRIVATE_CHANNEL = 'facilitators';
 export const PHASES = ['normal', 'investigating', 'identified', 'mitigating', 'monitoring', 'resolved'];
@@ -20,6 +20,13 @@ export const ROLES = [
 ];
 export const SPEEDS = [1, 2, 5, 10, 30, 60, 120];
 const POSTS_KEPT_MAX = 500;
+/** Lines kept per call or chat (the server keeps 40). */
+const LINES_KEPT_MAX = 60;
+/** Closed calls kept (the open ones are always kept). */
+const CLOSED_CALLS_KEPT_MAX = 30;
+export const DISPOSITIONS = ['informed', 'workaround', 'callback', 'escalated', 'no_issue'];
+export const MEDIUMS = ['phone', 'line_chat', 'email', 'social', 'internal_chat'];
+export const FAULT_OPS = ['start', 'worsen', 'spread', 'heal'];
 
 /** State from a welcome message. */
 export function fromWelcome(msg) {
@@ -47,7 +54,15 @@ export function fromWelcome(msg) {
     next_report_due_tick: s.next_report_due_tick ?? null,
     last_report: null,
     report_overdue_for: null,
+    calls: {},
+    chats: {},
+    clients: s.clients || [],
+    injects: s.injects || [],
+    personas: s.personas || [],
   };
+  for (const c of s.calls || []) state.calls[c.id] = { ...c, lines: (c.lines || []).slice(-LINES_KEPT_MAX) };
+  trimCalls(state);
+  for (const c of s.chats || []) state.chats[c.client] = { ...c, lines: (c.lines || []).slice(-LINES_KEPT_MAX) };
   for (const c of s.channels || []) {
     openChannel(state, c.channel).posts = (c.posts || []).slice(-POSTS_KEPT_MAX);
     for (const p of c.posts || []) notePost(state, p);
@@ -167,6 +182,44 @@ export function applyEvent(state, msg) {
       state.planned_roles = state.planned_roles || [];
       if (ev.planned) state.planned_roles.push(ev.planned);
       return { what: 'planned' };
+    case 'call_updated': {
+      if (!ev.call) return { what: 'unknown' };
+      state.calls = state.calls || {};
+      const before = state.calls[ev.call.id];
+      // The event has no lines: they come as call_line.
+      state.calls[ev.call.id] = { ...ev.call, lines: before ? before.lines : [] };
+      trimCalls(state);
+      return { what: 'calls', call: ev.call.id };
+    }
+    case 'call_line': {
+      const call = (state.calls || {})[ev.call];
+      if (call && ev.line) pushLine(call, ev.line);
+      return { what: 'calls', call: ev.call, line: ev.line };
+    }
+    case 'chat_updated': {
+      if (!ev.chat) return { what: 'unknown' };
+      state.chats = state.chats || {};
+      const before = state.chats[ev.chat.client];
+      state.chats[ev.chat.client] = { ...ev.chat, lines: before ? before.lines : [] };
+      return { what: 'chats', client: ev.chat.client };
+    }
+    case 'chat_line': {
+      state.chats = state.chats || {};
+      let chat = state.chats[ev.client];
+      if (!chat) {
+        // A line before its chat: keep it under the client's name.
+        const known = (state.clients || []).find((c) => c.id === ev.client);
+        chat = { client: ev.client, name: known ? known.name : ev.client, stores: 0, client_seat: null, waiting_since: null, escalations: 0, lines: [] };
+        state.chats[ev.client] = chat;
+      }
+      if (ev.line) pushLine(chat, ev.line);
+      return { what: 'chats', client: ev.client, line: ev.line };
+    }
+    case 'inject_updated':
+      if (!ev.inject) return { what: 'unknown' };
+      state.injects = state.injects || [];
+      upsert(state.injects, ev.inject, (a, b) => a.id === b.id);
+      return { what: 'injects' };
     case 'ended':
       state.summary = ev.summary;
       state.status = 'ended';
@@ -175,6 +228,31 @@ export function applyEvent(state, msg) {
     default:
       return { what: 'unknown' };
   }
+}
+
+function pushLine(convo, line) {
+  convo.lines = convo.lines || [];
+  convo.lines.push(line);
+  if (convo.lines.length > LINES_KEPT_MAX) convo.lines.splice(0, convo.lines.length - LINES_KEPT_MAX);
+}
+
+const OPEN_CALL_STATES = ['waiting', 'talking', 'on_hold'];
+
+/** Whether a call is still going on (waiting, talking or on hold). */
+export function callOpen(call) {
+  return !!call && OPEN_CALL_STATES.includes(call.state);
+}
+
+/** Keeps every open call and only the latest closed ones. */
+function trimCalls(state) {
+  const closed = Object.values(state.calls).filter((c) => !callOpen(c));
+  if (closed.length <= CLOSED_CALLS_KEPT_MAX) return;
+  closed.sort((a, b) => closedAt(b) - closedAt(a) || b.id - a.id);
+  for (const c of closed.slice(CLOSED_CALLS_KEPT_MAX)) delete state.calls[c.id];
+}
+
+function closedAt(call) {
+  return call.ended_tick ?? call.opened_tick ?? 0;
 }
 
 /** How the server compares names for planned roles. */
@@ -212,7 +290,9 @@ export function applyPulse(state, msg) {
 /** Which channels a role may write in (mirrors the server's rule). */
 export function canWrite(role, channel) {
   if (role === 'facilitator') return true;
-  if (['observer', 'store_actor', 'corporate_actor'].includes(role)) return false;
+  if (role === 'observer') return false;
+  // Outside actors write only on the public feed.
+  if (['store_actor', 'corporate_actor'].includes(role)) return channel === 'social';
   switch (channel) {
     case 'ops':
     case 'incident-war-room':
@@ -223,6 +303,8 @@ export function canWrite(role, channel) {
       return ['incident_owner', 'comms_lead', 'support_lead'].includes(role);
     case 'sales':
       return ['incident_owner', 'sales', 'comms_lead'].includes(role);
+    case 'social':
+      return ['incident_owner', 'comms_lead'].includes(role);
     default:
       return false;
   }
@@ -348,4 +430,107 @@ export function reportNudged(state) {
   const due = state.next_report_due_tick;
   if (due === null || due === undefined || state.status === 'ended') return false;
   return state.report_overdue_for === due || (reportLate(state) && state.status !== 'lobby');
+}
+
+// --- the support desk, client chats, injects ----------------------------------
+
+/** Every call kept, oldest first. */
+export function allCalls(state) {
+  return Object.values(state.calls || {}).sort((a, b) => a.opened_tick - b.opened_tick || a.id - b.id);
+}
+
+/** The calls waiting in the queue, longest-waiting first. */
+export function callQueue(state) {
+  return allCalls(state).filter((c) => c.state === 'waiting');
+}
+
+/** The call this seat is on as the agent (talking or on hold), or null. */
+export function activeCall(state) {
+  const me = state.you && state.you.id;
+  return allCalls(state).find((c) => (c.state === 'talking' || c.state === 'on_hold') && c.agent === me) || null;
+}
+
+/** The calls this seat placed as the caller (a store actor), oldest first. */
+export function ownCalls(state) {
+  const me = state.you && state.you.id;
+  return allCalls(state).filter((c) => c.caller_seat === me);
+}
+
+/** Calls in progress with an agent (talking or on hold), oldest first. */
+export function callsInProgress(state) {
+  return allCalls(state).filter((c) => c.state === 'talking' || c.state === 'on_hold');
+}
+
+/** Ended and abandoned calls, latest first, at most n. */
+export function closedCalls(state, n = 5) {
+  return allCalls(state).filter((c) => !callOpen(c)).sort((a, b) => closedAt(b) - closedAt(a) || b.id - a.id).slice(0, n);
+}
+
+/** Seconds a call has waited (until picked up or closed, else until now). */
+export function waitSeconds(call, now) {
+  const end = call.answered_tick ?? call.ended_tick ?? now;
+  return Math.max(0, end - call.opened_tick);
+}
+
+/** Seats that can be given a call: support agents, by join order. */
+export function supportAgents(state) {
+  return (state.roster || [])
+    .filter((s) => s.seat && s.seat.kind === 'participant' && s.seat.role === 'support_agent')
+    .sort((a, b) => a.id - b.id);
+}
+
+/** Whether a seat is on a call now (as the agent). */
+export function onCall(state, seat) {
+  return allCalls(state).some((c) => (c.state === 'talking' || c.state === 'on_hold') && c.agent === seat);
+}
+
+/**
+ * The clients' chats as a list: every known client (with its chat when
+ * there is one), those waiting for an answer first (longest first), then
+ * the ones with lines, then the rest by name.
+ */
+export function chatList(state) {
+  const chats = state.chats || {};
+  const byId = new Map();
+  for (const c of state.clients || []) {
+    byId.set(c.id, chats[c.id] || { client: c.id, name: c.name, stores: 0, client_seat: null, waiting_since: null, escalations: 0, lines: [] });
+  }
+  for (const c of Object.values(chats)) byId.set(c.client, c);
+  const waiting = (c) => (c.waiting_since === null || c.waiting_since === undefined ? Infinity : c.waiting_since);
+  return [...byId.values()].sort((a, b) => waiting(a) - waiting(b)
+    || (b.lines || []).length - (a.lines || []).length
+    || String(a.name).localeCompare(String(b.name)));
+}
+
+/**
+ * Lines from the other side said after seenTick (the tick of the last
+ * such line the reader saw; undefined when never read). side is the
+ * reader's side: 'agent' for sales, 'caller' for the person playing the
+ * client.
+ */
+export function unreadLines(chat, seenTick, side = 'agent') {
+  const after = seenTick === null || seenTick === undefined ? -1 : seenTick;
+  return (chat.lines || []).filter((l) => l.speaker !== side && l.tick > after).length;
+}
+
+/** The tick of the latest line from the other side (what "read" records). */
+export function lastTheirTick(chat, side = 'agent') {
+  const theirs = (chat.lines || []).filter((l) => l.speaker !== side);
+  return theirs.length ? theirs[theirs.length - 1].tick : null;
+}
+
+/**
+ * The injects timeline: fired ones (in firing order), then those still to
+ * come (by due time; conditional ones without a time last), skipped ones
+ * at the end. next is the first one still to come that has a time.
+ */
+export function injectTimeline(state) {
+  const injects = state.injects || [];
+  const has = (v) => v !== null && v !== undefined;
+  const fired = injects.filter((i) => has(i.fired_tick)).sort((a, b) => a.fired_tick - b.fired_tick);
+  const pending = injects.filter((i) => !has(i.fired_tick) && !i.skipped)
+    .sort((a, b) => (has(a.due_tick) ? a.due_tick : Infinity) - (has(b.due_tick) ? b.due_tick : Infinity));
+  const skipped = injects.filter((i) => !has(i.fired_tick) && i.skipped);
+  const next = pending.find((i) => has(i.due_tick)) || null;
+  return { fired, pending, skipped, next };
 }

@@ -45,6 +45,15 @@ export function summaryView(sum, { titleId, titleKey = 'summary.title' } = {}) {
     ['summary.lost_revenue', yen(sum.lost_revenue)],
     ['summary.revenue', yen(sum.revenue_yen)],
   ];
+  // The support desk and the client chats (drills since the desk existed).
+  const desk = sum.desk;
+  if (desk) {
+    rows.push(
+      ['summary.calls', desk.calls ? t('summary.calls_value', { answered: desk.answered, calls: desk.calls, abandoned: desk.abandoned }) : t('summary.no_calls')],
+      ['summary.wait', desk.answered ? t('summary.wait_value', { mean: minSec(desk.wait_s_mean), max: minSec(desk.wait_s_max) }) : '—'],
+      ['summary.chats', t('summary.chats_value', { replies: desk.chat_replies, escalations: desk.escalations })],
+    );
+  }
   return [
     h('div', { class: 'score' },
       h('h2', { id: titleId, class: 'summary-title', i18n: titleKey }),

@@ -15,8 +15,10 @@ pub const HTTP_BODY_BYTES_MAX: usize = 64 * 1024;
 /// would cost ~135 KiB per idle connection.
 pub const WS_READ_BUFFER_BYTES: usize = 4 * 1024;
 
-/// Write buffer per WebSocket connection before a flush is forced.
-pub const WS_WRITE_BUFFER_BYTES: usize = 16 * 1024;
+/// Write buffer per WebSocket connection before a flush is forced. The
+/// buffer keeps the largest capacity it ever reached, so it is small, and
+/// so are the frames most seats get (see `ROSTER_IN_WELCOME_MAX`).
+pub const WS_WRITE_BUFFER_BYTES: usize = 4 * 1024;
 
 /// Largest amount of unsent data tungstenite may hold for one connection.
 pub const WS_WRITE_BUFFER_BYTES_MAX: usize = 1024 * 1024;
@@ -62,6 +64,14 @@ pub const PULSE_OPEN_S: u64 = 120;
 
 /// Pulse questions in one drill.
 pub const PULSES_MAX: usize = 50;
+
+/// Seats in a welcome's roster for a seat that does not manage the roster
+/// (the leads and oneself).
+pub const ROSTER_IN_WELCOME_MAX: usize = 100;
+
+/// Latest posts per channel in a welcome (the channel keeps
+/// `CHANNEL_POSTS_KEPT_MAX`).
+pub const POSTS_IN_WELCOME_MAX: usize = 100;
 
 /// Seats (participants, facilitators and observers) in one drill.
 pub const SEATS_PER_DRILL_MAX: usize = 5_000;

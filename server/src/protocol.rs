@@ -539,6 +539,8 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         (SeatKind::Participant(role), Command::AssignCall { .. }) => role == R::SupportLead,
         (SeatKind::Participant(role), Command::CallSupport { .. }) => role == R::StoreActor,
         (SeatKind::Participant(role), Command::ChatSay { .. }) => matches!(role, R::Sales | R::CorporateActor),
+        // Whether the seat reads the channel is checked with the channel.
+        (SeatKind::Participant(_), Command::Query { query: Query::History { .. } }) => true,
         (SeatKind::Participant(role), Command::Query { .. }) => {
             matches!(role, R::Engineer | R::IncidentOwner | R::Observer)
         }
@@ -803,8 +805,13 @@ pub struct Snapshot {
     pub phase: Phase,
     /// Tick of the declaration, if declared.
     pub declared_at_tick: Option<u64>,
-    /// Every seat.
+    /// Seats: every seat for those who manage the roster (facilitators,
+    /// the incident owner, the support lead); otherwise the leads and
+    /// oneself. `seat_changed` events follow the same rule.
     pub roster: Vec<SeatView>,
+    /// Seats in the drill, all of them.
+    #[serde(default)]
+    pub roster_total: u32,
     /// Channels this seat can read, with their latest posts.
     pub channels: Vec<ChannelView>,
     /// Runbook actions (for engineers and facilitators; empty otherwise).

@@ -15,8 +15,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use firedrill::protocol::{
-    ActionStage, Author, Bots, Channel, ClientMsg, Command, ComponentStatus, DocKind, DocView, DrillStatus, ErrorCode,
-    Event, Phase, PostBody, Role, SeatKind, ServerMsg, authorize, command_name, doc_writable,
+    ActionStage, Author, Bots, Channel, ClientMsg, Command, ComponentStatus, Disposition, DocKind, DocView,
+    DrillStatus, ErrorCode, Event, FaultOp, Medium, Phase, PostBody, PulseKind, Query, Role, SeatKind, ServerMsg,
+    authorize, command_name, doc_writable,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -243,6 +244,7 @@ fn commands() -> Vec<(String, Command)> {
         Channel::External,
         Channel::Sales,
         Channel::Facilitators,
+        Channel::Social,
     ]
     .into_iter()
     .map(|channel| {
@@ -271,12 +273,32 @@ fn commands() -> Vec<(String, Command)> {
         },
         Command::Hypothesis { text: "x".into() },
         Command::PlanRole { name: "x".into(), role: Role::Engineer },
+        Command::TakeCall { call: None },
+        Command::CallSay { call: 1, text: "x".into() },
+        Command::HoldCall { call: 1, hold: true },
+        Command::EndCall { call: 1, disposition: Disposition::Informed },
+        Command::AssignCall { call: 1, seat: 1 },
+        Command::CallSupport { text: "x".into() },
+        Command::ChatSay { client: "x".into(), text: "x".into() },
+        Command::TriggerInject { inject: "x".into() },
+        Command::SkipInject { inject: "x".into() },
+        Command::DelayInject { inject: "x".into(), minutes: 1 },
+        Command::EditInject { inject: "x".into(), text: "x".into() },
+        Command::AdHocInject { persona: "x".into(), medium: Medium::Phone, text: "x".into() },
+        Command::FaultControl { fault: "x".into(), op: FaultOp::Heal },
+        Command::Query { query: Query::Dashboard },
+        Command::DecideAction { action: "x".into(), approve: true },
+        Command::AskPulse { kind: PulseKind::Services },
+        Command::AnswerPulse { pulse: 0, picks: Vec::new() },
     ] {
         out.push((format!("`{}`", command_name(&cmd)), cmd));
     }
+    // Reading a channel's history is open to every seat that reads it.
+    let history = Command::Query { query: Query::History { channel: Channel::Ops, skip: 0 } };
+    out.push(("`query` for `history`".to_string(), history));
     assert_eq!(
         out.len(),
-        wire_names::<Command>(tagged("type")).len() + wire_names::<Channel>(plain).len() - 1,
+        wire_names::<Command>(tagged("type")).len() + wire_names::<Channel>(plain).len(),
         "a command or channel is missing from this test's list"
     );
     out

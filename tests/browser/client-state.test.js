@@ -13,6 +13,8 @@ const CLIENT = path.resolve(HERE, '../../client-web/js');
 const {
   fromWelcome, applyEvent, applyPulse, canWrite, seatRole, currentPlans, leadFacilitator,
   docWritable, listedDocs, findDoc, checklistLines, setChecked, reportLate, reportNudged, ROLES,
+  callQueue, activeCall, ownCalls, callsInProgress, closedCalls, waitSeconds, supportAgents, onCall, callOpen,
+  chatList, unreadLines, lastTheirTick, injectTimeline, CHANNEL_ORDER,
 } = await import(path.join(CLIENT, 'state.js'));
 const { timeToDeclare, noticeAfterDeclare } = await import(path.join(CLIENT, 'summary.js'));
 const { keys } = await import(path.join(CLIENT, 'i18n.js'));
@@ -154,6 +156,15 @@ test('the client mirrors who may write where', () => {
   assert.equal(canWrite('observer', 'ops'), false);
   assert.equal(canWrite('store_actor', 'ops'), false);
   assert.equal(canWrite('facilitator', 'sales'), true);
+  // #social: outside actors, the owner and the comms lead (server's channel_writable and authorize).
+  for (const role of ROLES) {
+    assert.equal(canWrite(role, 'social'), ['store_actor', 'corporate_actor', 'incident_owner', 'comms_lead'].includes(role), `${role} social`);
+  }
+  for (const channel of CHANNEL_ORDER.filter((c) => c !== 'social')) {
+    assert.equal(canWrite('store_actor', channel), false, `store_actor ${channel}`);
+    assert.equal(canWrite('corporate_actor', channel), false, `corporate_actor ${channel}`);
+  }
+  assert.equal(canWrite('facilitator', 'social'), true);
 });
 
 // --- the declaration's workflow ------------------------------------------------
@@ -283,6 +294,165 @@ test('the facilitators\' channel comes last and is theirs alone', () => {
   for (const role of ROLES) assert.equal(canWrite(role, 'facilitators'), false, role);
 });
 
+// --- the support desk, client chats, injects ------------------------------------
+
+const line = (tick, speaker, text, name = speaker === 'caller' ? 'Ramen Tanaka' : 'Yui') => ({ tick, speaker, name, text });
+function call(id, fields = {}) {
+  return {
+    id, caller: `Store ${id}`, store: id, region: 'kanto', client: null, inject: null, caller_seat: null,
+    state: 'waiting', agent: null, agent_name: '', opened_tick: 100 + id, answered_tick: null, ended_tick: null,
+    hold_s: 0, mood: 'calm', disposition: null, lines: [], ...fields,
+  };
+}
+
+function deskWelcome(you) {
+  const w = welcome();
+  w.you = you;
+  w.snapshot.status = 'running';
+  w.snapshot.roster = [
+    { id: 0, name: 'Aiko', seat: { kind: 'facilitator' }, online: true },
+    { id: 3, name: 'Yui', seat: { kind: 'participant', role: 'support_agent' }, online: true },
+    { id: 2, name: 'Haru', seat: { kind: 'participant', role: 'support_lead' }, online: true },
+    { id: 4, name: 'Mio', seat: { kind: 'participant', role: 'support_agent' }, online: false },
+    { id: 5, name: 'Sho', seat: { kind: 'participant', role: 'store_actor' }, online: true },
+  ];
+  w.snapshot.calls = [
+    call(1, { lines: [line(101, 'caller', 'Cards fail')] }),
+    call(2, { state: 'talking', agent: 3, agent_name: 'Yui', answered_tick: 130, mood: 'upset', lines: [line(102, 'caller', 'Help')] }),
+    call(3, { state: 'abandoned', ended_tick: 200 }),
+    call(4, { state: 'ended', agent: 4, agent_name: 'Mio', answered_tick: 110, ended_tick: 190, disposition: 'workaround' }),
+  ];
+  w.snapshot.chats = [{ client: 'kanto-ramen-hd', name: 'Kanto Ramen Holdings', stores: 80, client_seat: null, waiting_since: 150, escalations: 0,
+    lines: [line(150, 'caller', '80 stores down', 'Ms Ito')] }];
+  w.snapshot.clients = [{ id: 'hikari-cafe', name: 'Hikari Cafe Group' }, { id: 'kanto-ramen-hd', name: 'Kanto Ramen Holdings' }];
+  return w;
+}
+
+const YUI = { id: 3, name: 'Yui', seat: { kind: 'participant', role: 'support_agent' }, online: true };
+
+test('calls: a snapshot keeps them by id with their lines; the queue, my call and the history', () => {
+  const s = fromWelcome(deskWelcome(YUI));
+  assert.deepEqual(Object.keys(s.calls).map(Number).sort(), [1, 2, 3, 4]);
+  assert.deepEqual(callQueue(s).map((c) => c.id), [1]);
+  assert.equal(activeCall(s).id, 2);
+  assert.deepEqual(callsInProgress(s).map((c) => c.id), [2]);
+  assert.deepEqual(closedCalls(s).map((c) => c.id), [3, 4], 'latest closed first');
+  assert.equal(callOpen(s.calls[1]), true);
+  assert.equal(callOpen(s.calls[3]), false);
+  assert.equal(waitSeconds(s.calls[1], 160), 59, 'still waiting: until now');
+  assert.equal(waitSeconds(s.calls[2], 500), 28, 'picked up: until then');
+  assert.deepEqual(supportAgents(s).map((a) => a.name), ['Yui', 'Mio'], 'agents only, by seat id');
+  assert.equal(onCall(s, 3), true);
+  assert.equal(onCall(s, 4), false);
+});
+
+test('calls: call_updated merges into the known call and keeps its lines; call_line adds one', () => {
+  const s = fromWelcome(deskWelcome(YUI));
+  let seq = 10;
+  const ev = (event) => applyEvent(s, { type: 'event', seq: seq++, tick: 170, event });
+  // Yui ends call 2, takes call 1.
+  assert.equal(ev({ kind: 'call_updated', call: call(2, { state: 'ended', agent: 3, agent_name: 'Yui', answered_tick: 130, ended_tick: 170, disposition: 'informed' }) }).what, 'calls');
+  assert.equal(s.calls[2].lines.length, 1, 'lines kept');
+  assert.equal(s.calls[2].disposition, 'informed');
+  assert.equal(activeCall(s), null);
+  ev({ kind: 'call_updated', call: call(1, { state: 'talking', agent: 3, agent_name: 'Yui', answered_tick: 171 }) });
+  assert.equal(activeCall(s).id, 1);
+  assert.equal(s.calls[1].lines[0].text, 'Cards fail');
+  const change = ev({ kind: 'call_line', call: 1, line: line(172, 'agent', 'We are on it') });
+  assert.deepEqual([change.what, change.call], ['calls', 1]);
+  ev({ kind: 'call_line', call: 1, line: line(176, 'caller', '<script>alert(1)</script>') });
+  assert.deepEqual(s.calls[1].lines.map((l) => l.speaker), ['caller', 'agent', 'caller']);
+  assert.equal(s.calls[1].lines[2].text, '<script>alert(1)</script>', 'text kept as it is');
+  // A new call, and a line for a call never seen, do not throw.
+  ev({ kind: 'call_updated', call: call(9, { opened_tick: 175 }) });
+  assert.deepEqual(callQueue(s).map((c) => c.id), [9]);
+  assert.equal(ev({ kind: 'call_line', call: 77, line: line(177, 'caller', 'x') }).what, 'calls');
+  assert.equal(s.calls[77], undefined);
+  // Replayed events are ignored.
+  assert.equal(applyEvent(s, { type: 'event', seq: 10, tick: 170, event: { kind: 'call_line', call: 1, line: line(1, 'agent', 'again') } }), null);
+  assert.equal(s.calls[1].lines.length, 3);
+});
+
+test('calls: closed calls are trimmed, open ones never; lines are bounded', () => {
+  const s = fromWelcome(deskWelcome(YUI));
+  let seq = 10;
+  for (let id = 100; id < 180; id += 1) {
+    applyEvent(s, { type: 'event', seq: seq++, tick: id, event: { kind: 'call_updated', call: call(id, { state: 'abandoned', ended_tick: id * 2 }) } });
+  }
+  const closed = Object.values(s.calls).filter((c) => !callOpen(c));
+  assert.ok(closed.length <= 30, `kept ${closed.length} closed calls`);
+  assert.ok(s.calls[179], 'the latest closed call is kept');
+  assert.ok(s.calls[1] && s.calls[2], 'open calls are kept');
+  for (let i = 0; i < 100; i += 1) applyEvent(s, { type: 'event', seq: seq++, tick: 300 + i, event: { kind: 'call_line', call: 2, line: line(300 + i, 'caller', `l${i}`) } });
+  assert.ok(s.calls[2].lines.length <= 60);
+  assert.equal(s.calls[2].lines.at(-1).text, 'l99');
+});
+
+test('a store actor sees its own calls', () => {
+  const w = deskWelcome({ id: 5, name: 'Sho', seat: { kind: 'participant', role: 'store_actor' }, online: true });
+  w.snapshot.calls = [call(7, { caller: 'Sho', caller_seat: 5, store: null, lines: [line(140, 'caller', 'Our cards fail', 'Sho')] })];
+  const s = fromWelcome(w);
+  assert.deepEqual(ownCalls(s).map((c) => c.id), [7]);
+  assert.equal(activeCall(s), null, 'the caller is not the agent');
+  applyEvent(s, { type: 'event', seq: 10, tick: 150, event: { kind: 'call_updated', call: call(7, { caller: 'Sho', caller_seat: 5, state: 'talking', agent: 3, agent_name: 'Yui' }) } });
+  applyEvent(s, { type: 'event', seq: 11, tick: 151, event: { kind: 'call_line', call: 7, line: line(151, 'agent', 'Hello') } });
+  assert.deepEqual(s.calls[7].lines.map((l) => l.text), ['Our cards fail', 'Hello']);
+  assert.equal(ownCalls(s)[0].agent_name, 'Yui');
+});
+
+test('chats: kept by client; chat_updated keeps lines; the list puts waiting clients first; unread lines', () => {
+  const s = fromWelcome(deskWelcome({ id: 6, name: 'Rin', seat: { kind: 'participant', role: 'sales' }, online: true }));
+  assert.deepEqual(chatList(s).map((c) => c.client), ['kanto-ramen-hd', 'hikari-cafe'], 'every client, waiting first');
+  assert.equal(chatList(s)[1].lines.length, 0);
+  let seq = 10;
+  const ev = (event) => applyEvent(s, { type: 'event', seq: seq++, tick: 160, event });
+  assert.equal(unreadLines(s.chats['kanto-ramen-hd'], undefined), 1);
+  const seen = lastTheirTick(s.chats['kanto-ramen-hd']);
+  assert.equal(seen, 150);
+  assert.equal(unreadLines(s.chats['kanto-ramen-hd'], seen), 0);
+  assert.equal(ev({ kind: 'chat_line', client: 'kanto-ramen-hd', line: line(160, 'agent', 'Update by 12:30', 'Rin') }).what, 'chats');
+  assert.equal(ev({ kind: 'chat_updated', chat: { client: 'kanto-ramen-hd', name: 'Kanto Ramen Holdings', stores: 80, client_seat: null, waiting_since: null, escalations: 1, lines: [] } }).client, 'kanto-ramen-hd');
+  assert.equal(s.chats['kanto-ramen-hd'].lines.length, 2, 'lines kept');
+  assert.equal(s.chats['kanto-ramen-hd'].escalations, 1);
+  assert.equal(unreadLines(s.chats['kanto-ramen-hd'], seen), 0, 'my own line is not unread');
+  ev({ kind: 'chat_line', client: 'kanto-ramen-hd', line: line(170, 'caller', 'Thanks', 'Ms Ito') });
+  assert.equal(unreadLines(s.chats['kanto-ramen-hd'], seen), 1);
+  assert.equal(unreadLines(s.chats['kanto-ramen-hd'], seen, 'caller'), 1, 'the client side reads sales\' lines');
+  // A line for a client whose chat is not known yet opens it.
+  ev({ kind: 'chat_line', client: 'hikari-cafe', line: line(171, 'caller', 'Us too', 'Mr Abe') });
+  assert.equal(s.chats['hikari-cafe'].name, 'Hikari Cafe Group');
+  assert.equal(s.chats['hikari-cafe'].lines.length, 1);
+});
+
+test('injects: inject_updated replaces by id; the timeline orders fired, to come and skipped', () => {
+  const inj = (id, fields = {}) => ({ id, persona: id, medium: 'phone', text: 't', due_tick: null, fired_tick: null, skipped: false,
+    expect_role: null, expect_within_s: null, note: '', ...fields });
+  const w = deskWelcome({ id: 0, name: 'Aiko', seat: { kind: 'facilitator' }, online: true });
+  w.snapshot.injects = [inj('late', { due_tick: 480 }), inj('cond'), inj('early', { due_tick: 240 }), inj('gone', { due_tick: 300, skipped: true })];
+  w.snapshot.personas = [{ id: 'tanaka-ramen', name: 'Mr Tanaka' }];
+  const s = fromWelcome(w);
+  assert.equal(s.personas[0].name, 'Mr Tanaka');
+  let tl = injectTimeline(s);
+  assert.deepEqual(tl.pending.map((i) => i.id), ['early', 'late', 'cond']);
+  assert.deepEqual(tl.skipped.map((i) => i.id), ['gone']);
+  assert.equal(tl.next.id, 'early');
+  assert.equal(applyEvent(s, { type: 'event', seq: 10, tick: 250, event: { kind: 'inject_updated', inject: inj('early', { due_tick: 240, fired_tick: 250 }) } }).what, 'injects');
+  applyEvent(s, { type: 'event', seq: 11, tick: 260, event: { kind: 'inject_updated', inject: inj('adhoc-1', { fired_tick: 260, medium: 'social' }) } });
+  tl = injectTimeline(s);
+  assert.deepEqual(tl.fired.map((i) => i.id), ['early', 'adhoc-1']);
+  assert.equal(tl.next.id, 'late');
+  assert.equal(s.injects.length, 5);
+});
+
+test('a snapshot from before the desk has none of it', () => {
+  const s = fromWelcome(welcome());
+  assert.deepEqual(s.calls, {});
+  assert.deepEqual(s.chats, {});
+  assert.deepEqual([s.injects, s.personas, s.clients], [[], [], []]);
+  assert.deepEqual(callQueue(s), []);
+  assert.deepEqual(injectTimeline(s).pending, []);
+});
+
 test('English and Japanese have the same strings', () => {
   const en = new Set(keys('en'));
   const ja = new Set(keys('ja'));
@@ -342,8 +512,11 @@ test('golden server messages are understood', { skip: noFixtures }, () => {
 
 test('the client sends the shapes of the golden client messages', { skip: noFixtures }, () => {
   // What js/drill.js, js/panels.js and js/connection.js send.
+  // js/desk.js and js/console.js send the desk's and the facilitator's live commands.
   const sent = new Set(['chat', 'declare', 'set_phase', 'run_action', 'publish_notice', 'start', 'pause', 'resume', 'set_speed', 'end',
-    'assign_role', 'plan_role', 'edit_doc', 'status_report', 'hypothesis']);
+    'assign_role', 'plan_role', 'edit_doc', 'status_report', 'hypothesis',
+    'take_call', 'call_say', 'hold_call', 'end_call', 'assign_call', 'call_support', 'chat_say',
+    'trigger_inject', 'skip_inject', 'delay_inject', 'edit_inject', 'ad_hoc_inject', 'fault_control']);
   for (const [f, msg] of fixtures('client')) {
     switch (msg.type) {
       case 'hello':

@@ -60,10 +60,34 @@ enum Audience {
     /// Sales' client chats (sales, the incident owner, observers,
     /// facilitators) and the person playing the client, if one does.
     Sales(Option<u32>),
+    /// Presence and joins of a seat without a lead role: only those who
+    /// manage the roster (facilitators, the incident owner, the support
+    /// lead), so that a join costs a handful of frames, not one per person
+    /// already in.
+    Roster,
+}
+
+/// Whether a seat manages the roster and so sees every seat change.
+fn roster_watcher(seat: SeatKind) -> bool {
+    matches!(seat, SeatKind::Facilitator | SeatKind::Participant(Role::IncidentOwner | Role::SupportLead))
+}
+
+/// Whether everyone inside should know who holds this seat.
+fn lead_seat(seat: SeatKind) -> bool {
+    matches!(
+        seat,
+        SeatKind::Facilitator | SeatKind::Participant(Role::IncidentOwner | Role::CommsLead | Role::SupportLead)
+    )
+}
+
+/// Who hears of a change to this seat's presence.
+fn presence_audience(seat: SeatKind) -> Audience {
+    if lead_seat(seat) { Audience::Internal } else { Audience::Roster }
 }
 
 fn sees(id: u32, seat: SeatKind, audience: Audience) -> bool {
     match (seat, audience) {
+        (_, Audience::Roster) => roster_watcher(seat),
         (SeatKind::Participant(role), Audience::Desk(caller)) => {
             matches!(role, Role::SupportLead | Role::SupportAgent | Role::Observer) || caller == Some(id)
         }
@@ -279,9 +303,16 @@ impl DrillTask {
         self.checkpoint_tick = self.sim.tick();
         self.held.clear();
         self.replaying = false;
-        for seat in 0..self.seats.len() as u32 {
-            if self.seats[seat as usize].view.online {
-                self.set_online_flag(seat, false);
+        // The connections died with the old process. Marking each seat
+        // offline with an event would put every returning client a
+        // thousand events behind (and so a full welcome each); instead the
+        // seats go offline silently, and those who see everyone's presence
+        // get a fresh welcome when they come back.
+        let seq = self.seq;
+        for s in &mut self.seats {
+            s.view.online = false;
+            if roster_watcher(s.view.seat) {
+                s.kind_changed_seq = seq + 1;
             }
         }
         if self.status == DrillStatus::Running {
@@ -466,7 +497,7 @@ impl DrillTask {
             conns: 0,
         });
         self.update_crew();
-        self.emit(Audience::Internal, Event::SeatChanged { seat: view });
+        self.emit(presence_audience(seat), Event::SeatChanged { seat: view });
         Ok((id, seat))
     }
 
@@ -541,7 +572,7 @@ impl DrillTask {
         s.view.online = online;
         let view = s.view.clone();
         self.log_input(if online { LoggedInput::Online { seat } } else { LoggedInput::Offline { seat } });
-        self.emit(Audience::Internal, Event::SeatChanged { seat: view });
+        self.emit(presence_audience(view.seat), Event::SeatChanged { seat: view });
     }
 
     // --- commands --------------------------------------------------------
@@ -574,7 +605,7 @@ impl DrillTask {
         });
         // A query changes nothing: it is answered, not logged.
         if let (Ok(()), Command::Query { query }) = (&allowed, &cmd) {
-            let answer = match self.answer(query) {
+            let answer = match self.answer(seat, kind, query) {
                 Ok(answer) => ServerMsg::Answer { cid, answer: Box::new(answer) },
                 Err((code, message)) => ServerMsg::Error { code, message, cid: Some(cid) },
             };
@@ -954,7 +985,7 @@ impl DrillTask {
     }
 
     /// Answers an engineer's query from the world as it is now.
-    fn answer(&self, query: &Query) -> Result<Answer, (ErrorCode, String)> {
+    fn answer(&self, seat: u32, kind: SeatKind, query: &Query) -> Result<Answer, (ErrorCode, String)> {
         let level = |l: crate::scenario::Level| {
             match l {
                 crate::scenario::Level::Info => "info",
@@ -1079,6 +1110,24 @@ impl DrillTask {
                     })
                     .collect();
                 Answer::Dashboard { services, regions, alerts, metrics }
+            }
+            Query::History { channel, skip } => {
+                let readable = match channel {
+                    Channel::Facilitators => kind == SeatKind::Facilitator,
+                    Channel::Social => true,
+                    Channel::Ops | Channel::IncidentWarRoom | Channel::Support | Channel::External | Channel::Sales => {
+                        sees(seat, kind, Audience::Internal)
+                    }
+                };
+                if !readable {
+                    return Err((ErrorCode::Forbidden, "you do not read that channel".into()));
+                }
+                let posts = self.channels.get(channel).map_or_else(Vec::new, |all| {
+                    let end = all.len().saturating_sub(*skip as usize);
+                    let start = end.saturating_sub(limits::POSTS_IN_WELCOME_MAX);
+                    all.iter().skip(start).take(end - start).cloned().collect()
+                });
+                Answer::History { channel: *channel, posts }
             }
             Query::Deploys => Answer::Deploys {
                 deploys: self
@@ -1356,7 +1405,22 @@ impl DrillTask {
             pulse,
             phase: if internal { self.sim.phase() } else { Phase::Normal },
             declared_at_tick: if internal { self.sim.declared_at() } else { None },
-            roster: if internal { self.seats.iter().map(|s| s.view.clone()).collect() } else { Vec::new() },
+            // The whole roster for those who manage it; the leads (and
+            // oneself) for everyone else inside, so that a welcome stays
+            // small in a drill of a thousand.
+            roster: if roster_watcher(kind) {
+                self.seats.iter().map(|s| s.view.clone()).collect()
+            } else if internal {
+                self.seats
+                    .iter()
+                    .filter(|s| lead_seat(s.view.seat) || s.view.id == seat)
+                    .take(limits::ROSTER_IN_WELCOME_MAX)
+                    .map(|s| s.view.clone())
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            roster_total: self.seats.len() as u32,
             channels: self
                 .channels
                 .iter()
@@ -1365,7 +1429,14 @@ impl DrillTask {
                     Channel::Social => true,
                     _ => internal,
                 })
-                .map(|(c, posts)| ChannelView { channel: *c, posts: posts.iter().cloned().collect() })
+                .map(|(c, posts)| ChannelView {
+                    channel: *c,
+                    posts: posts
+                        .iter()
+                        .skip(posts.len().saturating_sub(limits::POSTS_IN_WELCOME_MAX))
+                        .cloned()
+                        .collect(),
+                })
                 .collect(),
             actions: if engineer { self.sim.actions() } else { Vec::new() },
             actions_run: if internal { self.sim.actions_run() } else { Vec::new() },

@@ -1,7 +1,7 @@
-//! Wire types of the engineers' tools: log search, dashboards and the
-//! deploy history. They are read-only queries answered to the asking
-//! connection alone (`answer`), so a thousand participants do not receive
-//! every engineer's charts.
+//! Wire types of read-only queries: the engineers' tools (log search,
+//! dashboards, the deploy history) and a channel's older posts. They are
+//! answered to the asking connection alone (`answer`), so a thousand
+//! participants do not receive every engineer's charts.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,14 @@ pub enum Query {
     Dashboard,
     /// The deploy history, oldest first.
     Deploys,
+    /// Older posts of a channel this seat reads (a welcome carries only the
+    /// latest): up to `POSTS_IN_WELCOME_MAX` posts before the latest `skip`.
+    History {
+        /// The channel.
+        channel: super::Channel,
+        /// Posts from the end to skip (how many the client has).
+        skip: u32,
+    },
 }
 
 /// The answer to a [`Query`].
@@ -48,6 +56,13 @@ pub enum Answer {
     Deploys {
         /// Deploys and rollbacks, oldest first.
         deploys: Vec<Deploy>,
+    },
+    /// Older posts of a channel, oldest first; empty when there are no more.
+    History {
+        /// The channel.
+        channel: super::Channel,
+        /// The posts.
+        posts: Vec<super::Post>,
     },
 }
 
