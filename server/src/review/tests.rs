@@ -41,10 +41,7 @@ fn report(tick: u64, next_min: u64, affected: &str, scope: &str) -> Entry {
 }
 
 fn fault_on(tick: u64) -> Entry {
-    world(
-        tick,
-        What::FaultStarted { fault: "gw".into(), service: "payments".into(), regions: vec!["kanto".into()] },
-    )
+    world(tick, What::FaultStarted { fault: "gw".into(), service: "payments".into(), regions: vec!["kanto".into()] })
 }
 
 fn fault_off(tick: u64) -> Entry {
