@@ -546,6 +546,8 @@ export class DrillScreen {
     }
     const [score, parts, times] = summaryView(sum, { titleId: 'summary-title' });
     score.appendChild(h('p', { class: 'summary-link' }, h('a', { href: '#history', i18n: 'summary.history_link' })));
+    score.appendChild(h('p', { class: 'summary-link' },
+      h('a', { href: `#review=${encodeURIComponent(this.session.drillId)}`, id: 'summary-review-link', i18n: 'summary.review_link' })));
     fill(this.summarySlot, score, parts, times);
   }
 
