@@ -139,7 +139,7 @@ fn contains_word(hay: &str, needle: &str) -> bool {
         let after = hay[i + needle.len()..].chars().next();
         let starts_word = needle.chars().next().is_some_and(ascii_word);
         let ends_word = needle.chars().next_back().is_some_and(ascii_word);
-        !(starts_word && before.is_some_and(ascii_word)) && !(ends_word && after.is_some_and(ascii_word))
+        !(starts_word && before.is_some_and(ascii_word) || ends_word && after.is_some_and(ascii_word))
     })
 }
 
@@ -147,7 +147,7 @@ fn contains_word(hay: &str, needle: &str) -> bool {
 fn jaccard(a: &[String], b: &[String]) -> u32 {
     let inter = a.iter().filter(|x| b.contains(x)).count();
     let union = a.len() + b.len() - inter;
-    if union == 0 { 100 } else { (inter * 100 / union) as u32 }
+    (inter * 100).checked_div(union).map_or(100, |p| p as u32)
 }
 
 #[cfg(test)]

@@ -361,7 +361,7 @@ pub fn notice_cadence(f: &Facts, _: &Scenario, p: Params) -> Vec<Objective> {
     if worst.1.is_none() && tail <= p.target_s {
         // Every gap so far is within the limit; the last notice is "done"
         // for the next window, which is still open (or closed in time).
-        let last = f.notices.iter().copied().filter(|n| n.tick <= close).last();
+        let last = f.notices.iter().copied().rfind(|n| n.tick <= close);
         let mut o =
             timed("notice_cadence", label, rule, role, f, prev, prev + p.target_s, prev + p.zero_s, last, p.weight);
         o.outcome = Outcome::Met;

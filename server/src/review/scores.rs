@@ -108,7 +108,7 @@ pub fn score(objectives: &[Objective], entries: &[Entry]) -> Scores {
     Scores {
         team_points,
         team_max,
-        team_pct: if team_max == 0 { 0 } else { team_points * 100 / team_max },
+        team_pct: (team_points * 100).checked_div(team_max).unwrap_or(0),
         met: count(Outcome::Met),
         met_late: count(Outcome::MetLate),
         missed: count(Outcome::Missed),
