@@ -17,7 +17,7 @@ import { saveSession, loadState, saveState, loadUi, saveUi } from './session.js'
 import { renderPost, PAYMENT_BAD_PPM } from './posts.js';
 import {
   rolePanel, declarePanel, phasePanel, runbookPanel, noticeEditorPanel, noticesPanel,
-  controlsPanel, rosterPanel, answerKeyPanel, planRolesPanel,
+  controlsPanel, rosterPanel, answerKeyPanel, planRolesPanel, reviewNotesPanel,
 } from './panels.js';
 import { docsNav, DocView, talkScriptPanel } from './docs.js';
 import { statusReportPanel, hypothesisPanel, reportNudge } from './workflow.js';
@@ -695,7 +695,7 @@ function metric(key) {
 function makePanels(role, ctx, note) {
   switch (role) {
     case 'facilitator':
-      return [controlsPanel(ctx), rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), answerKeyPanel(),
+      return [controlsPanel(ctx), rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), answerKeyPanel(), reviewNotesPanel(ctx),
         runbookPanel(ctx, { canRun: false }), noticesPanel()];
     case 'incident_owner':
       return [rolePanel(role, note), declarePanel(ctx), phasePanel(ctx), statusReportPanel(ctx), hypothesisPanel(ctx),

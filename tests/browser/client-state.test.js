@@ -343,7 +343,7 @@ test('golden server messages are understood', { skip: noFixtures }, () => {
 test('the client sends the shapes of the golden client messages', { skip: noFixtures }, () => {
   // What js/drill.js, js/panels.js and js/connection.js send.
   const sent = new Set(['chat', 'declare', 'set_phase', 'run_action', 'publish_notice', 'start', 'pause', 'resume', 'set_speed', 'end',
-    'assign_role', 'plan_role', 'edit_doc', 'status_report', 'hypothesis']);
+    'assign_role', 'plan_role', 'edit_doc', 'status_report', 'hypothesis', 'rate_capability', 'add_improvement']);
   for (const [f, msg] of fixtures('client')) {
     switch (msg.type) {
       case 'hello':

@@ -20,6 +20,15 @@ test('the review opens from the end of a drill and from the history', { timeout:
     await fac.page.click('#end-button');
     await fac.page.click('#end-button');
     await fac.page.locator('#summary .score-big').waitFor();
+    // Review notes after the end: a rating and an improvement item.
+    await fac.page.selectOption('#rate-rating', 'S');
+    await fac.page.fill('#rate-comment', 'Declared at once <b>bots</b>');
+    await fac.page.click('#rate-add');
+    await fac.page.waitForFunction(() => document.querySelector('#rate-comment').value === '');
+    await fac.page.fill('#improve-text', 'Page the owner on the first alert');
+    await fac.page.fill('#improve-owner', 'SRE');
+    await fac.page.click('#improve-add');
+    await fac.page.waitForFunction(() => document.querySelector('#improve-text').value === '');
 
     await fac.page.click('#summary-review-link');
     await fac.page.locator('#review-objectives tbody tr').first().waitFor({ timeout: 30_000 });
@@ -31,6 +40,8 @@ test('the review opens from the end of a drill and from the history', { timeout:
     await fac.page.locator('#review-outcome svg.baseline-bar').waitFor();
     assert.ok(await fac.page.locator('#review-chart svg .chart-mark').count() > 0, 'team actions are marked');
     assert.ok(await fac.page.locator('#review-timeline tbody tr').count() > 3);
+    assert.match(await fac.page.locator('#review-ratings').textContent(), /Declared at once <b>bots<\/b>/);
+    assert.match(await fac.page.locator('#review-plan').textContent(), /Page the owner on the first alert.*SRE/);
     // Download links for every export.
     for (const f of ['md', 'html', 'json', 'csv']) {
       const href = await fac.page.locator(`.review-downloads a.download-${f}`).getAttribute('href');
