@@ -66,3 +66,11 @@ export const listHistory = () => request('GET', '/api/history');
 
 /** One finished drill. */
 export const historyDrill = (id) => request('GET', `/api/history/${encodeURIComponent(id)}`);
+
+/** The after-action review of a stored drill (JSON). */
+export const drillReview = (id) => request('GET', reviewUrl(id, 'json'));
+
+/** Where a review export can be downloaded. */
+export function reviewUrl(id, format) {
+  return `/api/history/${encodeURIComponent(id)}/review?format=${encodeURIComponent(format)}`;
+}

@@ -3,7 +3,7 @@
 // Routes: #join=CODE opens the join screen (or the drill, if this tab
 // already holds a seat in that drill; &as=facilitator marks a
 // co-facilitator link); #history lists finished drills and #history=ID
-// shows one; otherwise a tab with a session goes to its drill, and one
+// shows one; #review=ID is a drill's after-action review; otherwise a tab with a session goes to its drill, and one
 // without to home.
 
 import { initLang, setLang, getLang, LANGS } from './i18n.js';
@@ -13,6 +13,7 @@ import { homeScreen } from './home.js';
 import { joinScreen } from './join.js';
 import { orientationScreen } from './orientation.js';
 import { historyScreen, historyDrillScreen } from './history.js';
+import { reviewScreen } from './review.js';
 import { DrillScreen } from './drill.js';
 import { toast } from './toast.js';
 
@@ -127,6 +128,12 @@ function route() {
     } else {
       goJoin(code, /[&]as=facilitator\b/.test(m[2]));
     }
+    return;
+  }
+  const rev = /^#review=([^&]+)$/.exec(location.hash);
+  if (rev) {
+    const id = decodeURIComponent(rev[1]);
+    show(() => reviewScreen({ main, id }));
     return;
   }
   const hist = /^#history(?:=([^&]+))?$/.exec(location.hash);

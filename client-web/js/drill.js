@@ -17,7 +17,7 @@ import { saveSession, loadState, saveState, loadUi, saveUi } from './session.js'
 import { renderPost, PAYMENT_BAD_PPM } from './posts.js';
 import {
   rolePanel, declarePanel, phasePanel, runbookPanel, noticeEditorPanel, noticesPanel,
-  controlsPanel, rosterPanel, answerKeyPanel, planRolesPanel,
+  controlsPanel, rosterPanel, answerKeyPanel, planRolesPanel, reviewNotesPanel,
 } from './panels.js';
 import { docsNav, DocView, talkScriptPanel } from './docs.js';
 import { statusReportPanel, hypothesisPanel, reportNudge } from './workflow.js';
@@ -557,6 +557,8 @@ export class DrillScreen {
     }
     const [score, parts, times] = summaryView(sum, { titleId: 'summary-title' });
     score.appendChild(h('p', { class: 'summary-link' }, h('a', { href: '#history', i18n: 'summary.history_link' })));
+    score.appendChild(h('p', { class: 'summary-link' },
+      h('a', { href: `#review=${encodeURIComponent(this.session.drillId)}`, id: 'summary-review-link', i18n: 'summary.review_link' })));
     fill(this.summarySlot, score, parts, times);
   }
 
@@ -712,7 +714,7 @@ function makePanels(role, ctx, note) {
     case 'facilitator':
       return [controlsPanel(ctx), rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), injectsPanel(ctx),
         answerKeyPanel({ controls: (state, fault) => faultButtons(ctx, state, fault), online: () => ctx.online() }),
-        adHocPanel(ctx), deskWatchPanel(ctx), chatPanel(ctx, { side: 'caller' }),
+        adHocPanel(ctx), deskWatchPanel(ctx), chatPanel(ctx, { side: 'caller' }), reviewNotesPanel(ctx),
         runbookPanel(ctx, { canRun: false }), noticesPanel()];
     case 'incident_owner':
       return [rolePanel(role, note), declarePanel(ctx), phasePanel(ctx), statusReportPanel(ctx), hypothesisPanel(ctx),

@@ -490,3 +490,51 @@ export function answerKeyPanel({ controls, online } = {}) {
   }
   return { el: details, update };
 }
+
+/** Capabilities offered for rating (any other may be typed). */
+const CAPABILITIES = ['declaration', 'communication', 'situational_awareness', 'diagnosis', 'coordination', 'customer_support'];
+
+/**
+ * Facilitators: rate capabilities (P/S/M/U) and write the improvement plan
+ * for the after-action review, during the drill or after it ends.
+ */
+export function reviewNotesPanel(ctx) {
+  const capability = h('select', { id: 'rate-capability' }, CAPABILITIES.map((c) => h('option', { value: c, i18n: `capability.${c}` })));
+  const rating = h('select', { id: 'rate-rating' }, ['P', 'S', 'M', 'U'].map((r) => h('option', { value: r, i18n: `review.rating_${r}` })));
+  const comment = h('input', { id: 'rate-comment', type: 'text', maxLength: 2000, autocomplete: 'off' });
+  const rate = h('button', { type: 'submit', class: 'btn', id: 'rate-add', i18n: 'notes.rate' });
+  const rateForm = h('form', { class: 'plan-form' }, field('review.capability', capability), field('review.rating', rating),
+    field('review.comment', comment), rate);
+  const text = h('input', { id: 'improve-text', type: 'text', maxLength: 2000, autocomplete: 'off' });
+  const owner = h('input', { id: 'improve-owner', type: 'text', maxLength: 40, autocomplete: 'off' });
+  const add = h('button', { type: 'submit', class: 'btn', id: 'improve-add', i18n: 'notes.add' });
+  const planForm = h('form', { class: 'plan-form' }, field('notes.item', text), field('notes.owner', owner), add);
+  const el = panel('panel.review_notes', h('p', { class: 'hint', i18n: 'notes.hint' }), rateForm, planForm);
+  rateForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    ctx.send({ type: 'rate_capability', capability: capability.value, rating: rating.value, comment: comment.value.trim() }, {
+      onAck: () => {
+        comment.value = '';
+      },
+    });
+  });
+  planForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const value = text.value.trim();
+    if (!value) {
+      text.focus();
+      return;
+    }
+    ctx.send({ type: 'add_improvement', text: value, owner: owner.value.trim() }, {
+      onAck: () => {
+        text.value = '';
+        owner.value = '';
+      },
+    });
+  });
+  function update() {
+    rate.disabled = !ctx.online();
+    add.disabled = !ctx.online();
+  }
+  return { el, update };
+}

@@ -14,6 +14,7 @@ pub mod limits;
 pub mod metrics;
 pub mod net;
 pub mod protocol;
+pub mod review;
 pub mod scenario;
 pub mod sim;
 pub mod store;

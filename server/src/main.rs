@@ -60,6 +60,21 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Print the after-action review of a stored drill (replayed from its
+    /// log; a running drill gets a provisional review).
+    Review {
+        /// The drill's id.
+        drill: String,
+        /// Directory the server stored drills in.
+        #[arg(long, default_value = "firedrill-data")]
+        data: PathBuf,
+        /// Output format (`csv` is the timeline).
+        #[arg(long, value_enum, default_value_t = ReviewFormat::Md)]
+        format: ReviewFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Run a whole drill headless, with bots in every role.
     Simulate {
         /// A scenario file, or the id of a built-in scenario.
@@ -67,13 +82,26 @@ enum Cmd {
         /// World seed (default: the scenario's).
         #[arg(long)]
         seed: Option<u64>,
-        /// Print one JSON object instead of a summary.
+        /// Print one JSON object (the summary, with the review's measures
+        /// under `review`) instead of a summary.
         #[arg(long)]
         json: bool,
         /// How well the bots respond.
         #[arg(long, value_enum, default_value_t = Skill::Good)]
         bots: Skill,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReviewFormat {
+    /// Markdown.
+    Md,
+    /// A self-contained HTML page.
+    Html,
+    /// JSON.
+    Json,
+    /// The timeline as CSV.
+    Csv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -94,6 +122,7 @@ fn main() -> ExitCode {
         Some(Cmd::Validate { files }) => validate(&files),
         Some(Cmd::Simulate { file, seed, json, bots }) => simulate(&file, seed, json, bots),
         Some(Cmd::Replay { drill, data, json }) => replay(&drill, &data, json),
+        Some(Cmd::Review { drill, data, format, out }) => review(&drill, &data, format, out.as_deref()),
         Some(Cmd::Schema) => {
             let schema = serde_json::to_string_pretty(&scenario::json_schema()).unwrap_or_default();
             #[expect(clippy::print_stdout, reason = "the command's output")]
@@ -197,13 +226,70 @@ fn simulate(file: &str, seed: Option<u64>, json: bool, bots: Skill) -> ExitCode 
     };
     let seed = seed.unwrap_or(scenario.seed);
     let summary = sim::simulate(&scenario, seed, skill);
-    let out =
-        if json { serde_json::to_string(&summary).unwrap_or_default() } else { human_summary(&scenario, &summary) };
+    let out = if json {
+        // The summary's fields, plus the review's measures of the same run.
+        let review = firedrill::review::simulate(&scenario, seed, skill);
+        let mut v = serde_json::to_value(&summary).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            map.insert("review".into(), serde_json::to_value(&review).unwrap_or_default());
+        }
+        v.to_string()
+    } else {
+        human_summary(&scenario, &summary)
+    };
     #[expect(clippy::print_stdout, reason = "the command's output")]
     {
         println!("{out}");
     }
     ExitCode::SUCCESS
+}
+
+fn review(drill: &str, data: &std::path::Path, format: ReviewFormat, out: Option<&std::path::Path>) -> ExitCode {
+    use firedrill::review::export::{self, Format};
+    let (stored, scenario) = match load_stored(drill, data) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("firedrill: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let format = match format {
+        ReviewFormat::Md => Format::Markdown,
+        ReviewFormat::Html => Format::Html,
+        ReviewFormat::Json => Format::Json,
+        ReviewFormat::Csv => Format::Csv,
+    };
+    let review = firedrill::review::build(firedrill::drill::replay_for_review(&stored, &scenario));
+    let text = export::render(&review, format);
+    let written = match out {
+        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display())),
+        None => {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).map_err(|e| e.to_string())
+        }
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("firedrill: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Loads a stored drill and its scenario.
+fn load_stored(drill: &str, data: &std::path::Path) -> anyhow::Result<(firedrill::store::Unfinished, Scenario)> {
+    if !data.join("firedrill.sqlite3").exists() {
+        anyhow::bail!("no drills stored in {}", data.display());
+    }
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let store = firedrill::store::Store::open(data)?;
+    let stored =
+        rt.block_on(store.load(drill))?.ok_or_else(|| anyhow::anyhow!("no drill {drill} in {}", data.display()))?;
+    let scenario = scenario::parse(&stored.drill.scenario_toml)
+        .map_err(|p| anyhow::anyhow!("the stored scenario no longer validates ({} problems)", p.len()))?;
+    Ok((stored, scenario))
 }
 
 fn replay(drill: &str, data: &std::path::Path, json: bool) -> ExitCode {

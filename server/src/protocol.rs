@@ -448,6 +448,25 @@ pub enum Command {
         /// Option ids picked (none is an answer too: "nothing").
         picks: Vec<String>,
     },
+    /// Facilitator: rate a capability on the exercise scale (P/S/M/U) for
+    /// the after-action review; any drill status. A later rating of the
+    /// same capability replaces the earlier one.
+    RateCapability {
+        /// What is rated, e.g. `declaration` (1 to 80 characters).
+        capability: String,
+        /// The rating.
+        rating: CapabilityRating,
+        /// Why (plain text; may be empty).
+        comment: String,
+    },
+    /// Facilitator: add an item to the improvement plan for the
+    /// after-action review; any drill status.
+    AddImprovement {
+        /// What should change (plain text).
+        text: String,
+        /// Who owns it (a name or team; may be empty).
+        owner: String,
+    },
 }
 
 /// The name of a command's type, as it appears on the wire. Used in errors
@@ -486,6 +505,8 @@ pub fn command_name(cmd: &Command) -> &'static str {
         Command::DecideAction { .. } => "decide_action",
         Command::AskPulse { .. } => "ask_pulse",
         Command::AnswerPulse { .. } => "answer_pulse",
+        Command::RateCapability { .. } => "rate_capability",
+        Command::AddImprovement { .. } => "add_improvement",
     }
 }
 
@@ -560,7 +581,9 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
             | Command::DelayInject { .. }
             | Command::EditInject { .. }
             | Command::AdHocInject { .. }
-            | Command::FaultControl { .. },
+            | Command::FaultControl { .. }
+            | Command::RateCapability { .. }
+            | Command::AddImprovement { .. },
         ) => false,
     };
     if !role_ok {
@@ -595,6 +618,8 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         // Looking is fine whenever the world exists.
         Command::Query { .. } => true,
         Command::DecideAction { .. } | Command::AskPulse { .. } | Command::AnswerPulse { .. } => playing,
+        // The review is written during and after the drill.
+        Command::RateCapability { .. } | Command::AddImprovement { .. } => true,
     };
     if status_ok { Ok(()) } else { Err(Denied::Status(status)) }
 }
@@ -1356,9 +1381,37 @@ pub enum Event {
     },
 }
 
+/// The exercise scale for rating a capability (HSEEP): performed without
+/// challenges, with some challenges, with major challenges, or unable to be
+/// performed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CapabilityRating {
+    /// Performed without challenges.
+    P,
+    /// Performed with some challenges.
+    S,
+    /// Performed with major challenges.
+    M,
+    /// Unable to be performed.
+    U,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_facilitators_write_the_review() {
+        let rate =
+            Command::RateCapability { capability: "x".into(), rating: CapabilityRating::S, comment: String::new() };
+        let plan = Command::AddImprovement { text: "x".into(), owner: String::new() };
+        for cmd in [rate, plan] {
+            assert_eq!(authorize(SeatKind::Facilitator, DrillStatus::Ended, &cmd), Ok(()));
+            for role in Role::ALL {
+                assert_eq!(authorize(SeatKind::Participant(role), DrillStatus::Running, &cmd), Err(Denied::Role));
+            }
+        }
+    }
 
     #[test]
     fn participants_may_not_run_the_clock() {

@@ -15,9 +15,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use firedrill::protocol::{
-    ActionStage, Author, Bots, Channel, ClientMsg, Command, ComponentStatus, Disposition, DocKind, DocView,
-    DrillStatus, ErrorCode, Event, FaultOp, Medium, Phase, PostBody, PulseKind, Query, Role, SeatKind, ServerMsg,
-    authorize, command_name, doc_writable,
+    ActionStage, Author, Bots, CapabilityRating, Channel, ClientMsg, Command, ComponentStatus, Disposition, DocKind,
+    DocView, DrillStatus, ErrorCode, Event, FaultOp, Medium, Phase, PostBody, PulseKind, Query, Role, SeatKind,
+    ServerMsg, authorize, command_name, doc_writable,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -227,6 +227,7 @@ fn protocol_md_names_every_wire_value() {
         ("component status", wire_names::<ComponentStatus>(plain)),
         ("action stage", wire_names::<ActionStage>(plain)),
         ("bots setting", wire_names::<Bots>(plain)),
+        ("capability rating", wire_names::<CapabilityRating>(plain)),
     ];
     for (what, names) in sets {
         for name in names {
@@ -290,6 +291,8 @@ fn commands() -> Vec<(String, Command)> {
         Command::DecideAction { action: "x".into(), approve: true },
         Command::AskPulse { kind: PulseKind::Services },
         Command::AnswerPulse { pulse: 0, picks: Vec::new() },
+        Command::RateCapability { capability: "x".into(), rating: CapabilityRating::S, comment: String::new() },
+        Command::AddImprovement { text: "x".into(), owner: String::new() },
     ] {
         out.push((format!("`{}`", command_name(&cmd)), cmd));
     }

@@ -516,7 +516,8 @@ test('the client sends the shapes of the golden client messages', { skip: noFixt
   const sent = new Set(['chat', 'declare', 'set_phase', 'run_action', 'publish_notice', 'start', 'pause', 'resume', 'set_speed', 'end',
     'assign_role', 'plan_role', 'edit_doc', 'status_report', 'hypothesis',
     'take_call', 'call_say', 'hold_call', 'end_call', 'assign_call', 'call_support', 'chat_say',
-    'trigger_inject', 'skip_inject', 'delay_inject', 'edit_inject', 'ad_hoc_inject', 'fault_control']);
+    'trigger_inject', 'skip_inject', 'delay_inject', 'edit_inject', 'ad_hoc_inject', 'fault_control',
+    'rate_capability', 'add_improvement']);
   for (const [f, msg] of fixtures('client')) {
     switch (msg.type) {
       case 'hello':

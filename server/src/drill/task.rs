@@ -181,6 +181,15 @@ struct DrillTask {
     approvals: BTreeMap<String, u32>,
     /// Pulse questions asked so far.
     pulses: super::pulse::Pulses,
+    /// Whether the drill's result is stored (the store stays open after
+    /// the end: ratings and the improvement plan come later).
+    result_stored: bool,
+    /// Collects events for the after-action review (replays only).
+    recorder: Option<crate::review::Recorder>,
+    /// Facilitators' capability ratings, in the order given.
+    ratings: Vec<crate::review::Rating>,
+    /// The improvement plan, in the order written.
+    improvements: Vec<crate::review::Improvement>,
 }
 
 /// Starts the task for a new drill and returns its inbox.
@@ -233,6 +242,30 @@ pub fn replay_summary(u: &Unfinished, scenario: &Scenario) -> Summary {
     }
 }
 
+/// Replays a stored drill headless, as [`replay_summary`] does, and
+/// returns what the after-action review is computed from.
+pub fn replay_for_review(u: &Unfinished, scenario: &Scenario) -> crate::review::Replayed {
+    let mut task =
+        DrillTask::new(u.drill.id.clone(), u.drill.join_code.clone(), scenario, u.drill.seed, u.drill.bots, None);
+    task.recorder = Some(crate::review::Recorder::default());
+    task.replay(u);
+    let summary = match task.summary.take() {
+        Some(s) => s,
+        None => task.sim.summary(task.seed),
+    };
+    let entries = task.recorder.take().map(|r| r.entries()).unwrap_or_default();
+    crate::review::Replayed {
+        drill: Some(u.drill.id.clone()),
+        seed: task.seed,
+        ended: task.status == DrillStatus::Ended,
+        summary,
+        entries,
+        ratings: task.ratings,
+        improvements: task.improvements,
+        sim: task.sim,
+    }
+}
+
 impl DrillTask {
     fn new(id: String, join_code: String, s: &Scenario, seed: u64, bots: Bots, store: Option<Store>) -> DrillTask {
         let info = DrillInfo {
@@ -277,6 +310,10 @@ impl DrillTask {
             report_due: None,
             approvals: BTreeMap::new(),
             pulses: super::pulse::Pulses::default(),
+            result_stored: false,
+            recorder: None,
+            ratings: Vec::new(),
+            improvements: Vec::new(),
         }
     }
 
@@ -392,11 +429,14 @@ impl DrillTask {
             self.checkpoint_tick = tick;
         }
         self.pending.clear();
-        if let Some(summary) = self.summary.as_ref().filter(|_| self.status == DrillStatus::Ended)
-            && let Some(store) = self.store.take()
-            && let Err(e) = store.finish(&self.info.id, summary.clone()).await
+        if let Some(summary) =
+            self.summary.as_ref().filter(|_| self.status == DrillStatus::Ended && !self.result_stored)
+            && let Some(store) = &self.store
         {
-            tracing::error!(error = %e, "could not store the drill's result");
+            self.result_stored = true;
+            if let Err(e) = store.finish(&self.info.id, summary.clone()).await {
+                tracing::error!(error = %e, "could not store the drill's result");
+            }
         }
         let mut slow = Vec::new();
         let mut sent = 0u64;
@@ -799,6 +839,25 @@ impl DrillTask {
                 self.emit(Audience::Facilitators, Event::RolePlanned { planned });
                 Ok(())
             }
+            Command::RateCapability { capability, rating, comment } => {
+                let rating = crate::review::check_rating(capability, *rating, comment, &actor.name, self.sim.tick())
+                    .map_err(|m| (ErrorCode::InvalidValue, m))?;
+                self.ratings.retain(|r| r.capability != rating.capability);
+                if self.ratings.len() >= crate::review::REVIEW_ITEMS_MAX {
+                    return Err((ErrorCode::Full, "too many ratings".into()));
+                }
+                self.ratings.push(rating);
+                Ok(())
+            }
+            Command::AddImprovement { text, owner } => {
+                let item = crate::review::check_improvement(text, owner, &actor.name, self.sim.tick())
+                    .map_err(|m| (ErrorCode::InvalidValue, m))?;
+                if self.improvements.len() >= crate::review::REVIEW_ITEMS_MAX {
+                    return Err((ErrorCode::Full, "the improvement plan is full".into()));
+                }
+                self.improvements.push(item);
+                Ok(())
+            }
         }
     }
 
@@ -911,6 +970,9 @@ impl DrillTask {
     }
 
     fn sim_command(&mut self, actor: &Actor, cmd: SimCommand) -> Result<(), (ErrorCode, String)> {
+        if let Some(r) = &mut self.recorder {
+            r.actor(actor);
+        }
         let events = self.sim.apply(actor, &cmd).map_err(|e| {
             use crate::sim::CommandError as E;
             let code = match e {
@@ -1189,7 +1251,10 @@ impl DrillTask {
     /// One tick of the world; ends the drill when its time is up.
     fn step_once(&mut self) {
         let started = (!self.replaying).then(now);
-        for (_, e) in self.sim.step() {
+        for (actor, e) in self.sim.step() {
+            if let Some(r) = &mut self.recorder {
+                r.actor(&actor);
+            }
             self.sim_event(e);
         }
         if let Some((due, false)) = self.report_due
@@ -1346,6 +1411,9 @@ impl DrillTask {
     /// connection whose seat may see it.
     fn emit(&mut self, audience: Audience, event: Event) {
         self.seq += 1;
+        if let Some(r) = &mut self.recorder {
+            r.event(self.sim.tick(), &event);
+        }
         let frame = encode_msg(&ServerMsg::Event { seq: self.seq, tick: self.sim.tick(), event });
         if !self.replaying {
             self.held.push(Held::Event(self.seq, audience, frame.clone()));

@@ -233,6 +233,62 @@ pub(super) async fn finished_drill(
     Ok(axum::Json(drill.ok_or_else(not_found)?).into_response())
 }
 
+#[derive(Deserialize)]
+pub(super) struct ReviewQuery {
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    download: Option<String>,
+}
+
+/// The after-action review of a stored drill (finished or still running),
+/// computed by replaying its log: `format` is `json` (default), `md`,
+/// `html` or `csv` (the timeline); anything but JSON, or `download=1`,
+/// comes as an attachment.
+pub(super) async fn review(
+    State(app): State<Arc<AppState>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<ReviewQuery>,
+) -> Result<Response, ApiError> {
+    use crate::review::export::Format;
+    let format = match q.format.as_deref() {
+        None => Format::Json,
+        Some(f) => Format::parse(f).ok_or_else(|| {
+            ApiError(StatusCode::BAD_REQUEST, "invalid_value", "format must be json, md, html or csv".into())
+        })?,
+    };
+    let not_found = || ApiError(StatusCode::NOT_FOUND, "not_found", "no drill with that id".into());
+    let store = app.registry.store().ok_or_else(not_found)?;
+    let stored = store
+        .load(&id)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not read a drill for its review");
+            ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be read".into())
+        })?
+        .ok_or_else(not_found)?;
+    let scenario = crate::scenario::parse(&stored.drill.scenario_toml).map_err(|_| {
+        ApiError(StatusCode::CONFLICT, "invalid_value", "the drill's scenario no longer validates".into())
+    })?;
+    // Replaying and the two baselines are CPU work: keep it off the
+    // runtime's threads.
+    let body = tokio::task::spawn_blocking(move || {
+        let review = crate::review::build(crate::drill::replay_for_review(&stored, &scenario));
+        crate::review::export::render(&review, format)
+    })
+    .await
+    .map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the review could not be computed".into()))?;
+    let mut res = ([(header::CONTENT_TYPE, format.content_type())], body).into_response();
+    if format != Format::Json || q.download.as_deref() == Some("1") {
+        let safe: String = id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+        let disposition = format!("attachment; filename=\"firedrill-review-{safe}.{}\"", format.extension());
+        if let Ok(v) = HeaderValue::from_str(&disposition) {
+            res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        }
+    }
+    Ok(res)
+}
+
 pub(super) async fn static_file(uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
     let path = if path.is_empty() { "index.html" } else { path };

@@ -55,6 +55,7 @@ pub fn router(registry: Arc<Registry>, config: Config) -> Router {
         .route("/api/practice", post(http::practice))
         .route("/api/history", get(http::history))
         .route("/api/history/{id}", get(http::finished_drill))
+        .route("/api/history/{id}/review", get(http::review))
         .route("/ws", get(ws::upgrade))
         .fallback(get(http::static_file))
         .layer(DefaultBodyLimit::max(limits::HTTP_BODY_BYTES_MAX))

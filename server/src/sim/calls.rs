@@ -34,7 +34,7 @@ use super::incident::Incident;
 use super::injects::InjectBook;
 use super::profiles::{Effects, Flow};
 use super::stores::{Mood, NO_CLIENT, Store, StoreOrder};
-use super::{Actor, Clock, CommandError, Outbox, Plan, SimCommand, SimEvent, SimRng, TickSet};
+use super::{Actor, Clock, CommandError, Outbox, Plan, SimCommand, SimEvent, TickSet};
 use crate::protocol::{
     CallLine, CallState, CallView, CallerMood, ChatView, ComponentStatus, Disposition, Medium, Role, Speaker,
 };
@@ -167,7 +167,19 @@ pub(crate) struct Desk {
     pub stats: DeskStats,
 }
 
-pub(crate) fn init(world: &mut World, s: &Scenario) {
+/// The desk's own randomness (callers' patience), apart from the world's,
+/// so that how the desk is staffed does not reshuffle which guests come:
+/// two runs of one seed with different responses see the same guests,
+/// and their difference is the response's.
+#[derive(Resource)]
+pub(crate) struct DeskRng(pub rand::rngs::ChaCha8Rng);
+
+/// Mixed into the seed for the desk's stream.
+const DESK_STREAM: u64 = 0x6465_736b_5f72_6e67;
+
+pub(crate) fn init(world: &mut World, s: &Scenario, seed: u64) {
+    use rand::SeedableRng;
+    world.insert_resource(DeskRng(rand::rngs::ChaCha8Rng::seed_from_u64(seed ^ DESK_STREAM)));
     let mut chats = vec![Chat::default(); s.clients.len()];
     let mut q = world.query::<&Store>();
     for st in q.iter(world) {
@@ -506,7 +518,7 @@ fn run_desk(
     incident: Res<Incident>,
     effects: Res<Effects>,
     book: Res<InjectBook>,
-    mut rng: ResMut<SimRng>,
+    mut rng: ResMut<DeskRng>,
     mut desk: ResMut<Desk>,
     mut outbox: ResMut<Outbox>,
     mut stores: Query<(&Store, &mut Mood)>,

@@ -51,6 +51,20 @@ pub(crate) fn state_hash(world: &mut World) -> u64 {
     h.u64(world.resource::<Clock>().tick);
     // The RNG's position captures every draw made so far.
     h.u64(world.resource::<SimRng>().0.get_word_pos() as u64);
+    h.u64(world.resource::<super::calls::DeskRng>().0.get_word_pos() as u64);
+    let desk = world.resource::<super::calls::Desk>();
+    let d = desk.stats;
+    for v in [d.calls, d.answered, d.abandoned, d.busy, d.escalations, d.chat_replies] {
+        h.u64(u64::from(v));
+    }
+    h.u64(d.wait_s_total);
+    h.u64(d.hold_s_total);
+    for c in &desk.calls {
+        h.u64(c.state as u64);
+        h.opt(c.answered);
+        h.opt(c.ended);
+        h.u64(c.lines.len() as u64);
+    }
     for f in &world.resource::<Faults>().0 {
         h.opt(f.pending.met_tick);
         h.opt(f.started_tick);

@@ -323,7 +323,7 @@ impl Sim {
         clues::init(&mut world, scenario);
         injects::init(&mut world, scenario.injects.len());
         incident::init(&mut world);
-        calls::init(&mut world, scenario);
+        calls::init(&mut world, scenario, seed);
         bots::init(&mut world);
         world.insert_resource(Plan(scenario.clone()));
 
