@@ -44,6 +44,12 @@ async fn a_played_drill_has_a_review_in_every_format() {
         .refused(json!({"type": "rate_capability", "capability": "declaration", "rating": "P", "comment": ""}))
         .await;
     assert_eq!(refused, "forbidden");
+    // While the drill runs, its review and replay (which show the answer
+    // key) stay closed.
+    let ((status, _), _) = http_with(addr, "GET", &format!("/api/history/{drill_id}/review"), None, &[]).await;
+    assert_eq!(status, 403);
+    let ((status, _), _) = http_with(addr, "GET", &format!("/api/history/{drill_id}/replay?tick=0"), None, &[]).await;
+    assert_eq!(status, 403);
     fac.ok(json!({"type": "end"})).await;
     fac.event("ended").await;
     fac.ok(json!({"type": "rate_capability", "capability": "declaration", "rating": "S", "comment": "<b>late</b>"}))
@@ -103,6 +109,32 @@ async fn a_played_drill_has_a_review_in_every_format() {
     assert_eq!(status, 400);
     assert_eq!(err["error"], "invalid_value", "{err}");
     let ((status, _), _) = http_with(addr, "GET", "/api/history/nope/review", None, &[]).await;
+    assert_eq!(status, 404);
+
+    // Replay: the drill at any moment, re-run from its log.
+    let replay = |q: String| {
+        let path = format!("/api/history/{drill_id}/replay?{q}");
+        async move { http_with(addr, "GET", &path, None, &[]).await }
+    };
+    let ((status, start), _) = replay("tick=0".into()).await;
+    assert_eq!(status, 200, "{start}");
+    assert_eq!(start["tick"], 0);
+    assert_eq!(start["snapshot"]["phase"], "normal");
+    assert_eq!(start["snapshot"]["notices"], json!([]));
+    let ticks = start["ticks"].as_u64().unwrap_or(0);
+    assert!(ticks > 0);
+    let ((_, end), _) = replay(format!("tick={ticks}")).await;
+    let snap = &end["snapshot"];
+    assert_eq!(snap["phase"], "resolved");
+    assert_eq!(snap["notices"][0]["text"], "Card payments fail in Kanto.");
+    assert!(snap["answer_key"].as_array().is_some_and(|k| !k.is_empty()), "the answer key is revealed");
+    assert!(!snap["channels"].as_array().is_some_and(|c| c.iter().any(|c| c["channel"] == "facilitators")));
+    assert_eq!(snap["drill"]["join_code"], "", "no way back in from a replay");
+    let ((_, again), _) = replay(format!("tick={ticks}")).await;
+    assert_eq!(again, end, "the same moment replays to the same state");
+    let ((status, _), _) = replay("tick=soon".into()).await;
+    assert_eq!(status, 400);
+    let ((status, _), _) = http_with(addr, "GET", "/api/history/nope/replay?tick=1", None, &[]).await;
     assert_eq!(status, 404);
     drop(server);
 

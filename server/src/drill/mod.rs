@@ -12,7 +12,7 @@ mod pulse;
 mod task;
 mod templates;
 
-pub use task::{replay_for_review, replay_summary};
+pub use task::{replay_at, replay_for_review, replay_summary};
 
 use std::sync::Arc;
 

@@ -242,6 +242,20 @@ pub fn replay_summary(u: &Unfinished, scenario: &Scenario) -> Summary {
     }
 }
 
+/// Replays a stored drill headless up to `tick` (at most as far as its log
+/// goes) and returns the drill as it was then: everything an observer saw
+/// (every channel but the facilitators' private one, the desk, the client
+/// chats), with the answer key. Returns the tick reached and the snapshot.
+pub fn replay_at(u: &Unfinished, scenario: &Scenario, tick: u64) -> (u64, Snapshot) {
+    let mut task =
+        DrillTask::new(u.drill.id.clone(), u.drill.join_code.clone(), scenario, u.drill.seed, u.drill.bots, None);
+    task.apply_log(u, tick.min(u.tick));
+    let mut snapshot = task.snapshot(u32::MAX, SeatKind::Participant(Role::Observer));
+    snapshot.answer_key = Some(task.sim.faults());
+    snapshot.drill.join_code = String::new();
+    (task.sim.tick(), snapshot)
+}
+
 /// Replays a stored drill headless, as [`replay_summary`] does, and
 /// returns what the after-action review is computed from.
 pub fn replay_for_review(u: &Unfinished, scenario: &Scenario) -> crate::review::Replayed {
@@ -322,24 +336,9 @@ impl DrillTask {
     /// connections died with the old process) and a running drill goes on
     /// from where it was.
     fn replay(&mut self, u: &Unfinished) -> Vec<String> {
-        self.replaying = true;
-        let mut hashes = Vec::new();
-        for rec in &u.log {
-            self.step_to(rec.tick);
-            match &rec.input {
-                LoggedInput::AddSeat { name, seat, token_hash } => {
-                    hashes.push(token_hash.clone());
-                    let _ = self.add_seat(name.clone(), Some(*seat), token_hash.clone());
-                }
-                LoggedInput::Online { seat } => self.set_online_flag(*seat, true),
-                LoggedInput::Offline { seat } => self.set_online_flag(*seat, false),
-                LoggedInput::Command { seat, cid, cmd } => self.command(*seat, 0, *cid, cmd.clone()),
-            }
-        }
-        self.step_to(u.tick);
+        let hashes = self.apply_log(u, u.tick);
         self.checkpoint_tick = self.sim.tick();
         self.held.clear();
-        self.replaying = false;
         // The connections died with the old process. Marking each seat
         // offline with an event would put every returning client a
         // thousand events behind (and so a full welcome each); instead the
@@ -356,6 +355,28 @@ impl DrillTask {
             self.anchor = Some((now(), self.sim.tick()));
         }
         tracing::info!(inputs = u.log.len(), tick = self.sim.tick(), seq = self.seq, "drill restored from its log");
+        hashes
+    }
+
+    /// Applies the stored inputs up to `until` (ticks) with nothing logged
+    /// or sent, and steps the world to `until`; returns every seat's token
+    /// hash met on the way.
+    fn apply_log(&mut self, u: &Unfinished, until: u64) -> Vec<String> {
+        self.replaying = true;
+        let mut hashes = Vec::new();
+        for rec in u.log.iter().take_while(|r| r.tick <= until) {
+            self.step_to(rec.tick);
+            match &rec.input {
+                LoggedInput::AddSeat { name, seat, token_hash } => {
+                    hashes.push(token_hash.clone());
+                    let _ = self.add_seat(name.clone(), Some(*seat), token_hash.clone());
+                }
+                LoggedInput::Online { seat } => self.set_online_flag(*seat, true),
+                LoggedInput::Offline { seat } => self.set_online_flag(*seat, false),
+                LoggedInput::Command { seat, cid, cmd } => self.command(*seat, 0, *cid, cmd.clone()),
+            }
+        }
+        self.step_to(until);
         hashes
     }
 

@@ -259,6 +259,7 @@ pub(super) async fn review(
     };
     let not_found = || ApiError(StatusCode::NOT_FOUND, "not_found", "no drill with that id".into());
     let store = app.registry.store().ok_or_else(not_found)?;
+    require_finished(store, &id).await?;
     let stored = store
         .load(&id)
         .await
@@ -287,6 +288,64 @@ pub(super) async fn review(
         }
     }
     Ok(res)
+}
+
+/// The review and the replay show the answer key and every channel, so
+/// they open only once the drill has ended (404 for an unknown drill, 403
+/// while it runs).
+async fn require_finished(store: &crate::store::Store, id: &str) -> Result<(), ApiError> {
+    let finished = store.finished(id).await.map_err(|e| {
+        tracing::error!(error = %e, "could not read a finished drill");
+        ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be read".into())
+    })?;
+    if finished.is_some() {
+        return Ok(());
+    }
+    let exists = store.load(id).await.ok().flatten().is_some();
+    Err(if exists {
+        ApiError(StatusCode::FORBIDDEN, "forbidden", "the review and the replay open when the drill has ended".into())
+    } else {
+        ApiError(StatusCode::NOT_FOUND, "not_found", "no drill with that id".into())
+    })
+}
+
+#[derive(Deserialize)]
+pub(super) struct ReplayQuery {
+    tick: u64,
+}
+
+/// A stored drill as it was at `tick` (the simulation is deterministic, so
+/// this re-runs it from its log): the world, every channel but the
+/// facilitators' private one, the desk, the chats and the answer key.
+/// Answers `{tick, ticks, snapshot}`, `ticks` being how far the log goes.
+pub(super) async fn replay(
+    State(app): State<Arc<AppState>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    q: Result<axum::extract::Query<ReplayQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let axum::extract::Query(q) = q.map_err(|_| {
+        ApiError(StatusCode::BAD_REQUEST, "invalid_value", "tick must be a whole number of drill seconds".into())
+    })?;
+    let not_found = || ApiError(StatusCode::NOT_FOUND, "not_found", "no drill with that id".into());
+    let store = app.registry.store().ok_or_else(not_found)?;
+    require_finished(store, &id).await?;
+    let stored = store
+        .load(&id)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not read a drill to replay");
+            ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be read".into())
+        })?
+        .ok_or_else(not_found)?;
+    let scenario = crate::scenario::parse(&stored.drill.scenario_toml).map_err(|_| {
+        ApiError(StatusCode::CONFLICT, "invalid_value", "the drill's scenario no longer validates".into())
+    })?;
+    let ticks = stored.tick;
+    let (tick, snapshot) =
+        tokio::task::spawn_blocking(move || crate::drill::replay_at(&stored, &scenario, q.tick)).await.map_err(
+            |_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the drill could not be replayed".into()),
+        )?;
+    Ok(axum::Json(serde_json::json!({ "tick": tick, "ticks": ticks, "snapshot": snapshot })).into_response())
 }
 
 pub(super) async fn static_file(uri: Uri) -> Response {

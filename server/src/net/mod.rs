@@ -56,6 +56,7 @@ pub fn router(registry: Arc<Registry>, config: Config) -> Router {
         .route("/api/history", get(http::history))
         .route("/api/history/{id}", get(http::finished_drill))
         .route("/api/history/{id}/review", get(http::review))
+        .route("/api/history/{id}/replay", get(http::replay))
         .route("/ws", get(ws::upgrade))
         .fallback(get(http::static_file))
         .layer(DefaultBodyLimit::max(limits::HTTP_BODY_BYTES_MAX))
