@@ -269,3 +269,22 @@ fn bots_at_the_desk_answer_calls_in_every_shipped_scenario() {
         assert!(good.lost_revenue < none.lost_revenue, "{}", b.scenario.id);
     }
 }
+
+#[test]
+fn a_person_who_stops_playing_hands_the_client_back_and_hangs_up() {
+    let s = scenario("lunch-peak-pos-outage");
+    let mut sim = Sim::new(&s, 8, Crew::nobody());
+    run_to(&mut sim, 5);
+    let client = s.clients[0].id.clone();
+    let corp = person(Role::CorporateActor);
+    ok(&mut sim, &corp, SimCommand::ChatSay { seat: 9, client: client.clone(), text: "Hello".into(), as_client: true });
+    let store = person(Role::StoreActor);
+    let ev = ok(&mut sim, &store, SimCommand::CallSupport { seat: 9, name: "Aki".into(), text: "Hi".into() });
+    let id = ev.iter().find_map(|e| if let SimEvent::Call(c) = e { Some(c.id) } else { None }).unwrap_or(0);
+    let events = sim.release_seat(9);
+    assert!(events.iter().any(|e| matches!(e, SimEvent::Chat(c) if c.client_seat.is_none())));
+    assert_eq!(sim.chats()[0].client_seat, None);
+    assert_eq!(sim.call(id).map(|c| c.state), Some(CallState::Abandoned));
+    // Someone else may take the client over now.
+    ok(&mut sim, &corp, SimCommand::ChatSay { seat: 10, client, text: "Me now".into(), as_client: true });
+}

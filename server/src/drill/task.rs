@@ -941,6 +941,14 @@ impl DrillTask {
             changed.push((by, old_role));
         }
         for (seat, role) in changed {
+            let was = self.seats.get(seat as usize).map(|s| s.view.seat);
+            if matches!(was, Some(SeatKind::Participant(Role::StoreActor | Role::CorporateActor)))
+                && was != Some(SeatKind::Participant(role))
+            {
+                for e in self.sim.release_seat(seat) {
+                    self.sim_event(e);
+                }
+            }
             if let Some(s) = self.seats.get_mut(seat as usize) {
                 s.view.seat = SeatKind::Participant(role);
                 let view = s.view.clone();

@@ -986,6 +986,30 @@ pub(crate) fn apply(world: &mut World, actor: &Actor, cmd: &SimCommand) -> Resul
     Ok(out)
 }
 
+/// A person stopped playing an outside actor (their seat got another
+/// role): the client they played goes back to its bot, and a call they
+/// were making ends as if they hung up.
+pub(crate) fn release_seat(world: &mut World, seat: u32) -> Vec<SimEvent> {
+    let now = world.resource::<Clock>().tick;
+    let s = world.resource::<Plan>().0.clone();
+    let mut out = Vec::new();
+    let mut desk = world.resource_mut::<Desk>();
+    for i in 0..desk.chats.len() {
+        if desk.chats[i].seat == Some(seat) {
+            desk.chats[i].seat = None;
+            out.extend(desk.chat_view(&s, i, false).map(SimEvent::Chat));
+        }
+    }
+    let mine: Vec<u32> =
+        desk.live.iter().copied().filter(|&i| desk.calls[i as usize].caller == Caller::Seat(seat)).collect();
+    for id in mine {
+        desk.close(id, now, CallState::Abandoned);
+        desk.stats.abandoned += 1;
+        out.extend(desk.view(&s, id, false, CallerMood::Calm).map(SimEvent::Call));
+    }
+    out
+}
+
 fn pick_up(world: &mut World, id: u32, seat: u32, name: &str, now: u64) {
     let mut desk = world.resource_mut::<Desk>();
     let c = &mut desk.calls[id as usize];

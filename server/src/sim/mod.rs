@@ -437,6 +437,13 @@ impl Sim {
         self.world.resource::<calls::Desk>().view(s, id, true, calls::call_mood(&self.world, id))
     }
 
+    /// A seat stopped playing an outside actor: its client goes back to
+    /// the bot, its open call ends. Changes the world: call it only while
+    /// applying a recorded command, so replays repeat it.
+    pub fn release_seat(&mut self, seat: u32) -> Vec<SimEvent> {
+        calls::release_seat(&mut self.world, seat)
+    }
+
     /// Every corporate client's chat, with its lines.
     pub fn chats(&self) -> Vec<ChatView> {
         let desk = self.world.resource::<calls::Desk>();
