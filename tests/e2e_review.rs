@@ -149,3 +149,50 @@ async fn a_played_drill_has_a_review_in_every_format() {
     assert_eq!(cli, review, "the CLI and the server agree");
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn facilitators_export_and_delete_a_finished_drill() {
+    let data = temp_dir("export");
+    let server = ServerProcess::start(&data, free_port()).await;
+    let addr = server.addr;
+    let (drill_id, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let owner_token = join(addr, &code, "Kenji", "incident_owner").await;
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    let (mut owner, _) = Client::connect(addr, &owner_token, None).await;
+    fac.ok(json!({"type": "start"})).await;
+    owner.ok(json!({"type": "chat", "channel": "ops", "text": "Anyone else seeing card errors?"})).await;
+    let bearer = |t: &str| format!("Bearer {t}");
+    let path = format!("/api/history/{drill_id}/export");
+    let (fac_auth, owner_auth) = (bearer(&fac_token), bearer(&owner_token));
+    let ((status, _), _) = http_with(addr, "GET", &path, None, &[("Authorization", fac_auth.as_str())]).await;
+    assert_eq!(status, 403, "not before the end");
+    fac.ok(json!({"type": "end"})).await;
+    fac.event("ended").await;
+
+    let ((status, err), _) = http_with(addr, "GET", &path, None, &[]).await;
+    assert_eq!((status, err["error"].as_str()), (401, Some("bad_token")), "{err}");
+    let ((status, _), _) = http_with(addr, "GET", &path, None, &[("Authorization", owner_auth.as_str())]).await;
+    assert_eq!(status, 403, "participants may not");
+    let ((status, export), head) = http_with(addr, "GET", &path, None, &[("Authorization", fac_auth.as_str())]).await;
+    assert_eq!(status, 200, "{export}");
+    assert!(header(&head, "content-disposition").is_some_and(|v| v.contains("attachment")));
+    assert_eq!(export["drill"]["id"], drill_id.as_str());
+    assert!(export["scenario_toml"].as_str().is_some_and(|t| t.contains("[[faults]]")));
+    let inputs = export["inputs"].as_array().cloned().unwrap_or_default();
+    assert!(inputs.iter().any(|i| i["input"]["cmd"]["text"] == "Anyone else seeing card errors?"), "{inputs:?}");
+    assert!(inputs.iter().all(|i| i["input"]["token_hash"].as_str().is_none_or(str::is_empty)), "no token hashes");
+
+    let item = format!("/api/history/{drill_id}");
+    let ((status, _), _) = http_with(addr, "DELETE", &item, None, &[("Authorization", owner_auth.as_str())]).await;
+    assert_eq!(status, 403);
+    let ((status, _), _) = http_with(addr, "DELETE", &item, None, &[("Authorization", fac_auth.as_str())]).await;
+    assert_eq!(status, 204);
+    let ((status, _), _) = http_with(addr, "GET", &item, None, &[]).await;
+    assert_eq!(status, 404, "gone");
+    let ((status, _), _) = http_with(addr, "GET", &format!("{item}/review"), None, &[]).await;
+    assert_eq!(status, 404);
+    let ((_, list), _) = http_with(addr, "GET", "/api/history", None, &[]).await;
+    assert!(!list.as_array().is_some_and(|l| l.iter().any(|d| d["id"] == drill_id.as_str())));
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data);
+}

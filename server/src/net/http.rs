@@ -309,6 +309,109 @@ async fn require_finished(store: &crate::store::Store, id: &str) -> Result<(), A
     })
 }
 
+/// Loads a finished drill for someone who proves, with
+/// `Authorization: Bearer <session token>`, to have been one of its
+/// facilitators (the token's hash is in the drill's log).
+async fn load_as_facilitator(
+    app: &AppState,
+    headers: &axum::http::HeaderMap,
+    id: &str,
+) -> Result<(crate::store::Store, crate::store::Unfinished), ApiError> {
+    let not_found = || ApiError(StatusCode::NOT_FOUND, "not_found", "no drill with that id".into());
+    let store = app.registry.store().ok_or_else(not_found)?.clone();
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 128)
+        .ok_or_else(|| {
+            ApiError(
+                StatusCode::UNAUTHORIZED,
+                "bad_token",
+                "send the facilitator's session token as a bearer token".into(),
+            )
+        })?;
+    require_finished(&store, id).await?;
+    let stored = store
+        .load(id)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not read a drill");
+            ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be read".into())
+        })?
+        .ok_or_else(not_found)?;
+    let hash = crate::drill::hash_token(token);
+    let facilitator = stored.log.iter().any(|r| {
+        matches!(&r.input, crate::store::LoggedInput::AddSeat { seat: crate::protocol::SeatKind::Facilitator, token_hash, .. } if *token_hash == hash)
+    });
+    if !facilitator {
+        return Err(ApiError(StatusCode::FORBIDDEN, "forbidden", "only the drill's facilitators may do this".into()));
+    }
+    Ok((store, stored))
+}
+
+/// Everything stored about a finished drill, for a facilitator to file or
+/// move elsewhere: the drill, its scenario, its result and its input log
+/// (session token hashes left out). `firedrill replay` and the review can be
+/// recomputed from it.
+pub(super) async fn export_drill(
+    State(app): State<Arc<AppState>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let (store, stored) = load_as_facilitator(&app, &headers, &id).await?;
+    let summary = store.finished(&id).await.ok().flatten().map(|f| f.summary);
+    let inputs: Vec<serde_json::Value> = stored
+        .log
+        .iter()
+        .map(|r| {
+            let input = match &r.input {
+                crate::store::LoggedInput::AddSeat { name, seat, .. } => {
+                    crate::store::LoggedInput::AddSeat { name: name.clone(), seat: *seat, token_hash: String::new() }
+                }
+                other => other.clone(),
+            };
+            serde_json::json!({ "tick": r.tick, "input": input })
+        })
+        .collect();
+    let d = &stored.drill;
+    let body = serde_json::json!({
+        "drill": {
+            "id": d.id, "scenario_id": d.scenario_id, "seed": d.seed, "bots": d.bots, "created_ms": d.created_ms,
+            "ticks": stored.tick,
+        },
+        "scenario_toml": d.scenario_toml,
+        "summary": summary,
+        "inputs": inputs,
+    });
+    let mut res = axum::Json(body).into_response();
+    let safe: String = id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"firedrill-drill-{safe}.json\"")) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+/// Deletes a finished drill and everything stored about it (its facilitators
+/// only). `204` when done.
+pub(super) async fn delete_drill(
+    State(app): State<Arc<AppState>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let (store, _) = load_as_facilitator(&app, &headers, &id).await?;
+    let deleted = store.delete_finished(&id).await.map_err(|e| {
+        tracing::error!(error = %e, "could not delete a drill");
+        ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be deleted".into())
+    })?;
+    if !deleted {
+        return Err(ApiError(StatusCode::NOT_FOUND, "not_found", "no finished drill with that id".into()));
+    }
+    tracing::info!(drill = %id, "finished drill deleted");
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 #[derive(Deserialize)]
 pub(super) struct ReplayQuery {
     tick: u64,

@@ -137,6 +137,7 @@ enum Op {
     Load(String, Reply<Option<Unfinished>>),
     ListFinished(Reply<Vec<FinishedDrill>>),
     Finished(String, Reply<Option<FinishedDrill>>),
+    Delete(String, Reply<bool>),
 }
 
 /// Handle to the writer thread. Cheap to clone.
@@ -219,6 +220,13 @@ impl Store {
     pub async fn load(&self, id: &str) -> Result<Option<Unfinished>, StoreError> {
         let id = id.to_string();
         self.call(|r| Op::Load(id, r)).await
+    }
+
+    /// Deletes a finished drill and everything stored about it; `false`
+    /// when there is no finished drill with that id.
+    pub async fn delete_finished(&self, id: &str) -> Result<bool, StoreError> {
+        let id = id.to_string();
+        self.call(|r| Op::Delete(id, r)).await
     }
 
     /// One finished drill with its result.
@@ -330,8 +338,23 @@ fn writer(mut conn: Connection, rx: std_mpsc::Receiver<Op>) {
             Op::Finished(id, reply) => {
                 let _ = reply.send(list_finished(&conn, Some(&id)).map(|mut v| v.pop()));
             }
+            Op::Delete(id, reply) => {
+                let _ = reply.send(delete_finished(&mut conn, &id));
+            }
         }
     }
+}
+
+/// Deletes a finished drill and its log; false if there is no finished
+/// drill with that id.
+fn delete_finished(conn: &mut Connection, id: &str) -> Result<bool, StoreError> {
+    let tx = conn.transaction()?;
+    let n = tx.execute("DELETE FROM drills WHERE id = ?1 AND finished = 1", [id])?;
+    if n > 0 {
+        tx.execute("DELETE FROM inputs WHERE drill_id = ?1", [id])?;
+    }
+    tx.commit()?;
+    Ok(n > 0)
 }
 
 fn append(conn: &mut Connection, drill: &str, tick: u64, records: &[LogRecord]) -> Result<(), StoreError> {
