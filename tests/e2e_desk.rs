@@ -28,7 +28,13 @@ async fn a_newcomer_takes_a_call_the_facilitator_triggered_during_a_pause() {
     let (mut agent, _) = seat("Yui", "support_agent").await;
     let (mut sales, sales_welcome) = seat("Sho", "sales").await;
     assert!(!sales_welcome["snapshot"]["clients"].as_array().is_some_and(Vec::is_empty));
-    let (mut store, _) = seat("Ramen shop", "store_actor").await;
+    let (mut store, store_welcome) = seat("Ramen shop", "store_actor").await;
+    // A store actor is briefed: the scenario's store personas and their lines.
+    let briefs = store_welcome["snapshot"]["briefs"].as_array().cloned().unwrap_or_default();
+    let tanaka = briefs.iter().find(|b| b["persona"] == "tanaka-ramen").cloned().unwrap_or_default();
+    assert!(!tanaka["description"].as_str().unwrap_or_default().is_empty(), "{briefs:?}");
+    assert!(tanaka["lines"].as_array().is_some_and(|l| l.iter().any(|l| l["medium"] == "phone")), "{tanaka}");
+    assert_eq!(sales_welcome["snapshot"]["briefs"], json!([]), "only outside actors get briefs");
 
     // Nobody but the facilitator runs the inject timeline.
     assert_eq!(agent.refused(json!({"type": "trigger_inject", "inject": "store-call-cards"})).await, "forbidden");

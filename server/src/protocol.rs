@@ -883,6 +883,10 @@ pub struct Snapshot {
     /// everyone once it ended.
     #[serde(default)]
     pub pulse_results: Vec<PulseResult>,
+    /// For a store or corporate actor: the scenario's personas of that kind,
+    /// how to play them and their scripted lines (prompts of what to say).
+    #[serde(default)]
+    pub briefs: Vec<ActorBrief>,
 }
 
 /// An open pulse question as one seat sees it.

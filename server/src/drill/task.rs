@@ -1570,6 +1570,11 @@ impl DrillTask {
                 Vec::new()
             },
             pulses_open: if internal { self.pulses.open_for(seat) } else { Vec::new() },
+            briefs: match kind {
+                SeatKind::Participant(Role::StoreActor) => briefs(scenario, crate::scenario::PersonaKind::Store),
+                SeatKind::Participant(Role::CorporateActor) => briefs(scenario, crate::scenario::PersonaKind::Client),
+                SeatKind::Participant(_) | SeatKind::Facilitator => Vec::new(),
+            },
             pulse_results: if facilitator || (internal && self.status == DrillStatus::Ended) {
                 self.pulses.results()
             } else {
@@ -1577,6 +1582,32 @@ impl DrillTask {
             },
         }
     }
+}
+
+/// The personas of one kind, with how to play them and their lines.
+fn briefs(s: &Scenario, kind: crate::scenario::PersonaKind) -> Vec<crate::protocol::ActorBrief> {
+    s.personas
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == kind)
+        .map(|(i, p)| crate::protocol::ActorBrief {
+            persona: p.id.clone(),
+            name: p.name.clone(),
+            description: p.description.clone(),
+            region: p.region.and_then(|r| s.regions.get(r)).map(|r| r.id.clone()),
+            client: p.client.and_then(|c| s.clients.get(c)).map(|c| c.id.clone()),
+            lines: s
+                .injects
+                .iter()
+                .filter(|inj| inj.persona == i)
+                .map(|inj| crate::protocol::BriefLine {
+                    due_tick: inj.trigger_at(),
+                    medium: crate::sim::medium_of(inj.channel),
+                    text: inj.text.clone(),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// The bot crew for a drill's bot setting: bots play the response roles

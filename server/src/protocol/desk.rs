@@ -194,3 +194,33 @@ pub enum FaultOp {
     /// End it now (the facilitator heals it).
     Heal,
 }
+
+/// What a person playing an outside actor is given to play it: a persona of
+/// the scenario (a store, a corporate client), how to play it, and the
+/// lines the script has it say, with when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActorBrief {
+    /// Persona id.
+    pub persona: String,
+    /// Persona name.
+    pub name: String,
+    /// How to play them, as written in the scenario.
+    pub description: String,
+    /// Their region id, for a store.
+    pub region: Option<String>,
+    /// Their corporate client id.
+    pub client: Option<String>,
+    /// What the script has them say, in time order.
+    pub lines: Vec<BriefLine>,
+}
+
+/// One scripted line of an actor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BriefLine {
+    /// Drill second it is due, when it has a time.
+    pub due_tick: Option<u64>,
+    /// How it arrives (a call, a chat message, a social post...).
+    pub medium: Medium,
+    /// The words.
+    pub text: String,
+}

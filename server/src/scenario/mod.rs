@@ -614,6 +614,16 @@ pub struct Inject {
     pub weight: u32,
 }
 
+impl Inject {
+    /// Drill second it is scheduled for, when it has a time.
+    pub fn trigger_at(&self) -> Option<u64> {
+        match self.trigger {
+            Trigger::At(s) => Some(s),
+            Trigger::When(..) => None,
+        }
+    }
+}
+
 /// A talk-script template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TalkScript {

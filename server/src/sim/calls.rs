@@ -501,7 +501,7 @@ pub(crate) fn deliver(s: &Scenario, desk: &mut Desk, now: u64, d: Delivery<'_>, 
 }
 
 /// The wire medium of a scenario inject channel.
-pub(crate) fn medium(c: InjectChannel) -> Medium {
+pub fn medium(c: InjectChannel) -> Medium {
     match c {
         InjectChannel::Phone => Medium::Phone,
         InjectChannel::LineChat => Medium::LineChat,

@@ -44,6 +44,7 @@ use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 
 pub use bots::{BotSkill, Crew};
+pub use calls::medium as medium_of;
 pub use calls::{BOT_SEAT_BASE, DeskStats};
 pub use control::DELAY_MIN_MAX;
 pub use incident::CommandError;
