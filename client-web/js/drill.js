@@ -12,13 +12,16 @@ import { summaryView } from './summary.js';
 import { Connection } from './connection.js';
 import {
   fromWelcome, applyEvent, applyPulse, seatRole, findChannel, canWrite, leadFacilitator, seesDocs, findDoc, PRIVATE_CHANNEL,
+  canQuery, answersPulses, prependPosts, historyQuery, nowTick,
 } from './state.js';
 import { saveSession, loadState, saveState, loadUi, saveUi } from './session.js';
 import { renderPost, PAYMENT_BAD_PPM } from './posts.js';
 import {
   rolePanel, declarePanel, phasePanel, runbookPanel, noticeEditorPanel, noticesPanel,
-  controlsPanel, rosterPanel, answerKeyPanel, planRolesPanel, reviewNotesPanel,
+  controlsPanel, rosterPanel, answerKeyPanel, planRolesPanel, reviewNotesPanel, approvalsPanel,
 } from './panels.js';
+import { toolsPanel } from './engineer.js';
+import { pulseAnswerPanel, pulseFacilitatorPanel, pulseResultsPanel, pulseQuestionText } from './pulse.js';
 import { docsNav, DocView, talkScriptPanel } from './docs.js';
 import { statusReportPanel, hypothesisPanel, reportNudge } from './workflow.js';
 import { callQueuePanel, activeCallView, storeCallPanel, chatPanel, deskWatchPanel } from './desk.js';
@@ -149,6 +152,14 @@ export class DrillScreen {
           }
         }
         break;
+      case 'answer': {
+        // A query's answer comes instead of an ack.
+        const p = this.pending.get(msg.cid);
+        this.pending.delete(msg.cid);
+        if (p && p.opts.onAnswer) p.opts.onAnswer(msg.answer);
+        if (p && p.opts.onSettled) p.opts.onSettled();
+        break;
+      }
       case 'ack': {
         const p = this.pending.get(msg.cid);
         this.pending.delete(msg.cid);
@@ -186,6 +197,13 @@ export class DrillScreen {
       case 'chats':
       case 'injects':
         this.updatePanels();
+        break;
+      case 'pulses':
+        this.updatePanels();
+        // Said once, when it is asked (not for a replayed question that closed meanwhile).
+        if (change.asked && answersPulses(this.role) && this.state.status !== 'ended' && change.asked.closes_tick > nowTick(this.state)) {
+          toast(t('pulse.toast', { q: pulseQuestionText(change.asked.kind) }), 'info');
+        }
         break;
       case 'ended':
         this.renderSummary();
@@ -236,6 +254,7 @@ export class DrillScreen {
     if (this.built) {
       this.renderConn();
       this.renderComposer();
+      this.renderOlder();
       this.updatePanels();
       this.renderDocs();
     }
@@ -410,6 +429,10 @@ export class DrillScreen {
     this.convPrivate = h('p', { class: 'private-note', id: 'private-note', hidden: true },
       h('span', { class: 'lock', attrs: { 'aria-hidden': 'true' } }), h('span', { i18n: 'drill.private_note' }));
     this.posts = h('div', { class: 'posts', id: 'posts', tabIndex: 0, attrs: { role: 'log', 'aria-labelledby': 'conv-title' } });
+    // A welcome carries only the latest posts of each channel.
+    this.olderButton = h('button', { type: 'button', class: 'btn btn-ghost btn-small', id: 'load-older', i18n: 'drill.load_older' });
+    this.olderButton.addEventListener('click', () => this.loadOlder());
+    this.older = h('div', { class: 'older', id: 'older', hidden: true }, this.olderButton);
     this.composerLabel = h('label', { htmlFor: 'composer-text', class: 'sr-only' });
     this.composerText = h('textarea', { id: 'composer-text', rows: 2, maxLength: CHAT_TEXT_CHARS_MAX });
     this.composerSend = h('button', { type: 'submit', class: 'btn btn-primary', id: 'composer-send', i18n: 'composer.send' });
@@ -432,7 +455,7 @@ export class DrillScreen {
     this.composerText.addEventListener('input', () => this.saveDraft(`chat:${this.ui.channel}`, this.composerText.value));
     this.lobbyNote = h('p', { class: 'lobby-note', id: 'lobby-note', attrs: { role: 'status' } });
     this.conversation = h('section', { class: 'conversation', attrs: { 'aria-labelledby': 'conv-title' } },
-      this.convTitle, this.convPrivate, this.lobbyNote, this.posts, this.composer);
+      this.convTitle, this.convPrivate, this.lobbyNote, this.older, this.posts, this.composer);
     this.docView = this.docsNav ? new DocView(this.ctx(), { onClose: () => this.closeDoc() }) : null;
     // Support seats: the call in progress, over the conversation.
     this.callView = role === 'support_agent' || role === 'support_lead' ? activeCallView(this.ctx()) : null;
@@ -606,7 +629,46 @@ export class DrillScreen {
     this.renderChannels();
   }
 
+  /** Asks for the posts before the ones this channel has, and puts them on top. */
+  loadOlder() {
+    const channel = this.ui.channel;
+    if (this.loadingOlder) return;
+    this.loadingOlder = true;
+    this.renderOlder();
+    this.send({ type: 'query', query: historyQuery(this.state, channel) }, {
+      onAnswer: (answer) => {
+        if (!answer || answer.kind !== 'history' || answer.channel !== channel) return;
+        prependPosts(this.state, channel, answer.posts || []);
+        this.schedulePersist();
+        if (this.ui.channel !== channel || !this.built) return;
+        // Keep the reader where they were: the new posts go above.
+        const fromBottom = this.posts.scrollHeight - this.posts.scrollTop;
+        const c = findChannel(this.state, channel);
+        if ((answer.posts || []).length && c) {
+          const empty = this.posts.querySelector('.empty');
+          if (empty) empty.remove();
+          const first = this.posts.firstChild;
+          for (const p of answer.posts) this.posts.insertBefore(renderPost(this.state, p), first);
+          this.posts.scrollTop = this.posts.scrollHeight - fromBottom;
+        }
+      },
+      onSettled: () => {
+        this.loadingOlder = false;
+        this.renderOlder();
+      },
+    });
+  }
+
+  renderOlder() {
+    const c = findChannel(this.state, this.ui.channel);
+    this.older.hidden = !(c && c.more);
+    this.olderButton.disabled = !!this.loadingOlder || !this.conn.isOpen;
+    tr(this.olderButton, this.loadingOlder ? 'drill.loading_older' : 'drill.load_older');
+    if (this.older.hidden && this.olderButton === document.activeElement) this.posts.focus();
+  }
+
   renderPosts() {
+    this.renderOlder();
     const c = findChannel(this.state, this.ui.channel);
     if (!this.state.channels.length) tr(this.convTitle, 'drill.no_channels_title');
     else tr(this.convTitle, ['drill.channel_title', { name: channelName(this.ui.channel) }]);
@@ -640,7 +702,7 @@ export class DrillScreen {
     // Notices, actions and phase changes also arrive as their own events;
     // status reports and their nudges change the owner's panels.
     const kind = post.body && post.body.kind;
-    if (kind === 'status_report' || kind === 'report_overdue') this.updatePanels();
+    if (['status_report', 'report_overdue', 'approval_requested', 'approval_decided'].includes(kind)) this.updatePanels();
   }
 
   bumpUnread(channel) {
@@ -708,34 +770,44 @@ function metric(key) {
   };
 }
 
-/** The panels for a role, in the order they matter to it. */
+/**
+ * The panels for a role, in the order they matter to it. An open pulse
+ * question (under the phones for support) and a risky action waiting for
+ * the owner come first, and only while they wait; the pulse results
+ * appear after the end.
+ */
 function makePanels(role, ctx, note) {
+  const pulse = answersPulses(role) ? [pulseAnswerPanel(ctx)] : [];
+  const results = role !== 'facilitator' && seesDocs(role) ? [pulseResultsPanel()] : [];
+  // The engineers' tools: unfolded for engineers, folded for the others who may use them.
+  const tools = (open) => (canQuery(role) ? [toolsPanel(ctx, { open })] : []);
   switch (role) {
     case 'facilitator':
-      return [controlsPanel(ctx), rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), injectsPanel(ctx),
+      return [controlsPanel(ctx), rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), injectsPanel(ctx), pulseFacilitatorPanel(ctx),
         answerKeyPanel({ controls: (state, fault) => faultButtons(ctx, state, fault), online: () => ctx.online() }),
         adHocPanel(ctx), deskWatchPanel(ctx), chatPanel(ctx, { side: 'caller' }), reviewNotesPanel(ctx),
-        runbookPanel(ctx, { canRun: false }), noticesPanel()];
+        runbookPanel(ctx, { canRun: false }), ...tools(false), noticesPanel()];
     case 'incident_owner':
-      return [rolePanel(role, note), declarePanel(ctx), phasePanel(ctx), statusReportPanel(ctx), hypothesisPanel(ctx),
-        rosterPanel(ctx, { assign: true, owner: true }), noticeEditorPanel(ctx), runbookPanel(ctx, { canRun: false })];
+      return [...pulse, approvalsPanel(ctx), rolePanel(role, note), declarePanel(ctx), phasePanel(ctx), statusReportPanel(ctx), hypothesisPanel(ctx),
+        rosterPanel(ctx, { assign: true, owner: true }), noticeEditorPanel(ctx), runbookPanel(ctx, { canRun: false }), ...tools(false), ...results];
     case 'comms_lead':
-      return [rolePanel(role, note), noticeEditorPanel(ctx)];
+      return [...pulse, rolePanel(role, note), noticeEditorPanel(ctx), ...results];
     case 'engineer':
-      return [rolePanel(role, note), declarePanel(ctx), hypothesisPanel(ctx), runbookPanel(ctx, { canRun: true })];
+      return [...pulse, rolePanel(role, note), declarePanel(ctx), ...tools(true), hypothesisPanel(ctx), runbookPanel(ctx, { canRun: true }), ...results];
     case 'support_lead':
       // The talk script first: it is what the phones say.
-      return [talkScriptPanel(ctx, { canEdit: true }), callQueuePanel(ctx, { lead: true }), rolePanel(role, note),
-        declarePanel(ctx), noticesPanel()];
+      // A question waits under the phones, not over them.
+      return [talkScriptPanel(ctx, { canEdit: true }), callQueuePanel(ctx, { lead: true }), ...pulse, rolePanel(role, note),
+        declarePanel(ctx), noticesPanel(), ...results];
     case 'support_agent':
-      return [talkScriptPanel(ctx, { canEdit: false }), callQueuePanel(ctx), rolePanel(role, note), noticesPanel()];
+      return [talkScriptPanel(ctx, { canEdit: false }), callQueuePanel(ctx), ...pulse, rolePanel(role, note), noticesPanel(), ...results];
     case 'sales':
-      return [chatPanel(ctx, { side: 'agent' }), rolePanel(role, note), noticesPanel()];
+      return [...pulse, chatPanel(ctx, { side: 'agent' }), rolePanel(role, note), noticesPanel(), ...results];
     case 'store_actor':
       return [storeCallPanel(ctx), rolePanel(role, note), noticesPanel()];
     case 'corporate_actor':
       return [chatPanel(ctx, { side: 'caller' }), rolePanel(role, note), noticesPanel()];
     default:
-      return [rolePanel(role, note), noticesPanel()];
+      return [rolePanel(role, note), ...tools(false), noticesPanel(), ...results];
   }
 }

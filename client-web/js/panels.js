@@ -5,7 +5,11 @@
 import { h, fill, tr, field } from './dom.js';
 import { t, getLang } from './i18n.js';
 import { timeOfDay, tPlus, duration, seatLabel } from './format.js';
-import { PHASES, STATUSES, SPEEDS, ROLES, playing, nowTick, timeAt, currentPlans, nameKey } from './state.js';
+import {
+  PHASES, STATUSES, SPEEDS, ROLES, playing, nowTick, timeAt, currentPlans, nameKey, peopleCount, ownerPresent, pendingApprovals,
+  actionLabel,
+} from './state.js';
+import { toast } from './toast.js';
 
 export function panel(titleKey, ...children) {
   const id = `panel-${titleKey.replace(/\W/g, '-')}`;
@@ -13,10 +17,6 @@ export function panel(titleKey, ...children) {
     h('h2', { id, class: 'panel-title', i18n: titleKey }), ...children);
 }
 
-function actionLabel(state, id) {
-  const a = (state.actions || []).find((x) => x.id === id);
-  return a ? a.label : id;
-}
 
 function serviceName(state, id) {
   const s = (state.drill.services || []).find((x) => x.id === id);
@@ -34,15 +34,21 @@ function regionNames(state, ids) {
  */
 export function rolePanel(role, note) {
   const noteEl = h('p', { class: 'role-note', id: 'role-note', hidden: true, attrs: { role: 'status' } });
+  const people = h('p', { class: 'role-people', id: 'people-count' });
   const el = panel('panel.your_role',
     h('p', { class: 'role-name', i18n: `role.${role}` }),
     noteEl,
-    h('p', { class: 'hint', i18n: `roledesc.${role}` }));
+    h('p', { class: 'hint', i18n: `roledesc.${role}` }),
+    people);
   el.classList.add('panel-role');
   function update(state) {
     const text = note ? note(state) : null;
     noteEl.hidden = !text;
     noteEl.textContent = text || '';
+    // Only the leads are listed to most seats: the count is the server's.
+    const n = peopleCount(state);
+    people.hidden = !n;
+    tr(people, ['roster.people', { n }]);
   }
   return { el, update };
 }
@@ -121,30 +127,55 @@ export function runbookPanel(ctx, { canRun }) {
 
   function update(state) {
     const inProgress = new Set((state.actions_run || []).filter((r) => !r.done).map((r) => r.action));
+    const pending = pendingApprovals(state);
+    const waiting = new Set(pending.map((p) => p.action));
+    // Risky actions wait for the owner only when a person holds that role.
+    const needsOwner = ownerPresent(state);
     if (canRun) {
+      const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement.id : null;
       fill(list, (state.actions || []).map((a) => {
-        const run = h('button', { type: 'button', class: 'btn btn-small', i18n: 'runbook.run' });
-        run.setAttribute('aria-label', t('runbook.run_label', { label: a.label }));
-        run.disabled = !playing(state) || !ctx.online() || inProgress.has(a.id);
+        const ask = a.risky && needsOwner;
+        const run = h('button', { type: 'button', class: 'btn btn-small', id: `run-${a.id}`, i18n: ask ? 'runbook.ask' : 'runbook.run' });
+        run.setAttribute('aria-label', t(ask ? 'runbook.ask_label' : 'runbook.run_label', { label: a.label }));
+        run.disabled = !playing(state) || !ctx.online() || inProgress.has(a.id) || waiting.has(a.id);
         run.addEventListener('click', () => {
           run.disabled = true;
-          ctx.send({ type: 'run_action', action: a.id }, { onSettled: () => update(ctx.get()) });
+          ctx.send({ type: 'run_action', action: a.id }, {
+            onAck: () => {
+              if (ask) toast(t('runbook.asked', { label: a.label }), 'info');
+            },
+            onSettled: () => update(ctx.get()),
+          });
         });
-        return h('li', { class: 'action' },
+        let mark = null;
+        if (waiting.has(a.id)) mark = h('span', { class: 'pill pill-warn-soft action-risky', text: t('runbook.waiting') });
+        else if (ask) mark = h('span', { class: 'pill pill-warn-soft action-risky', text: t('runbook.risky') });
+        else if (a.risky) mark = h('span', { class: 'pill pill-quiet action-risky', text: t('runbook.risky_plain'), attrs: { title: t('runbook.risky_plain_title') } });
+        return h('li', { class: ['action', a.risky ? 'risky' : null], dataset: { action: a.id } },
           h('div', { class: 'action-main' },
             h('span', { class: 'action-label', text: a.label }),
-            h('span', { class: 'action-meta', text: t('runbook.meta', { service: serviceName(state, a.service), delay: duration(a.delay_s) }) })),
+            h('span', { class: 'action-meta', text: t('runbook.meta', { service: serviceName(state, a.service), delay: duration(a.delay_s) }) }),
+            mark),
           run);
       }));
       if (!(state.actions || []).length) fill(list, h('li', { class: 'muted', i18n: 'runbook.none' }));
+      if (focused) {
+        const again = list.querySelector(`#${CSS.escape(focused)}`);
+        if (again) again.focus();
+      }
     }
     countdowns = [];
     const all = (state.actions_run || []).slice().sort((a, b) => b.started_tick - a.started_tick);
+    const waitingList = pending.length ? [
+      h('ul', { class: 'run-list run-pending', id: 'runs-pending' }, pending.map((p) => h('li', { class: 'run waiting', dataset: { action: p.action } },
+        h('span', { class: 'run-label' }, h('span', { text: p.label }), ' ', h('span', { class: 'pill pill-warn-soft', text: t('runbook.waiting') })),
+        h('span', { class: 'run-meta', text: t('runbook.pending_meta', { by: p.by, time: timeOfDay(timeAt(state, p.tick)) }) })))),
+    ] : [];
     if (!all.length) {
-      fill(runs, h('p', { class: 'muted', i18n: 'runbook.no_runs' }));
+      fill(runs, waitingList, pending.length ? null : h('p', { class: 'muted', i18n: 'runbook.no_runs' }));
       return;
     }
-    fill(runs, h('ul', { class: 'run-list' }, all.map((r) => {
+    fill(runs, waitingList, h('ul', { class: 'run-list' }, all.map((r) => {
       const label = actionLabel(state, r.action);
       if (r.done) {
         return h('li', { class: 'run done' },
@@ -172,6 +203,59 @@ export function runbookPanel(ctx, { canRun }) {
     }
   }
   return { el, update, pulse };
+}
+
+/**
+ * The incident owner: risky actions an engineer asked to run, each with
+ * Approve and Reject. Shown only while something waits.
+ */
+export function approvalsPanel(ctx) {
+  const list = h('ul', { class: 'approval-list', id: 'approval-list' });
+  const hint = h('p', { class: 'hint', i18n: 'approve.hint' });
+  const el = panel('panel.approvals', hint, list);
+  el.id = 'approvals-panel';
+  el.classList.add('panel-approvals');
+  el.hidden = true;
+  const busy = new Set();
+
+  function update(state) {
+    const pending = pendingApprovals(state);
+    el.hidden = !pending.length;
+    const live = playing(state) && ctx.online();
+    const key = JSON.stringify([getLang(), live, [...busy], pending]);
+    if (list.dataset.key === key) return;
+    list.dataset.key = key;
+    const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement.id : null;
+    fill(list, pending.map((p) => {
+      const decide = (approve) => {
+        busy.add(p.action);
+        update(ctx.get());
+        ctx.send({ type: 'decide_action', action: p.action, approve }, {
+          onSettled: () => {
+            busy.delete(p.action);
+            update(ctx.get());
+          },
+        });
+      };
+      const yes = h('button', { type: 'button', class: 'btn btn-small btn-primary', id: `approve-${p.action}`, i18n: 'approve.approve' });
+      const no = h('button', { type: 'button', class: 'btn btn-small btn-danger', id: `reject-${p.action}`, i18n: 'approve.reject' });
+      yes.setAttribute('aria-label', t('approve.approve_label', { label: p.label }));
+      no.setAttribute('aria-label', t('approve.reject_label', { label: p.label }));
+      yes.disabled = !live || busy.has(p.action);
+      no.disabled = !live || busy.has(p.action);
+      yes.addEventListener('click', () => decide(true));
+      no.addEventListener('click', () => decide(false));
+      return h('li', { class: 'approval', dataset: { action: p.action } },
+        h('p', { class: 'approval-label', text: p.label }),
+        h('p', { class: 'approval-meta', text: t('approve.meta', { by: p.by, time: timeOfDay(timeAt(state, p.tick)) }) }),
+        h('div', { class: 'approval-buttons' }, yes, no));
+    }));
+    if (focused) {
+      const again = list.querySelector(`#${CSS.escape(focused)}`);
+      if (again) again.focus();
+    }
+  }
+  return { el, update };
 }
 
 function noticeList(state) {
@@ -371,7 +455,7 @@ export function rosterPanel(ctx, { assign = false, owner = false } = {}) {
 
   function update(state) {
     const seats = (state.roster || []).slice().sort((a, b) => a.id - b.id);
-    summary.textContent = t('roster.count', { n: seats.length, online: seats.filter((s) => s.online).length });
+    summary.textContent = t('roster.count', { n: Math.max(seats.length, peopleCount(state)), online: seats.filter((s) => s.online).length });
     const editable = ctx.online() && state.status !== 'ended';
     const seen = new Set();
     let i = 0;

@@ -99,6 +99,14 @@ function bodyView(state, body) {
       return h('p', { class: 'overdue' },
         h('span', { class: 'pill pill-warn', text: t('post.overdue') }), ' ',
         h('span', { text: t('post.overdue_text', { time: hhmm(timeAt(state, body.due_tick)) }) }));
+    case 'approval_requested':
+      return h('p', { class: 'approval-post' },
+        h('span', { class: 'pill pill-warn-soft', text: t('post.approval_requested') }), ' ',
+        h('span', { text: t('post.approval_requested_text', { by: body.by, label: body.label }) }));
+    case 'approval_decided':
+      return h('p', { class: ['approval-post', body.approved ? 'approved' : 'rejected'] },
+        h('span', { class: ['pill', body.approved ? 'pill-ok' : 'pill-bad'], text: t(body.approved ? 'post.approved' : 'post.rejected') }), ' ',
+        h('span', { text: t(body.approved ? 'post.approved_text' : 'post.rejected_text', { by: body.by, label: body.label }) }));
     case 'client_escalated':
       return h('p', { class: 'escalated' },
         h('span', { class: 'pill pill-bad', text: t('post.escalated') }), ' ',
@@ -107,6 +115,10 @@ function bodyView(state, body) {
       return h('p', { class: 'muted', text: t('post.unsupported') });
   }
 }
+
+/** Post body kinds this page renders (the others show as unsupported). */
+export const POST_KINDS = ['text', 'health', 'kickoff', 'phase_changed', 'action', 'notice', 'status_report', 'hypothesis',
+  'report_overdue', 'approval_requested', 'approval_decided', 'client_escalated'];
 
 /** The element for one post. */
 export function renderPost(state, post) {

@@ -9,6 +9,7 @@ import { h, fill } from './dom.js';
 import { t, getLang } from './i18n.js';
 import { drillReview, reviewUrl } from './api.js';
 import { tPlus, yen, num, minSec } from './format.js';
+import { pulseQuestionText, pulseResultView } from './pulse.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -48,17 +49,21 @@ function table(headKeys, rows, cls) {
     h('tbody', null, rows));
 }
 
+/** A cell's text, or a dash for "nothing to say" (shares, not applicable). */
+const orDash = (text) => text || '—';
+
 function objectivesTable(r) {
   return table(
     ['review.objective', 'review.outcome', 'review.due', 'review.done', 'review.margin', 'review.by', 'review.points'],
     r.objectives.map((o) => h('tr', { dataset: { key: o.key, outcome: o.outcome } },
       h('th', { scope: 'row' }, h('span', { text: pick(o.label) }), h('p', { class: 'hint rule', text: pick(o.rule) })),
       h('td', null, h('span', { class: ['pill', `outcome-${o.outcome}`], i18n: `review.outcome_${o.outcome}` })),
-      h('td', { class: 'num', text: at(o.due_tick) }),
-      h('td', { class: 'num', text: at(o.done_tick) }),
-      h('td', { class: 'num', text: margin(o.margin_s) }),
-      h('td', { text: o.done_by || '' }),
-      h('td', { class: 'num', text: `${o.points} / ${o.max}` }))),
+      h('td', { class: 'num', text: orDash(at(o.due_tick)) }),
+      h('td', { class: 'num', text: orDash(at(o.done_tick)) }),
+      h('td', { class: 'num', text: orDash(margin(o.margin_s)) }),
+      // Who did it, else the role it is about (calls, client chats).
+      h('td', { class: o.done_by ? null : 'muted', text: o.done_by || (o.role ? t(`role.${o.role}`) : '—') }),
+      h('td', { class: 'num', text: o.max ? `${o.points} / ${o.max}` : '—' }))),
     'review-objectives');
 }
 
@@ -155,8 +160,32 @@ function describe(e) {
     case 'status_report': return `${w.affected} / ${w.scope} / ${w.impact}`;
     case 'hypothesis': return w.text;
     case 'message': return `#${w.channel}: ${w.text}`;
+    case 'call_taken': return t('review.call_taken', { caller: w.caller, call: w.call, wait: minSec(w.wait_s || 0) });
+    case 'call_ended': return t('review.call_ended', { call: w.call, disposition: w.disposition ? t(`disp.${w.disposition}`) : '—' });
+    case 'call_abandoned': return t('review.call_abandoned', { caller: w.caller, call: w.call });
+    case 'client_answered': return t('review.client_answered', { client: w.client, text: w.text });
+    case 'client_escalated': return t('review.client_escalated', { client: w.client });
+    case 'pulse': {
+      const res = w.result || {};
+      return t('review.pulse', { q: res.question ? pulseQuestionText(res.question.kind) : '', accuracy: res.accuracy_pct ?? 0, agreement: res.agreement_pct ?? 0, n: res.answers ?? 0 });
+    }
     default: return '';
   }
+}
+
+/** A timeline kind in words; a kind newer than this page shows as it is. */
+function kindName(kind) {
+  const text = t(`review.kind_${kind}`);
+  return text === `review.kind_${kind}` ? String(kind || '').replace(/_/g, ' ') : text;
+}
+
+/** The pulse questions' results kept in the timeline, or null. */
+function pulsesView(r) {
+  const results = (r.timeline || []).filter((e) => e.what && e.what.kind === 'pulse' && e.what.result).map((e) => e.what.result);
+  if (!results.length) return null;
+  return section('review-pulses', 'review.pulses',
+    h('p', { class: 'hint', i18n: 'review.pulses_hint' }),
+    h('div', { class: 'pulse-results review-pulse-results' }, results.map((res) => pulseResultView(res, (tick) => tPlus(tick)))));
 }
 
 function timelineTable(r) {
@@ -164,7 +193,7 @@ function timelineTable(r) {
     r.timeline.map((e) => h('tr', { class: e.who ? 'tl-team' : 'tl-world' },
       h('td', { class: 'num', text: tPlus(e.tick) }),
       h('td', { text: e.who ? (e.role ? `${e.who} (${t(`role.${e.role}`)})` : e.who) : t('review.world') }),
-      h('td', { i18n: `review.kind_${e.what.kind}` }),
+      h('td', { text: kindName(e.what.kind) }),
       h('td', { text: describe(e) }))),
     'review-timeline');
 }
@@ -177,7 +206,7 @@ function scoresView(sc) {
     table(['review.person', 'review.points', 'review.did'], sc.people.map((p) => h('tr', null,
       h('th', { scope: 'row', text: p.name }),
       h('td', { class: 'num', text: String(p.points) }),
-      h('td', { text: Object.entries(p.did).map(([k, n]) => `${t(`review.kind_${k}`)} ×${n}`).join(', ') })))),
+      h('td', { text: Object.entries(p.did).map(([k, n]) => `${kindName(k)} ×${n}`).join(', ') })))),
   ];
 }
 
@@ -224,6 +253,7 @@ export function reviewScreen({ main, id }) {
         downloads(id)),
       section('review-objectives', 'review.objectives', objectivesTable(r)),
       section('review-awareness', 'review.awareness', awarenessView(r.awareness)),
+      pulsesView(r),
       section('review-outcome', 'review.outcome_title', baselineBar(r.outcome)),
       section('review-chart', 'review.chart', worldChart(r.chart)),
       section('review-scores', 'review.scores', scoresView(sc)),

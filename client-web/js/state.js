@@ -20,6 +20,10 @@ export const ROLES = [
 ];
 export const SPEEDS = [1, 2, 5, 10, 30, 60, 120];
 const POSTS_KEPT_MAX = 500;
+/** Posts of a channel a welcome carries at most (the server's POSTS_IN_WELCOME_MAX). */
+export const POSTS_IN_WELCOME_MAX = 100;
+/** Posts of a channel kept at most once older ones were loaded. */
+const POSTS_LOADED_MAX = 2000;
 /** Lines kept per call or chat (the server keeps 40). */
 const LINES_KEPT_MAX = 60;
 /** Closed calls kept (the open ones are always kept). */
@@ -42,6 +46,7 @@ export function fromWelcome(msg) {
     declared_at_tick: s.declared_at_tick ?? null,
     declared_by: null,
     roster: s.roster || [],
+    roster_total: s.roster_total || 0,
     channels: [],
     actions: s.actions || [],
     actions_run: s.actions_run || [],
@@ -59,12 +64,17 @@ export function fromWelcome(msg) {
     clients: s.clients || [],
     injects: s.injects || [],
     personas: s.personas || [],
+    pulses_open: (s.pulses_open || []).map((p) => ({ question: p.question, picks: p.picks ?? null })),
+    pulse_results: s.pulse_results || [],
   };
   for (const c of s.calls || []) state.calls[c.id] = { ...c, lines: (c.lines || []).slice(-LINES_KEPT_MAX) };
   trimCalls(state);
   for (const c of s.chats || []) state.chats[c.client] = { ...c, lines: (c.lines || []).slice(-LINES_KEPT_MAX) };
   for (const c of s.channels || []) {
-    openChannel(state, c.channel).posts = (c.posts || []).slice(-POSTS_KEPT_MAX);
+    const ch = openChannel(state, c.channel);
+    ch.posts = (c.posts || []).slice(-POSTS_KEPT_MAX);
+    // A full welcome may have left older posts out: they can be loaded.
+    ch.more = (c.posts || []).length >= POSTS_IN_WELCOME_MAX;
     for (const p of c.posts || []) notePost(state, p);
   }
   return state;
@@ -98,7 +108,7 @@ export function findChannel(state, channel) {
 function openChannel(state, channel) {
   let c = findChannel(state, channel);
   if (!c) {
-    c = { channel, posts: [] };
+    c = { channel, posts: [], more: false };
     state.channels.push(c);
     state.channels.sort((a, b) => order(a.channel) - order(b.channel));
   }
@@ -130,7 +140,8 @@ export function applyEvent(state, msg) {
     case 'posted': {
       const c = openChannel(state, ev.channel);
       c.posts.push(ev.post);
-      if (c.posts.length > POSTS_KEPT_MAX) c.posts.splice(0, c.posts.length - POSTS_KEPT_MAX);
+      const keep = Math.max(POSTS_KEPT_MAX, c.keep || 0);
+      if (c.posts.length > keep) c.posts.splice(0, c.posts.length - keep);
       notePost(state, ev.post);
       return { what: 'posted', channel: ev.channel, post: ev.post };
     }
@@ -220,10 +231,29 @@ export function applyEvent(state, msg) {
       state.injects = state.injects || [];
       upsert(state.injects, ev.inject, (a, b) => a.id === b.id);
       return { what: 'injects' };
+    case 'pulse_asked': {
+      if (!ev.question) return { what: 'unknown' };
+      state.pulses_open = state.pulses_open || [];
+      const known = state.pulses_open.find((p) => p.question.id === ev.question.id);
+      if (known) known.question = ev.question;
+      else state.pulses_open.push({ question: ev.question, picks: null });
+      return { what: 'pulses', asked: ev.question };
+    }
+    case 'pulse_closed': {
+      if (!ev.result || !ev.result.question) return { what: 'unknown' };
+      const id = ev.result.question.id;
+      state.pulses_open = (state.pulses_open || []).filter((p) => p.question.id !== id);
+      state.pulse_results = state.pulse_results || [];
+      upsert(state.pulse_results, ev.result, (a, b) => a.question.id === b.question.id);
+      state.pulse_results.sort((a, b) => a.question.id - b.question.id);
+      return { what: 'pulses' };
+    }
     case 'ended':
       state.summary = ev.summary;
       state.status = 'ended';
       if (state.pulse) state.pulse.status = 'ended';
+      // Nothing is open any more (the results came as pulse_closed).
+      state.pulses_open = [];
       return { what: 'ended' };
     default:
       return { what: 'unknown' };
@@ -533,4 +563,101 @@ export function injectTimeline(state) {
   const skipped = injects.filter((i) => !has(i.fired_tick) && i.skipped);
   const next = pending.find((i) => has(i.due_tick)) || null;
   return { fired, pending, skipped, next };
+}
+
+// --- engineers' tools, approvals, pulse questions, older posts -----------------
+
+/** Roles (besides facilitators) that may look at logs, dashboards and deploys. */
+const QUERY_ROLES = ['engineer', 'incident_owner', 'observer'];
+
+/** Whether a role may use the engineers' tools (mirrors the server's authorize). */
+export function canQuery(role) {
+  return role === 'facilitator' || QUERY_ROLES.includes(role);
+}
+
+/** Roles that answer pulse questions (inside the company, not observers). */
+const PULSE_ROLES = ['incident_owner', 'comms_lead', 'support_lead', 'support_agent', 'sales', 'engineer'];
+
+/** Whether a role answers pulse questions. */
+export function answersPulses(role) {
+  return PULSE_ROLES.includes(role);
+}
+
+/** How many people are in the drill (the welcome's total, or the roster). */
+export function peopleCount(state) {
+  return Math.max(state.roster_total || 0, (state.roster || []).length);
+}
+
+/** Whether a person holds the incident owner's role (risky actions wait for them). */
+export function ownerPresent(state) {
+  return (state.roster || []).some((s) => s.seat && s.seat.kind === 'participant' && s.seat.role === 'incident_owner');
+}
+
+/**
+ * Risky actions waiting for the owner: [{action, label, by, tick}], oldest
+ * first. A request is pending until a decision about the same action
+ * follows it. Requests go to #ops before the declaration and to the war
+ * room after it, so #ops is read first.
+ */
+export function pendingApprovals(state) {
+  const last = new Map();
+  for (const channel of ['ops', 'incident-war-room']) {
+    const c = findChannel(state, channel);
+    for (const post of (c && c.posts) || []) {
+      const body = post.body || {};
+      if (body.kind === 'approval_requested') last.set(body.action, { action: body.action, label: body.label, by: body.by, tick: post.tick });
+      else if (body.kind === 'approval_decided') last.delete(body.action);
+    }
+  }
+  return [...last.values()].sort((a, b) => a.tick - b.tick);
+}
+
+/**
+ * A runbook action's label: from the runbook (engineers, facilitators),
+ * else from a post that named it (the owner sees posts, not the runbook).
+ */
+export function actionLabel(state, id) {
+  const a = (state.actions || []).find((x) => x.id === id);
+  if (a) return a.label;
+  for (const c of state.channels || []) {
+    for (let i = c.posts.length - 1; i >= 0; i -= 1) {
+      const body = c.posts[i].body || {};
+      if (body.action === id && body.label) return body.label;
+    }
+  }
+  return id;
+}
+
+/** Pulse questions still open by the server's clock, oldest first. */
+export function openPulses(state) {
+  if (state.status === 'ended') return [];
+  const now = nowTick(state);
+  return (state.pulses_open || []).filter((p) => p.question.closes_tick > now).sort((a, b) => a.question.id - b.question.id);
+}
+
+/** Records this seat's answer to an open pulse question (after the ack). */
+export function notePulseAnswer(state, id, picks) {
+  const p = (state.pulses_open || []).find((x) => x.question.id === id);
+  if (p) p.picks = picks.slice();
+  return !!p;
+}
+
+/**
+ * Older posts of a channel (a history answer), before the ones it has.
+ * An empty or short answer means there are no more.
+ */
+export function prependPosts(state, channel, posts) {
+  const c = findChannel(state, channel);
+  if (!c) return null;
+  const older = posts || [];
+  c.posts = older.concat(c.posts);
+  c.keep = Math.max(POSTS_KEPT_MAX, c.keep || 0, c.posts.length);
+  if (older.length < POSTS_IN_WELCOME_MAX || c.posts.length >= POSTS_LOADED_MAX) c.more = false;
+  return c;
+}
+
+/** The history query for a channel's older posts: skip what the client has. */
+export function historyQuery(state, channel) {
+  const c = findChannel(state, channel);
+  return { kind: 'history', channel, skip: c ? c.posts.length : 0 };
 }

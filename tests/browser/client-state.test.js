@@ -15,7 +15,10 @@ const {
   docWritable, listedDocs, findDoc, checklistLines, setChecked, reportLate, reportNudged, ROLES,
   callQueue, activeCall, ownCalls, callsInProgress, closedCalls, waitSeconds, supportAgents, onCall, callOpen,
   chatList, unreadLines, lastTheirTick, injectTimeline, CHANNEL_ORDER,
+  canQuery, answersPulses, peopleCount, ownerPresent, pendingApprovals, openPulses, notePulseAnswer, prependPosts, historyQuery,
+  POSTS_IN_WELCOME_MAX, actionLabel,
 } = await import(path.join(CLIENT, 'state.js'));
+const { POST_KINDS } = await import(path.join(CLIENT, 'posts.js'));
 const { timeToDeclare, noticeAfterDeclare } = await import(path.join(CLIENT, 'summary.js'));
 const { keys } = await import(path.join(CLIENT, 'i18n.js'));
 
@@ -453,6 +456,155 @@ test('a snapshot from before the desk has none of it', () => {
   assert.deepEqual(injectTimeline(s).pending, []);
 });
 
+// --- engineers' tools, approvals, pulse questions, older posts, the roster ------
+
+test('who may use the engineers\' tools and who answers pulse questions (mirrors authorize)', () => {
+  for (const role of ROLES) {
+    assert.equal(canQuery(role), ['engineer', 'incident_owner', 'observer'].includes(role), `${role} query`);
+    // Inside the company, not observers; outside actors never.
+    assert.equal(answersPulses(role), !['observer', 'store_actor', 'corporate_actor'].includes(role), `${role} pulse`);
+  }
+  assert.equal(canQuery('facilitator'), true);
+  assert.equal(answersPulses('facilitator'), false, 'the facilitator asks, and knows the truth');
+});
+
+test('the roster: a small welcome counts everyone; the owner is known from the leads', () => {
+  const w = welcome();
+  w.snapshot.roster_total = 1200;
+  w.snapshot.roster.push({ id: 3, name: 'Kenji', seat: { kind: 'participant', role: 'incident_owner' }, online: true });
+  const s = fromWelcome(w);
+  assert.equal(s.roster_total, 1200);
+  assert.equal(peopleCount(s), 1200, 'the total, not the few seats listed');
+  assert.equal(ownerPresent(s), true);
+  const old = fromWelcome(welcome());
+  assert.equal(peopleCount(old), 1, 'a snapshot without a total counts its roster');
+  assert.equal(ownerPresent(old), false);
+  // A manager's roster grows with seat_changed beyond the welcome's total.
+  old.roster_total = 1;
+  applyEvent(old, { type: 'event', seq: 10, tick: 0, event: { kind: 'seat_changed', seat: { id: 9, name: 'New', seat: { kind: 'participant', role: 'sales' }, online: true } } });
+  assert.equal(peopleCount(old), 2);
+});
+
+const sys = (body, tick) => ({ author: { kind: 'system' }, body, tick });
+const requested = (action, tick, by = 'Ken') => sys({ kind: 'approval_requested', action, label: `Label ${action}`, by }, tick);
+const decided = (action, tick, approved = true) => sys({ kind: 'approval_decided', action, label: `Label ${action}`, approved, by: 'Kenji' }, tick);
+
+test('approvals: a request is pending until a decision follows it, across #ops and the war room', () => {
+  const w = welcome();
+  w.snapshot.channels = [
+    { channel: 'ops', posts: [requested('restart-pos', 100), decided('restart-pos', 110, false), requested('restart-pos', 200)] },
+  ];
+  const s = fromWelcome(w);
+  assert.deepEqual(pendingApprovals(s), [{ action: 'restart-pos', label: 'Label restart-pos', by: 'Ken', tick: 200 }]);
+  let seq = 10;
+  const post = (channel, p) => applyEvent(s, { type: 'event', seq: seq++, tick: p.tick, event: { kind: 'posted', channel, post: p } });
+  // Declared: the war room opens and the decision lands there.
+  applyEvent(s, { type: 'event', seq: seq++, tick: 240, event: { kind: 'channel_opened', channel: 'incident-war-room' } });
+  post('incident-war-room', decided('restart-pos', 250));
+  assert.deepEqual(pendingApprovals(s), []);
+  post('incident-war-room', requested('failover', 260, 'Mei'));
+  post('incident-war-room', requested('restart-pos', 270));
+  assert.deepEqual(pendingApprovals(s).map((p) => [p.action, p.by]), [['failover', 'Mei'], ['restart-pos', 'Ken']], 'oldest first');
+  post('incident-war-room', decided('failover', 280, false));
+  assert.deepEqual(pendingApprovals(s).map((p) => p.action), ['restart-pos']);
+  // Text that only looks like a request is not one.
+  post('incident-war-room', sys({ kind: 'text', text: 'approval_requested' }, 290));
+  assert.equal(pendingApprovals(s).length, 1);
+});
+
+test('an action\'s label comes from the runbook, else from a post that named it', () => {
+  const w = welcome();
+  w.snapshot.actions = [];
+  w.snapshot.channels = [{ channel: 'ops', posts: [requested('restart-pos', 100)] }];
+  const s = fromWelcome(w);
+  assert.equal(actionLabel(s, 'restart-pos'), 'Label restart-pos', 'the owner has no runbook');
+  assert.equal(actionLabel(s, 'unknown'), 'unknown');
+  assert.equal(actionLabel(fromWelcome(welcome()), 'rollback'), 'Roll back');
+});
+
+test('approvals: the post kinds are rendered by posts.js', () => {
+  for (const kind of ['approval_requested', 'approval_decided', 'client_escalated', 'report_overdue']) assert.ok(POST_KINDS.includes(kind), kind);
+});
+
+const question = (id, kind, asked, options = [{ id: 'kanto', name: 'Kanto' }, { id: 'kansai', name: 'Kansai' }]) => ({
+  id, kind, options, asked_tick: asked, closes_tick: asked + 120,
+});
+const result = (q, fields = {}) => ({ question: q, truth: ['kanto'], answers: 4, accuracy_pct: 75, agreement_pct: 50, picks: [3, 1], ...fields });
+
+test('pulse questions: asked, answered, closed by the clock, results kept; a snapshot restores them', () => {
+  const w = welcome();
+  w.snapshot.status = 'running';
+  w.snapshot.pulses_open = [{ question: question(0, 'regions', 1000), picks: ['kanto'] }];
+  const s = fromWelcome(w);
+  applyPulse(s, { type: 'pulse', ...pulse, tick: 1010, status: 'running', speed: 60 });
+  assert.deepEqual(openPulses(s).map((p) => [p.question.id, p.picks]), [[0, ['kanto']]], 'restored with my picks');
+  let seq = 10;
+  const ev = (event, tick) => applyEvent(s, { type: 'event', seq: seq++, tick, event });
+  const change = ev({ kind: 'pulse_asked', question: question(1, 'services', 1050, [{ id: 'pos', name: 'POS' }]) }, 1050);
+  assert.equal(change.what, 'pulses');
+  assert.equal(change.asked.id, 1);
+  assert.deepEqual(openPulses(s).map((p) => [p.question.id, p.picks]), [[0, ['kanto']], [1, null]]);
+  assert.equal(notePulseAnswer(s, 1, ['pos']), true);
+  assert.equal(notePulseAnswer(s, 7, []), false, 'an unknown question is not invented');
+  assert.deepEqual(s.pulses_open[1].picks, ['pos']);
+  // Participants get no live close: the clock closes it for them.
+  applyPulse(s, { type: 'pulse', ...pulse, tick: 1120, status: 'running', speed: 60 });
+  assert.deepEqual(openPulses(s).map((p) => p.question.id), [1]);
+  // Facilitators (and everyone at the end) get the result.
+  assert.equal(ev({ kind: 'pulse_closed', result: result(question(0, 'regions', 1000)) }, 1120).what, 'pulses');
+  ev({ kind: 'pulse_closed', result: result(question(0, 'regions', 1000)) }, 1121);
+  assert.equal(s.pulse_results.length, 1, 'a result is kept once');
+  assert.equal(s.pulses_open.length, 1);
+  ev({ kind: 'ended', summary: { score: 1 } }, 1130);
+  assert.deepEqual(openPulses(s), [], 'nothing is open after the end');
+  // A snapshot after the end carries the results.
+  const w2 = welcome();
+  w2.snapshot.status = 'ended';
+  w2.snapshot.pulse_results = [result(question(0, 'regions', 1000))];
+  assert.equal(fromWelcome(w2).pulse_results[0].accuracy_pct, 75);
+  assert.deepEqual(fromWelcome(welcome()).pulses_open, [], 'a snapshot from before pulses has none');
+});
+
+test('older posts: a full welcome can load more; history answers go on top until one is short', () => {
+  const posts = (from, n) => Array.from({ length: n }, (_, i) => sys({ kind: 'text', text: `p${from + i}` }, from + i));
+  const w = welcome();
+  w.snapshot.channels = [
+    { channel: 'ops', posts: posts(300, POSTS_IN_WELCOME_MAX) },
+    { channel: 'incident-war-room', posts: posts(0, 3) },
+  ];
+  const s = fromWelcome(w);
+  assert.equal(findChannelOf(s, 'ops').more, true);
+  assert.equal(findChannelOf(s, 'incident-war-room').more, false, 'a short channel is complete');
+  assert.deepEqual(historyQuery(s, 'ops'), { kind: 'history', channel: 'ops', skip: POSTS_IN_WELCOME_MAX });
+  // New posts count too: skip is how many the client has.
+  applyEvent(s, { type: 'event', seq: 10, tick: 400, event: { kind: 'posted', channel: 'ops', post: sys({ kind: 'text', text: 'new' }, 400) } });
+  assert.equal(historyQuery(s, 'ops').skip, POSTS_IN_WELCOME_MAX + 1);
+  prependPosts(s, 'ops', posts(200, POSTS_IN_WELCOME_MAX));
+  const ops = findChannelOf(s, 'ops');
+  assert.equal(ops.posts.length, 2 * POSTS_IN_WELCOME_MAX + 1);
+  assert.equal(ops.posts[0].body.text, 'p200');
+  assert.equal(ops.posts.at(-1).body.text, 'new');
+  assert.equal(ops.more, true, 'a full page may have more before it');
+  prependPosts(s, 'ops', posts(190, 10));
+  assert.equal(ops.more, false, 'a short page is the beginning');
+  assert.equal(ops.posts[0].body.text, 'p190');
+  // Loaded posts stay when new ones come.
+  for (let i = 0; i < 50; i += 1) {
+    applyEvent(s, { type: 'event', seq: 11 + i, tick: 500 + i, event: { kind: 'posted', channel: 'ops', post: sys({ kind: 'text', text: `n${i}` }, 500 + i) } });
+  }
+  assert.equal(ops.posts[0].body.text, 'p190');
+  assert.equal(prependPosts(s, 'sales', []), null, 'a channel this seat does not have');
+  const w2 = welcome();
+  w2.snapshot.channels = [{ channel: 'ops', posts: posts(0, POSTS_IN_WELCOME_MAX) }];
+  const s2 = fromWelcome(w2);
+  prependPosts(s2, 'ops', []);
+  assert.equal(findChannelOf(s2, 'ops').more, false, 'an empty answer: no more');
+});
+
+function findChannelOf(state, channel) {
+  return state.channels.find((c) => c.channel === channel);
+}
+
 test('English and Japanese have the same strings', () => {
   const en = new Set(keys('en'));
   const ja = new Set(keys('ja'));
@@ -489,6 +641,41 @@ test('golden server messages are understood', { skip: noFixtures }, () => {
         const change = applyEvent(state, msg);
         assert.ok(change, f);
         assert.notEqual(change.what, 'unknown', `${f}: event kind ${msg.event.kind} is not handled`);
+        if (msg.event.kind === 'posted') {
+          const kind = msg.event.post.body.kind;
+          assert.ok(POST_KINDS.includes(kind), `${f}: post kind ${kind} is not rendered by posts.js`);
+        }
+        break;
+      }
+      case 'answer': {
+        // Queries' answers: the tools draw them; history goes into the state.
+        assert.ok(Number.isInteger(msg.cid), f);
+        const a = msg.answer;
+        switch (a.kind) {
+          case 'dashboard':
+            for (const k of ['services', 'regions', 'alerts', 'metrics']) assert.ok(Array.isArray(a[k]), `${f}: ${k}`);
+            for (const svc of a.services) assert.ok(Array.isArray(svc.series), `${f}: service series`);
+            for (const r of a.regions) assert.ok(Array.isArray(r.series), `${f}: region series`);
+            break;
+          case 'logs':
+            assert.ok(Array.isArray(a.lines), f);
+            for (const l of a.lines) assert.equal(typeof l.text, 'string', f);
+            break;
+          case 'deploys':
+            assert.ok(Array.isArray(a.deploys), f);
+            for (const d of a.deploys) assert.ok(Number.isInteger(d.at_s) && typeof d.rollback === 'boolean', f);
+            break;
+          case 'history': {
+            if (!state.channels.some((c) => c.channel === a.channel)) state.channels.push({ channel: a.channel, posts: [], more: true });
+            const before = state.channels.find((c) => c.channel === a.channel).posts.length;
+            prependPosts(state, a.channel, a.posts);
+            assert.equal(state.channels.find((c) => c.channel === a.channel).posts.length, before + a.posts.length, f);
+            for (const p of a.posts) assert.ok(POST_KINDS.includes(p.body.kind), `${f}: post kind ${p.body.kind}`);
+            break;
+          }
+          default:
+            assert.fail(`${f}: answer kind ${a.kind} is not handled`);
+        }
         break;
       }
       case 'pulse':
@@ -513,11 +700,12 @@ test('golden server messages are understood', { skip: noFixtures }, () => {
 test('the client sends the shapes of the golden client messages', { skip: noFixtures }, () => {
   // What js/drill.js, js/panels.js and js/connection.js send.
   // js/desk.js and js/console.js send the desk's and the facilitator's live commands.
+  // js/engineer.js and drill.js ask queries; panels.js decides risky actions; js/pulse.js asks and answers pulses.
   const sent = new Set(['chat', 'declare', 'set_phase', 'run_action', 'publish_notice', 'start', 'pause', 'resume', 'set_speed', 'end',
     'assign_role', 'plan_role', 'edit_doc', 'status_report', 'hypothesis',
     'take_call', 'call_say', 'hold_call', 'end_call', 'assign_call', 'call_support', 'chat_say',
     'trigger_inject', 'skip_inject', 'delay_inject', 'edit_inject', 'ad_hoc_inject', 'fault_control',
-    'rate_capability', 'add_improvement']);
+    'rate_capability', 'add_improvement', 'query', 'decide_action', 'ask_pulse', 'answer_pulse']);
   for (const [f, msg] of fixtures('client')) {
     switch (msg.type) {
       case 'hello':
@@ -530,6 +718,9 @@ test('the client sends the shapes of the golden client messages', { skip: noFixt
       case 'cmd':
         assert.deepEqual(Object.keys(msg).sort(), ['cid', 'cmd', 'type'], f);
         assert.ok(sent.has(msg.cmd.type), `${f}: the client never sends ${msg.cmd.type}`);
+        if (msg.cmd.type === 'query') {
+          assert.ok(['dashboard', 'logs', 'deploys', 'history'].includes(msg.cmd.query.kind), `${f}: the client never asks ${msg.cmd.query.kind}`);
+        }
         break;
       default:
         assert.fail(`${f}: unknown client message type ${msg.type}`);
