@@ -44,10 +44,18 @@ async fn a_played_drill_has_a_review_in_every_format() {
         .refused(json!({"type": "rate_capability", "capability": "declaration", "rating": "P", "comment": ""}))
         .await;
     assert_eq!(refused, "forbidden");
-    // While the drill runs, its review and replay (which show the answer
-    // key) stay closed.
-    let ((status, _), _) = http_with(addr, "GET", &format!("/api/history/{drill_id}/review"), None, &[]).await;
+    // While the drill runs, its review (which shows the answer key) is for
+    // its facilitators alone, live; the replay opens at the end.
+    let live = format!("/api/history/{drill_id}/review");
+    let ((status, _), _) = http_with(addr, "GET", &live, None, &[]).await;
+    assert_eq!(status, 401);
+    let owner_auth = format!("Bearer {owner_token}");
+    let ((status, _), _) = http_with(addr, "GET", &live, None, &[("Authorization", owner_auth.as_str())]).await;
     assert_eq!(status, 403);
+    let fac_auth = format!("Bearer {fac_token}");
+    let ((status, provisional), _) = http_with(addr, "GET", &live, None, &[("Authorization", fac_auth.as_str())]).await;
+    assert_eq!(status, 200, "{provisional}");
+    assert_eq!(provisional["ended"], false);
     let ((status, _), _) = http_with(addr, "GET", &format!("/api/history/{drill_id}/replay?tick=0"), None, &[]).await;
     assert_eq!(status, 403);
     fac.ok(json!({"type": "end"})).await;

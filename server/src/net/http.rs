@@ -249,6 +249,7 @@ pub(super) async fn review(
     State(app): State<Arc<AppState>>,
     axum::extract::Path(id): axum::extract::Path<String>,
     axum::extract::Query(q): axum::extract::Query<ReviewQuery>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
     use crate::review::export::Format;
     let format = match q.format.as_deref() {
@@ -259,7 +260,9 @@ pub(super) async fn review(
     };
     let not_found = || ApiError(StatusCode::NOT_FOUND, "not_found", "no drill with that id".into());
     let store = app.registry.store().ok_or_else(not_found)?;
-    require_finished(store, &id).await?;
+    // Live, while the drill runs, for its facilitators; for everyone once
+    // it has ended.
+    let live = require_finished(store, &id).await.is_err();
     let stored = store
         .load(&id)
         .await
@@ -268,6 +271,9 @@ pub(super) async fn review(
             ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be read".into())
         })?
         .ok_or_else(not_found)?;
+    if live {
+        require_facilitator(&headers, &stored)?;
+    }
     let scenario = crate::scenario::parse(&stored.drill.scenario_toml).map_err(|_| {
         ApiError(StatusCode::CONFLICT, "invalid_value", "the drill's scenario no longer validates".into())
     })?;
@@ -319,19 +325,7 @@ async fn load_as_facilitator(
 ) -> Result<(crate::store::Store, crate::store::Unfinished), ApiError> {
     let not_found = || ApiError(StatusCode::NOT_FOUND, "not_found", "no drill with that id".into());
     let store = app.registry.store().ok_or_else(not_found)?.clone();
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty() && t.len() <= 128)
-        .ok_or_else(|| {
-            ApiError(
-                StatusCode::UNAUTHORIZED,
-                "bad_token",
-                "send the facilitator's session token as a bearer token".into(),
-            )
-        })?;
+    bearer(headers)?;
     require_finished(&store, id).await?;
     let stored = store
         .load(id)
@@ -341,14 +335,40 @@ async fn load_as_facilitator(
             ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be read".into())
         })?
         .ok_or_else(not_found)?;
+    require_facilitator(headers, &stored)?;
+    Ok((store, stored))
+}
+
+/// The session token sent as `Authorization: Bearer <token>`.
+fn bearer(headers: &axum::http::HeaderMap) -> Result<&str, ApiError> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 128)
+        .ok_or_else(|| {
+            ApiError(
+                StatusCode::UNAUTHORIZED,
+                "bad_token",
+                "send a facilitator's session token as a bearer token".into(),
+            )
+        })
+}
+
+/// Checks `Authorization: Bearer <session token>` against the drill's
+/// facilitators (the token's hash is in the drill's log).
+fn require_facilitator(headers: &axum::http::HeaderMap, stored: &crate::store::Unfinished) -> Result<(), ApiError> {
+    let token = bearer(headers)?;
     let hash = crate::drill::hash_token(token);
     let facilitator = stored.log.iter().any(|r| {
         matches!(&r.input, crate::store::LoggedInput::AddSeat { seat: crate::protocol::SeatKind::Facilitator, token_hash, .. } if *token_hash == hash)
     });
-    if !facilitator {
-        return Err(ApiError(StatusCode::FORBIDDEN, "forbidden", "only the drill's facilitators may do this".into()));
+    if facilitator {
+        Ok(())
+    } else {
+        Err(ApiError(StatusCode::FORBIDDEN, "forbidden", "only the drill's facilitators may do this".into()))
     }
-    Ok((store, stored))
 }
 
 /// Everything stored about a finished drill, for a facilitator to file or

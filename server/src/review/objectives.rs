@@ -82,6 +82,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("notice_cadence", notice_cadence),
     ("final_notice", final_notice),
     ("report_cadence", report_cadence),
+    ("identify", identify),
     ("mitigate", mitigate),
     ("resolve", resolve),
     ("premature_resolve", premature_resolve),
@@ -103,6 +104,7 @@ pub const DEFAULT_PLAN: &[(&str, Params)] = &[
     ("notice_cadence", p(20, 40, 10)),
     ("final_notice", p(5, 20, 10)),
     ("report_cadence", p(15, 10, 10)),
+    ("identify", p(10, 30, 10)),
     ("mitigate", p(15, 45, 30)),
     ("resolve", p(10, 30, 10)),
     ("premature_resolve", p(0, 0, 10)),
@@ -133,7 +135,7 @@ fn rules_for(
         ObjectiveKind::Updates => {
             vec![with("notice_cadence", 50), (with("report_cadence", 50).0, p(15, 10, weight / 2))]
         }
-        ObjectiveKind::Mitigate => vec![with("mitigate", 100)],
+        ObjectiveKind::Mitigate => vec![with("mitigate", 100), (with("identify", 0).0, p(10, 30, weight / 3))],
         ObjectiveKind::Resolve => vec![
             (with("resolve", 50).0, p(10, 30, weight / 2)),
             (with("final_notice", 25).0, p(5, 20, weight / 4)),
@@ -496,6 +498,52 @@ pub fn mitigate(f: &Facts, _: &Scenario, p: Params) -> Vec<Objective> {
     });
     vec![timed(
         "mitigate",
+        label,
+        rule,
+        Some(Role::Engineer),
+        f,
+        start,
+        start + p.target_s,
+        start + p.zero_s,
+        done,
+        p.weight,
+    )]
+}
+
+/// Naming the cause: the first hypothesis stated, the phase set to
+/// `identified`, or a right fix started, after the first fault started.
+pub fn identify(f: &Facts, s: &Scenario, p: Params) -> Vec<Objective> {
+    let label = t("Identify the cause".into(), "原因の特定".into());
+    let rule = t(
+        format!(
+            "State a hypothesis about the cause (or set the phase to identified, or start a fix that is right) within {} min of the first fault starting; zero points at {} min.",
+            min(p.target_s),
+            min(p.zero_s)
+        ),
+        format!(
+            "最初の障害発生から{}分以内に原因の仮説を示す（またはフェーズを「特定」にする、正しい対処を始める）。{}分で0点。",
+            min(p.target_s),
+            min(p.zero_s)
+        ),
+    );
+    let Some(start) = f.first_fault else {
+        return vec![not_applicable("identify", label, rule, Some(Role::Engineer))];
+    };
+    // Starting the right fix shows the cause was found, too.
+    let right_fix = |action: &str| {
+        s.actions.iter().position(|a| a.id == action).is_some_and(|i| s.faults.iter().any(|x| x.fixed_by.contains(&i)))
+    };
+    let done = f.entries.iter().find(|e| {
+        e.tick >= start
+            && e.by_team()
+            && match &e.what {
+                What::Hypothesis { .. } | What::Phase { phase: crate::protocol::Phase::Identified } => true,
+                What::ActionStarted { action, .. } => right_fix(action),
+                _ => false,
+            }
+    });
+    vec![timed(
+        "identify",
         label,
         rule,
         Some(Role::Engineer),

@@ -331,3 +331,21 @@ fn desk_objectives_count_calls_and_escalations() {
     let o = run(objectives::client_escalations, &es, 3000, true, p);
     assert_eq!((o.outcome, o.points), (Outcome::Missed, 6));
 }
+
+#[test]
+fn identifying_counts_a_hypothesis_or_the_right_fix() {
+    let s = scenario();
+    let p = Params { target_s: 600, zero_s: 1800, weight: 10 };
+    let hypothesis = e(400, "Mai", Some(Role::Engineer), What::Hypothesis { text: "TLS".into() });
+    let o = run(objectives::identify, &[fault_on(100), hypothesis], 3000, true, p);
+    assert_eq!((o.outcome, o.done_tick, o.points), (Outcome::Met, Some(400), 10));
+    let fix = s.faults[0].fixed_by[0];
+    let action = s.actions[fix].id.clone();
+    let started = e(1000, "Mai", Some(Role::Engineer), What::ActionStarted { action, label: String::new() });
+    let o = run(objectives::identify, &[fault_on(100), started], 3000, true, p);
+    assert_eq!(o.outcome, Outcome::MetLate, "the right fix 15 minutes in");
+    let o = run(objectives::identify, &[fault_on(100)], 3000, true, p);
+    assert_eq!(o.outcome, Outcome::Missed);
+    let o = run(objectives::identify, &[], 3000, true, p);
+    assert_eq!(o.outcome, Outcome::NotApplicable, "no fault, nothing to identify");
+}
