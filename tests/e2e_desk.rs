@@ -260,3 +260,59 @@ async fn a_pulse_question_is_scored_for_accuracy_and_agreement() {
     assert_eq!(r["accuracy_pct"].as_u64(), Some(want), "{r}");
     assert_eq!(owner.refused(answer(json!([]))).await, "wrong_state", "closed");
 }
+
+/// Pausing, triggering and resuming while many people chat: every
+/// triggered inject is delivered exactly once, and never again at its own
+/// time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn triggered_injects_fire_exactly_once_under_load() {
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let (_, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    let (mut agent, _) = Client::connect(addr, &join(addr, &code, "Yui", "support_agent").await, None).await;
+    let mut crowd = Vec::new();
+    for i in 0..40 {
+        let token = join(addr, &code, &format!("Engineer {i}"), "engineer").await;
+        crowd.push(Client::connect(addr, &token, None).await.0);
+    }
+    fac.ok(json!({"type": "set_speed", "speed": 60})).await;
+    fac.ok(json!({"type": "start"})).await;
+    let chatter = tokio::spawn(async move {
+        for round in 0..10 {
+            for c in &mut crowd {
+                c.send(&json!({"type": "cmd", "cid": round + 1, "cmd": {"type": "chat", "channel": "ops", "text": "busy"}}))
+                    .await;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        crowd
+    });
+    for inject in ["store-call-cards", "client-line", "cto-eta"] {
+        fac.ok(json!({"type": "pause"})).await;
+        fac.ok(json!({"type": "trigger_inject", "inject": inject})).await;
+        assert_eq!(fac.refused(json!({"type": "trigger_inject", "inject": inject})).await, "wrong_state");
+        fac.ok(json!({"type": "resume"})).await;
+    }
+    let _crowd = chatter.await.expect("the chatter finishes");
+    // Past every inject's own minute (the latest is minute 8).
+    fac.wait_for("minute 10", |m| m["type"] == "pulse" && m["tick"].as_u64().is_some_and(|t| t > 600)).await;
+    let (_, again) = Client::connect(addr, &join(addr, &code, "Rin", "support_agent").await, None).await;
+    let calls = again["snapshot"]["calls"].as_array().cloned().unwrap_or_default();
+    let cards = calls.iter().filter(|c| c["inject"] == "store-call-cards").count();
+    assert_eq!(cards, 1, "one call from the phone inject: {calls:?}");
+    let (_, fac_again) = Client::connect(addr, &fac_token, None).await;
+    let chats = fac_again["snapshot"]["chats"].as_array().cloned().unwrap_or_default();
+    let client_lines: usize = chats
+        .iter()
+        .flat_map(|c| c["lines"].as_array().cloned().unwrap_or_default())
+        .filter(|l| l["text"].as_str().is_some_and(|t| t.contains("80 stores")))
+        .count();
+    assert_eq!(client_lines, 1, "the LINE inject arrived once: {chats:?}");
+    let injects = fac_again["snapshot"]["injects"].as_array().cloned().unwrap_or_default();
+    for id in ["store-call-cards", "client-line", "cto-eta"] {
+        let i = injects.iter().find(|i| i["id"] == id).cloned().unwrap_or_default();
+        assert!(i["fired_tick"].as_u64().is_some_and(|t| t < 240), "{id} fired when triggered: {i}");
+    }
+    agent.drain().await;
+}
