@@ -13,14 +13,19 @@ export class ApiError extends Error {
 
 const TIMEOUT_MS = 15000;
 
-async function request(method, path, body) {
+/** Headers that prove a facilitator's seat (export, delete). */
+function bearer(token) {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** A fetch with the timeout; network failures become ApiError('network'). */
+async function send(method, path, { body, headers } = {}) {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
-  let res;
   try {
-    res = await fetch(path, {
+    return await fetch(path, {
       method,
-      headers: body ? { 'content-type': 'application/json' } : {},
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(headers || {}) },
       body: body ? JSON.stringify(body) : undefined,
       signal: ctrl.signal,
       cache: 'no-store',
@@ -30,18 +35,30 @@ async function request(method, path, body) {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The ApiError for a response that is not ok (its JSON error, if any). */
+async function failure(res) {
   let data = null;
   try {
     data = await res.json();
   } catch {
     data = null;
   }
-  if (!res.ok) {
-    const code = (data && data.error) || 'http';
-    const message = data && typeof data.message === 'string' && data.message ? serverError(code, data.message) : t('error.http', { status: res.status });
-    throw new ApiError(code, message, res.status);
+  const code = (data && data.error) || 'http';
+  const message = data && typeof data.message === 'string' && data.message ? serverError(code, data.message) : t('error.http', { status: res.status });
+  return new ApiError(code, message, res.status);
+}
+
+async function request(method, path, body, headers) {
+  const res = await send(method, path, { body, headers });
+  if (!res.ok) throw await failure(res);
+  if (res.status === 204) return null;
+  try {
+    return await res.json();
+  } catch {
+    return null;
   }
-  return data;
 }
 
 export const listScenarios = () => request('GET', '/api/scenarios');
@@ -74,3 +91,21 @@ export const drillReview = (id) => request('GET', reviewUrl(id, 'json'));
 export function reviewUrl(id, format) {
   return `/api/history/${encodeURIComponent(id)}/review?format=${encodeURIComponent(format)}`;
 }
+
+/** A finished drill as it was at a tick: {tick, ticks, snapshot}. */
+export const drillReplay = (id, tick) => request('GET', `/api/history/${encodeURIComponent(id)}/replay?tick=${encodeURIComponent(Math.max(0, Math.floor(tick)))}`);
+
+/**
+ * Everything stored about a finished drill, for its facilitator: {blob,
+ * filename}, the file as the server sent it.
+ */
+export async function exportDrill(id, token) {
+  const res = await send('GET', `/api/history/${encodeURIComponent(id)}/export`, { headers: bearer(token) });
+  if (!res.ok) throw await failure(res);
+  const m = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') || '');
+  const blob = await res.blob();
+  return { blob, filename: m ? m[1] : `firedrill-drill-${id}.json` };
+}
+
+/** Deletes a finished drill (its facilitator only). */
+export const deleteDrill = (id, token) => request('DELETE', `/api/history/${encodeURIComponent(id)}`, null, bearer(token));

@@ -3,17 +3,19 @@
 // Routes: #join=CODE opens the join screen (or the drill, if this tab
 // already holds a seat in that drill; &as=facilitator marks a
 // co-facilitator link); #history lists finished drills and #history=ID
-// shows one; #review=ID is a drill's after-action review; otherwise a tab with a session goes to its drill, and one
-// without to home.
+// shows one; #review=ID is a drill's after-action review; #replay=ID
+// replays a finished drill moment by moment; otherwise a tab with a
+// session goes to its drill, and one without to home.
 
 import { initLang, setLang, getLang, LANGS } from './i18n.js';
 import { applyI18n, fill } from './dom.js';
-import { loadSession, newSession, clearSession } from './session.js';
+import { loadSession, newSession, clearSession, rememberFacilitator } from './session.js';
 import { homeScreen } from './home.js';
 import { joinScreen } from './join.js';
 import { orientationScreen } from './orientation.js';
 import { historyScreen, historyDrillScreen } from './history.js';
 import { reviewScreen } from './review.js';
+import { replayScreen } from './replay.js';
 import { DrillScreen } from './drill.js';
 import { toast } from './toast.js';
 
@@ -42,6 +44,9 @@ function goHome() {
   show(() => homeScreen({
     main,
     onCreated: (res) => {
+      // The creator is the drill's facilitator: the token is kept past
+      // the drill, for exporting or deleting it from the history.
+      rememberFacilitator(res.drill_id, res.token);
       newSession({ token: res.token, drillId: res.drill_id, joinCode: res.join_code, seatId: res.seat_id });
       goDrill();
     },
@@ -70,6 +75,7 @@ function goJoin(code, asFacilitator) {
     asFacilitator,
     onJoined: (res, asked) => {
       const seat = res.seat || null;
+      if (seat && seat.kind === 'facilitator') rememberFacilitator(res.drill_id, res.token);
       newSession({ token: res.token, drillId: res.drill_id, joinCode: code, seatId: res.seat_id, note: joinNote(seat, asked) });
       clearHash();
       // Newcomers who got support read one screen about it first.
@@ -134,6 +140,12 @@ function route() {
   if (rev) {
     const id = decodeURIComponent(rev[1]);
     show(() => reviewScreen({ main, id }));
+    return;
+  }
+  const rep = /^#replay=([^&]+)$/.exec(location.hash);
+  if (rep) {
+    const id = decodeURIComponent(rep[1]);
+    show(() => replayScreen({ main, id }));
     return;
   }
   const hist = /^#history(?:=([^&]+))?$/.exec(location.hash);

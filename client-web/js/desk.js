@@ -436,7 +436,17 @@ export function storeCallPanel(ctx) {
       : c.state === 'on_hold' ? t('store.on_hold', { name: c.agent_name }) : t('store.talking', { name: c.agent_name });
     if (status.textContent !== text) status.textContent = text;
   }
-  return { el, update, pulse };
+  /**
+   * Puts text in the box the store speaks through now: the reply box
+   * during a call, else the opening line of a new call.
+   */
+  function useText(text) {
+    const box = current ? reply.text : opening;
+    box.value = text;
+    box.dispatchEvent(new Event('input')); // keeps it as the draft
+    box.focus();
+  }
+  return { el, update, pulse, useText };
 }
 
 // --- corporate clients' chats ----------------------------------------------
@@ -537,7 +547,15 @@ export function chatPanel(ctx, { side }) {
     hint.hidden = live && !playedByOther && !(ctx.role === 'facilitator');
     tr(hint, playedByOther ? 'chat.played_by_other' : !live ? (state.status === 'ended' ? 'desk.hint_ended' : 'desk.hint_lobby') : 'chat.fac_hint');
   }
-  return { el, update };
+
+  /** Puts text in the message box, for client (when given: that client's chat). */
+  function useText(text, client) {
+    if (client && chatList(ctx.get()).some((c) => c.client === client)) select(client);
+    reply.text.value = text;
+    reply.text.dispatchEvent(new Event('input')); // keeps it as the draft
+    reply.text.focus();
+  }
+  return { el, update, useText };
 }
 
 // --- the facilitator's view of the desk -------------------------------------

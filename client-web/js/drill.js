@@ -14,7 +14,7 @@ import {
   fromWelcome, applyEvent, applyPulse, seatRole, findChannel, canWrite, leadFacilitator, seesDocs, findDoc, PRIVATE_CHANNEL,
   canQuery, answersPulses, prependPosts, historyQuery, nowTick,
 } from './state.js';
-import { saveSession, loadState, saveState, loadUi, saveUi } from './session.js';
+import { saveSession, loadState, saveState, loadUi, saveUi, rememberFacilitator } from './session.js';
 import { renderPost, PAYMENT_BAD_PPM } from './posts.js';
 import {
   rolePanel, declarePanel, phasePanel, runbookPanel, noticeEditorPanel, noticesPanel,
@@ -25,6 +25,7 @@ import { pulseAnswerPanel, pulseFacilitatorPanel, pulseResultsPanel, pulseQuesti
 import { docsNav, DocView, talkScriptPanel } from './docs.js';
 import { statusReportPanel, hypothesisPanel, reportNudge } from './workflow.js';
 import { callQueuePanel, activeCallView, storeCallPanel, chatPanel, deskWatchPanel } from './desk.js';
+import { characterPanel } from './character.js';
 import { injectsPanel, adHocPanel, faultButtons } from './console.js';
 import { toast } from './toast.js';
 
@@ -106,6 +107,8 @@ export class DrillScreen {
         this.needSnapshot = false;
         this.state = fromWelcome(msg);
         this.adoptLastCid(msg);
+        // A facilitator keeps the token past the drill (export, delete).
+        if (msg.you && msg.you.seat && msg.you.seat.kind === 'facilitator') rememberFacilitator(this.session.drillId, this.session.token);
         if (!findChannel(this.state, this.ui.channel) && this.state.channels.length) this.ui.channel = this.state.channels[0].channel;
         const roleNow = seatRole(this.state);
         if (!this.built || roleNow !== roleBefore) this.build();
@@ -803,10 +806,16 @@ function makePanels(role, ctx, note) {
       return [talkScriptPanel(ctx, { canEdit: false }), callQueuePanel(ctx), ...pulse, rolePanel(role, note), noticesPanel(), ...results];
     case 'sales':
       return [...pulse, chatPanel(ctx, { side: 'agent' }), rolePanel(role, note), noticesPanel(), ...results];
-    case 'store_actor':
-      return [storeCallPanel(ctx), rolePanel(role, note), noticesPanel()];
-    case 'corporate_actor':
-      return [chatPanel(ctx, { side: 'caller' }), rolePanel(role, note), noticesPanel()];
+    case 'store_actor': {
+      // The character's scripted lines go into the call box.
+      const call = storeCallPanel(ctx);
+      return [call, characterPanel(ctx, { use: (line) => call.useText(line.text) }), rolePanel(role, note), noticesPanel()];
+    }
+    case 'corporate_actor': {
+      // ... or into the chat with sales, as the persona's client.
+      const chat = chatPanel(ctx, { side: 'caller' });
+      return [chat, characterPanel(ctx, { use: (line, brief) => chat.useText(line.text, brief.client) }), rolePanel(role, note), noticesPanel()];
+    }
     default:
       return [rolePanel(role, note), ...tools(false), noticesPanel(), ...results];
   }

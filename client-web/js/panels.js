@@ -18,12 +18,14 @@ export function panel(titleKey, ...children) {
 }
 
 
-function serviceName(state, id) {
+/** A service's name from the drill's list (its id if unknown). */
+export function serviceName(state, id) {
   const s = (state.drill.services || []).find((x) => x.id === id);
   return s ? s.name : id;
 }
 
-function regionNames(state, ids) {
+/** Region names, or "all regions" for none. */
+export function regionNames(state, ids) {
   if (!ids || !ids.length) return t('key.all_regions');
   return ids.map((id) => ((state.drill.regions || []).find((r) => r.id === id) || { name: id }).name).join(', ');
 }
@@ -258,7 +260,8 @@ export function approvalsPanel(ctx) {
   return { el, update };
 }
 
-function noticeList(state) {
+/** The published notices, newest first. */
+export function noticeList(state) {
   const notices = (state.notices || []).slice().reverse();
   if (!notices.length) return h('p', { class: 'muted', i18n: 'notice.none' });
   return h('ol', { class: 'notice-list', reversed: true }, notices.map((n) => h('li', { class: 'notice' },

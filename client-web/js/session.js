@@ -14,11 +14,21 @@
 //                    notice, hypothesis, report:FIELD, and doc:ID as
 //                    {mode, base, baseText, text, theirs}); doc: the
 //                    document open in place of the conversation, or null;
-//                    docSeen: the last version of each document seen.
+//                    docSeen: the last version of each document seen;
+//                    persona: the character an outside actor plays.
+//
+// And in localStorage, kept after the drill (so that its organiser can
+// later export or delete it from the history):
+// firedrill.facilitated  {DRILL_ID: token}: the facilitator token of each
+//                    drill this browser created or joined as a
+//                    facilitator, the newest FACILITATED_MAX.
 
 const SESSION_KEY = 'firedrill.session';
 const STATE_KEY = 'firedrill.state';
 const UI_KEY = 'firedrill.ui';
+const FACILITATED_KEY = 'firedrill.facilitated';
+/** Drills whose facilitator token is kept at most (the oldest go first). */
+export const FACILITATED_MAX = 200;
 
 function read(key) {
   try {
@@ -111,9 +121,56 @@ export function loadUi() {
     chat: typeof u.chat === 'string' ? u.chat : null,
     chatSeen: u.chatSeen && typeof u.chatSeen === 'object' ? u.chatSeen : {},
     deskCall: Number.isInteger(u.deskCall) ? u.deskCall : null,
+    persona: typeof u.persona === 'string' ? u.persona : null,
   };
 }
 
 export function saveUi(ui) {
   write(UI_KEY, ui);
+}
+
+// --- facilitator tokens, kept after the drill -----------------------------------
+
+function readFacilitated() {
+  try {
+    const raw = localStorage.getItem(FACILITATED_KEY);
+    const v = raw ? JSON.parse(raw) : null;
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+  } catch {
+    return {};
+  }
+}
+
+function writeFacilitated(map) {
+  try {
+    localStorage.setItem(FACILITATED_KEY, JSON.stringify(map));
+  } catch {
+    /* quota or storage disabled: export and delete are not offered */
+  }
+}
+
+/** Remembers that this browser facilitates drillId with token. */
+export function rememberFacilitator(drillId, token) {
+  if (typeof drillId !== 'string' || !drillId || typeof token !== 'string' || !token) return;
+  const map = readFacilitated();
+  if (map[drillId] === token) return;
+  delete map[drillId]; // re-inserted last: the newest
+  map[drillId] = token;
+  const ids = Object.keys(map);
+  for (const id of ids.slice(0, Math.max(0, ids.length - FACILITATED_MAX))) delete map[id];
+  writeFacilitated(map);
+}
+
+/** The facilitator token this browser holds for drillId, or null. */
+export function facilitatorToken(drillId) {
+  const token = readFacilitated()[drillId];
+  return typeof token === 'string' && token ? token : null;
+}
+
+/** Forgets a drill's facilitator token (the drill was deleted). */
+export function forgetFacilitator(drillId) {
+  const map = readFacilitated();
+  if (!(drillId in map)) return;
+  delete map[drillId];
+  writeFacilitated(map);
 }

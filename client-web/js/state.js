@@ -66,6 +66,7 @@ export function fromWelcome(msg) {
     personas: s.personas || [],
     pulses_open: (s.pulses_open || []).map((p) => ({ question: p.question, picks: p.picks ?? null })),
     pulse_results: s.pulse_results || [],
+    briefs: s.briefs || [],
   };
   for (const c of s.calls || []) state.calls[c.id] = { ...c, lines: (c.lines || []).slice(-LINES_KEPT_MAX) };
   trimCalls(state);
@@ -660,4 +661,25 @@ export function prependPosts(state, channel, posts) {
 export function historyQuery(state, channel) {
   const c = findChannel(state, channel);
   return { kind: 'history', channel, skip: c ? c.posts.length : 0 };
+}
+
+// --- outside actors' characters ------------------------------------------------
+
+/**
+ * The brief this seat plays: the one chosen (by persona id) if it is still
+ * offered, else the first; null when there is none.
+ */
+export function pickBrief(state, chosen) {
+  const briefs = state.briefs || [];
+  return briefs.find((b) => b.persona === chosen) || briefs[0] || null;
+}
+
+/**
+ * A brief's scripted lines in the order they come: timed ones by due tick,
+ * then those that wait for a condition (due_tick null), as written.
+ */
+export function briefLines(brief) {
+  const lines = ((brief && brief.lines) || []).map((l, i) => ({ ...l, i }));
+  const due = (l) => (l.due_tick === null || l.due_tick === undefined ? Infinity : l.due_tick);
+  return lines.sort((a, b) => due(a) - due(b) || a.i - b.i).map(({ i: _i, ...l }) => l);
 }

@@ -17,6 +17,40 @@ export function noticeAfterDeclare(sum) {
   return sum.first_external_notice_at_s - sum.declared_at_s;
 }
 
+/** Calls abandoned: {abandoned, calls, pct}, or null without calls. */
+export function callsAbandoned(sum) {
+  const desk = sum && sum.desk;
+  if (!desk || !desk.calls) return null;
+  const abandoned = desk.abandoned || 0;
+  return { abandoned, calls: desk.calls, pct: Math.round((abandoned * 1000) / desk.calls) / 10 };
+}
+
+/** Corporate clients' escalations, or null for a drill before the desk. */
+export function clientEscalations(sum) {
+  const desk = sum && sum.desk;
+  return desk && Number.isFinite(desk.escalations) ? desk.escalations : null;
+}
+
+/**
+ * The measures the history follows across drills, oldest first: for each
+ * drill {id, created_ms, score, ttd, notice, abandoned, escalations},
+ * null where a drill has no such value (nothing declared, no calls...).
+ */
+export function trendRows(newestFirst) {
+  return (newestFirst || []).slice().reverse().map((d) => {
+    const sum = d.summary || {};
+    return {
+      id: d.id,
+      created_ms: d.created_ms,
+      score: sum.score ?? null,
+      ttd: timeToDeclare(sum),
+      notice: noticeAfterDeclare(sum),
+      abandoned: callsAbandoned(sum),
+      escalations: clientEscalations(sum),
+    };
+  });
+}
+
 /** "3 min 20 s", or why there is no such time. */
 export function ttdText(sum) {
   const v = timeToDeclare(sum);

@@ -16,10 +16,13 @@ const {
   callQueue, activeCall, ownCalls, callsInProgress, closedCalls, waitSeconds, supportAgents, onCall, callOpen,
   chatList, unreadLines, lastTheirTick, injectTimeline, CHANNEL_ORDER,
   canQuery, answersPulses, peopleCount, ownerPresent, pendingApprovals, openPulses, notePulseAnswer, prependPosts, historyQuery,
-  POSTS_IN_WELCOME_MAX, actionLabel,
+  POSTS_IN_WELCOME_MAX, actionLabel, pickBrief, briefLines,
 } = await import(path.join(CLIENT, 'state.js'));
 const { POST_KINDS } = await import(path.join(CLIENT, 'posts.js'));
-const { timeToDeclare, noticeAfterDeclare } = await import(path.join(CLIENT, 'summary.js'));
+const { timeToDeclare, noticeAfterDeclare, callsAbandoned, clientEscalations, trendRows } = await import(path.join(CLIENT, 'summary.js'));
+const {
+  replayMarks, clampTick, sliderMax, playNext, keyTick, callCounts, latestOnly, PLAY_STEP_S,
+} = await import(path.join(CLIENT, 'replay.js'));
 const { keys } = await import(path.join(CLIENT, 'i18n.js'));
 
 const pulse = {
@@ -726,4 +729,214 @@ test('the client sends the shapes of the golden client messages', { skip: noFixt
         assert.fail(`${f}: unknown client message type ${msg.type}`);
     }
   }
+});
+
+// --- the history's trends, the replay, facilitator tokens, characters --------------
+
+test('trend rows: oldest first, null where a drill has no value', () => {
+  const desk = { calls: 14, answered: 12, abandoned: 2, busy: 0, wait_s_mean: 9, wait_s_max: 31, hold_s_total: 12, chat_replies: 3, escalations: 1 };
+  const newestFirst = [
+    { id: 'b', created_ms: 2, summary: { score: 80, first_signal_at_s: 190, declared_at_s: 250, first_external_notice_at_s: 300, desk } },
+    { id: 'a', created_ms: 1, summary: { score: 40, first_signal_at_s: 190, declared_at_s: null, first_external_notice_at_s: 200 } },
+  ];
+  const rows = trendRows(newestFirst);
+  assert.deepEqual(rows.map((r) => r.id), ['a', 'b']);
+  assert.deepEqual(rows[1], {
+    id: 'b', created_ms: 2, score: 80, ttd: 60, notice: 50, abandoned: { abandoned: 2, calls: 14, pct: 14.3 }, escalations: 1,
+  });
+  assert.equal(rows[0].ttd, null);
+  assert.equal(rows[0].notice, null, 'no notice time without a declaration');
+  assert.equal(rows[0].abandoned, null, 'no desk: no calls to abandon');
+  assert.equal(rows[0].escalations, null);
+  assert.equal(callsAbandoned({ desk: { ...desk, calls: 0, abandoned: 0 } }), null, 'no calls: left out');
+  assert.equal(clientEscalations({ desk: { ...desk, escalations: 0 } }), 0);
+  assert.deepEqual(trendRows([]), []);
+  assert.equal(noticeAfterDeclare({ declared_at_s: 100, first_external_notice_at_s: 90 }), -10);
+});
+
+test('replay: key moments, ticks, keys, calls', () => {
+  const timeline = [
+    { tick: 300, who: 'Sora', role: 'comms_lead', what: { kind: 'notice', status: 'partial_outage', text: 'Cards fail' } },
+    { tick: 190, who: null, role: null, what: { kind: 'first_signal' } },
+    { tick: 191, who: 'Kenji', role: 'incident_owner', what: { kind: 'declared' } },
+    { tick: 200, who: null, role: null, what: { kind: 'alert', service: 'payments', title: 'x' } },
+    { tick: 196, who: 'Kenji', role: 'incident_owner', what: { kind: 'phase', phase: 'identified' } },
+    { tick: 210, who: 'Mai', role: 'engineer', what: { kind: 'action_started', action: 'rollback', label: 'Roll back' } },
+    { tick: 220, who: 'Kenji', role: 'incident_owner', what: { kind: 'message', channel: 'ops', text: 'hi' } },
+  ];
+  const marks = replayMarks(timeline);
+  assert.deepEqual(marks.map((m) => [m.tick, m.kind]), [[190, 'first_signal'], [191, 'declared'], [196, 'phase'], [210, 'action_started'], [300, 'notice']]);
+  assert.deepEqual(marks[4], { tick: 300, kind: 'notice', who: 'Sora', detail: { status: 'partial_outage', text: 'Cards fail' } });
+  assert.deepEqual(marks[3].detail, { action: 'rollback', label: 'Roll back' });
+  assert.deepEqual(replayMarks(undefined), []);
+
+  assert.equal(clampTick(-5, 100), 0);
+  assert.equal(clampTick(105, 100), 100);
+  assert.equal(clampTick('42.7', 100), 42);
+  assert.equal(sliderMax(1803), 1810, 'the slider reaches the last tick');
+  assert.equal(sliderMax(1800), 1800);
+  assert.equal(playNext(0, 100), PLAY_STEP_S);
+  assert.equal(playNext(90, 100), 100);
+  assert.equal(playNext(100, 100), null);
+
+  // From a tick between steps (after a key moment), arrows go to the next step.
+  assert.equal(keyTick('ArrowRight', 193, 1803), 200);
+  assert.equal(keyTick('ArrowLeft', 193, 1803), 190);
+  assert.equal(keyTick('ArrowRight', 190, 1803), 200);
+  assert.equal(keyTick('ArrowLeft', 190, 1803), 180);
+  assert.equal(keyTick('ArrowLeft', 0, 1803), 0);
+  assert.equal(keyTick('ArrowRight', 1800, 1803), 1803);
+  assert.equal(keyTick('PageUp', 100, 1803), 160);
+  assert.equal(keyTick('PageDown', 30, 1803), 0);
+  assert.equal(keyTick('Home', 500, 1803), 0);
+  assert.equal(keyTick('End', 5, 1803), 1803);
+  assert.equal(keyTick('a', 5, 1803), null);
+
+  assert.deepEqual(callCounts([{ state: 'waiting' }, { state: 'talking' }, { state: 'on_hold' }, { state: 'ended' }, { state: 'waiting' }, { state: 'abandoned' }]),
+    { waiting: 2, ongoing: 2 });
+  assert.deepEqual(callCounts(undefined), { waiting: 0, ongoing: 0 });
+});
+
+/** Timers a test moves by hand. */
+function fakeTimers() {
+  let now = 0;
+  let next = 1;
+  const due = new Map();
+  return {
+    setTimeout(fn, ms) {
+      const id = next++;
+      due.set(id, { at: now + ms, fn });
+      return id;
+    },
+    clearTimeout(id) {
+      due.delete(id);
+    },
+    advance(ms) {
+      now += ms;
+      for (const [id, x] of [...due].sort((a, b) => a[1].at - b[1].at)) {
+        if (x.at <= now) {
+          due.delete(id);
+          x.fn();
+        }
+      }
+    },
+  };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+test('replay requests: debounced, one in flight, the latest wins', async () => {
+  const timers = fakeTimers();
+  const calls = [];
+  const shown = [];
+  let idle = 0;
+  const fetcher = latestOnly((tick) => new Promise((resolve) => calls.push({ tick, resolve })), {
+    onResult: (res, tick) => shown.push([res, tick]),
+    onIdle: () => { idle += 1; },
+    delayMs: 100,
+    timers,
+  });
+  // Dragging: only the last position is fetched, after the quiet time.
+  fetcher.request(10);
+  fetcher.request(20);
+  timers.advance(50);
+  fetcher.request(30);
+  timers.advance(99);
+  await settle();
+  assert.equal(calls.length, 0, 'still debouncing');
+  timers.advance(1);
+  await settle();
+  assert.deepEqual(calls.map((c) => c.tick), [30]);
+  assert.ok(fetcher.busy());
+  // More asks while one is in flight: none is sent, and only the latest follows.
+  fetcher.request(40);
+  timers.advance(100);
+  fetcher.request(50);
+  timers.advance(100);
+  await settle();
+  assert.equal(calls.length, 1, 'one request in flight at a time');
+  calls[0].resolve('at30');
+  await settle();
+  await settle();
+  assert.deepEqual(calls.map((c) => c.tick), [30, 50], 'the latest asked goes next, 40 is skipped');
+  calls[1].resolve('at50');
+  await settle();
+  await settle();
+  assert.deepEqual(shown, [['at30', 30], ['at50', 50]], 'answers in the order asked: the latest is shown last');
+  assert.equal(idle, 1);
+  assert.equal(fetcher.busy(), false);
+  // now: no debounce; errors go to onError; stop drops what is pending.
+  const errors = [];
+  const failing = latestOnly(() => Promise.reject(new Error('nope')), { onError: (e, tick) => errors.push([e.message, tick]), timers });
+  failing.request(7, { now: true });
+  await settle();
+  await settle();
+  assert.deepEqual(errors, [['nope', 7]]);
+  fetcher.request(60);
+  fetcher.stop();
+  timers.advance(1000);
+  await settle();
+  assert.equal(calls.length, 2, 'nothing after stop');
+});
+
+test('facilitator tokens are kept per drill in localStorage', async () => {
+  const store = new Map();
+  globalThis.localStorage = {
+    getItem: (k) => (store.has(k) ? store.get(k) : null),
+    setItem: (k, v) => store.set(k, String(v)),
+    removeItem: (k) => store.delete(k),
+  };
+  try {
+    const { rememberFacilitator, facilitatorToken, forgetFacilitator, FACILITATED_MAX } = await import(path.join(CLIENT, 'session.js'));
+    assert.equal(facilitatorToken('d1'), null);
+    rememberFacilitator('d1', 'tok1');
+    rememberFacilitator('d2', 'tok2');
+    rememberFacilitator('', 'x');
+    rememberFacilitator('d3', '');
+    assert.equal(facilitatorToken('d1'), 'tok1');
+    assert.equal(facilitatorToken('d2'), 'tok2');
+    assert.deepEqual(Object.keys(JSON.parse(store.get('firedrill.facilitated'))), ['d1', 'd2']);
+    forgetFacilitator('d1');
+    assert.equal(facilitatorToken('d1'), null);
+    assert.equal(facilitatorToken('d2'), 'tok2');
+    // Bounded: the oldest go first.
+    for (let i = 0; i < FACILITATED_MAX + 5; i += 1) rememberFacilitator(`x${i}`, `t${i}`);
+    const kept = Object.keys(JSON.parse(store.get('firedrill.facilitated')));
+    assert.equal(kept.length, FACILITATED_MAX);
+    assert.equal(facilitatorToken('d2'), null);
+    assert.equal(facilitatorToken(`x${FACILITATED_MAX + 4}`), `t${FACILITATED_MAX + 4}`);
+    // Junk in storage is ignored.
+    store.set('firedrill.facilitated', '[1,2]');
+    assert.equal(facilitatorToken('0'), null);
+    store.set('firedrill.facilitated', '{not json');
+    assert.equal(facilitatorToken('d2'), null);
+  } finally {
+    delete globalThis.localStorage;
+  }
+});
+
+test('outside actors: the brief played and its lines in order', () => {
+  const fixture = JSON.parse(fs.readFileSync(path.resolve(HERE, '../../docs/protocol/server/welcome_store_actor.json'), 'utf8'));
+  const s = fromWelcome(fixture);
+  assert.equal(s.briefs.length, 1);
+  assert.equal(pickBrief(s, null).persona, 'tanaka-ramen');
+  assert.equal(pickBrief(s, 'gone').persona, 'tanaka-ramen', 'an unknown choice falls back to the first');
+  assert.equal(pickBrief(fromWelcome(welcome()), null), null, 'no briefs: null');
+  const two = {
+    briefs: [
+      { persona: 'a', name: 'A', description: '', region: null, client: null, lines: [] },
+      { persona: 'b', name: 'B', description: '', region: null, client: 'c1', lines: [] },
+    ],
+  };
+  assert.equal(pickBrief(two, 'b').name, 'B');
+  const lines = briefLines({
+    lines: [
+      { due_tick: null, medium: 'social', text: 'when' },
+      { due_tick: 480, medium: 'line_chat', text: 'late' },
+      { due_tick: 240, medium: 'phone', text: 'early' },
+      { due_tick: null, medium: 'phone', text: 'when 2' },
+    ],
+  });
+  assert.deepEqual(lines.map((l) => l.text), ['early', 'late', 'when', 'when 2']);
+  assert.deepEqual(briefLines(null), []);
 });
