@@ -339,6 +339,7 @@ impl DrillTask {
         let hashes = self.apply_log(u, u.tick);
         self.checkpoint_tick = self.sim.tick();
         self.held.clear();
+        self.replaying = false;
         // The connections died with the old process. Marking each seat
         // offline with an event would put every returning client a
         // thousand events behind (and so a full welcome each); instead the
