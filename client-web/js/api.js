@@ -85,7 +85,8 @@ export const listHistory = () => request('GET', '/api/history');
 export const historyDrill = (id) => request('GET', `/api/history/${encodeURIComponent(id)}`);
 
 /** The after-action review of a stored drill (JSON). */
-export const drillReview = (id) => request('GET', reviewUrl(id, 'json'));
+export const drillReview = (id, token) =>
+  request('GET', reviewUrl(id, 'json'), undefined, token ? bearer(token) : undefined);
 
 /** Where a review export can be downloaded. */
 export function reviewUrl(id, format) {

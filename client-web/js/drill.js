@@ -12,10 +12,10 @@ import { summaryView } from './summary.js';
 import { Connection } from './connection.js';
 import {
   fromWelcome, applyEvent, applyPulse, seatRole, findChannel, canWrite, leadFacilitator, seesDocs, findDoc, PRIVATE_CHANNEL,
-  canQuery, answersPulses, prependPosts, historyQuery, nowTick,
+  canQuery, answersPulses, prependPosts, historyQuery, nowTick, noteClock,
 } from './state.js';
 import { saveSession, loadState, saveState, loadUi, saveUi, rememberFacilitator } from './session.js';
-import { renderPost, PAYMENT_BAD_PPM } from './posts.js';
+import { renderPost, postMentionsYou, PAYMENT_BAD_PPM } from './posts.js';
 import {
   rolePanel, declarePanel, phasePanel, runbookPanel, noticeEditorPanel, noticesPanel,
   controlsPanel, rosterPanel, answerKeyPanel, planRolesPanel, reviewNotesPanel, approvalsPanel,
@@ -104,8 +104,12 @@ export class DrillScreen {
         // A welcome can also arrive mid-session (the seat's role changed):
         // the screen is rebuilt around the new role.
         const roleBefore = this.state ? seatRole(this.state) : null;
+        const clock = this.state && this.state.clock;
         this.needSnapshot = false;
         this.state = fromWelcome(msg);
+        // What this tab saw of the clock still dates the earlier posts.
+        if (clock) this.state.clock = clock;
+        noteClock(this.state, Date.now());
         this.adoptLastCid(msg);
         // A facilitator keeps the token past the drill (export, delete).
         if (msg.you && msg.you.seat && msg.you.seat.kind === 'facilitator') rememberFacilitator(this.session.drillId, this.session.token);
@@ -149,6 +153,7 @@ export class DrillScreen {
         {
           const before = this.state.status;
           applyPulse(this.state, msg);
+          noteClock(this.state, Date.now());
           if (this.built) {
             this.renderPulse();
             if (before !== this.state.status) this.onChange({ what: 'status' });
@@ -593,12 +598,16 @@ export class DrillScreen {
     if (!findChannel(s, this.ui.channel) && s.channels.length) this.selectChannel(s.channels[0].channel);
     fill(this.channelList, s.channels.map((c) => {
       const unread = this.ui.unread[c.channel] || 0;
+      const mentions = Math.min(unread, this.ui.mentions[c.channel] || 0);
+      const count = (n) => (n > 99 ? '99+' : String(n));
+      const badgeText = mentions ? `${count(unread)} · @${count(mentions)}` : count(unread);
+      const badgeLabel = mentions ? t('drill.unread_mentions', { n: unread, m: mentions }) : t('drill.unread', { n: unread });
       const selected = c.channel === this.ui.channel && !this.ui.doc;
       const priv = c.channel === PRIVATE_CHANNEL;
       const b = h('button', { type: 'button', class: ['channel', selected ? 'selected' : null, priv ? 'channel-private' : null], dataset: { channel: c.channel } },
         h('span', { class: 'channel-name', text: channelName(c.channel) }),
         priv ? h('span', { class: 'pill pill-private', i18n: 'drill.private' }) : null,
-        unread ? h('span', { class: 'badge', text: unread > 99 ? '99+' : String(unread), attrs: { 'aria-label': t('drill.unread', { n: unread }) } }) : null);
+        unread ? h('span', { class: ['badge', mentions ? 'badge-mention' : null], text: badgeText, attrs: { 'aria-label': badgeLabel } }) : null);
       if (selected) b.setAttribute('aria-current', 'true');
       if (priv) b.title = t('drill.private_note');
       b.addEventListener('click', () => {
@@ -625,8 +634,9 @@ export class DrillScreen {
   }
 
   markRead(channel) {
-    if (this.ui.unread[channel]) {
+    if (this.ui.unread[channel] || this.ui.mentions[channel]) {
       delete this.ui.unread[channel];
+      delete this.ui.mentions[channel];
       if (!this.discarded) saveUi(this.ui);
     }
     this.renderChannels();
@@ -698,9 +708,9 @@ export class DrillScreen {
       const c = findChannel(this.state, channel);
       while (c && this.posts.childElementCount > c.posts.length) this.posts.firstChild.remove();
       if (near || mine) this.posts.scrollTop = this.posts.scrollHeight;
-      if ((document.hidden || this.ui.doc) && !mine) this.bumpUnread(channel);
+      if ((document.hidden || this.ui.doc) && !mine) this.bumpUnread(channel, post);
     } else if (!mine) {
-      this.bumpUnread(channel);
+      this.bumpUnread(channel, post);
     }
     // Notices, actions and phase changes also arrive as their own events;
     // status reports and their nudges change the owner's panels.
@@ -708,8 +718,9 @@ export class DrillScreen {
     if (['status_report', 'report_overdue', 'approval_requested', 'approval_decided'].includes(kind)) this.updatePanels();
   }
 
-  bumpUnread(channel) {
+  bumpUnread(channel, post) {
     this.ui.unread[channel] = (this.ui.unread[channel] || 0) + 1;
+    if (post && postMentionsYou(this.state, post)) this.ui.mentions[channel] = (this.ui.mentions[channel] || 0) + 1;
     this.renderChannels();
   }
 

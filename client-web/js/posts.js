@@ -3,8 +3,8 @@
 
 import { h } from './dom.js';
 import { t } from './i18n.js';
-import { timeOfDay, tPlus, num, yen, ppmPct, seatLabel, hhmm } from './format.js';
-import { timeAt } from './state.js';
+import { timeOfDay, tPlus, num, yen, ppmPct, seatLabel, hhmm, shortTime } from './format.js';
+import { timeAt, wallAt, mentionsYou, seatRole } from './state.js';
 
 /** Payment success below this (ppm) is shown as bad. */
 export const PAYMENT_BAD_PPM = 950000;
@@ -120,15 +120,25 @@ function bodyView(state, body) {
 export const POST_KINDS = ['text', 'health', 'kickoff', 'phase_changed', 'action', 'notice', 'status_report', 'hypothesis',
   'report_overdue', 'approval_requested', 'approval_decided', 'client_escalated'];
 
+/** Whether a post mentions the reader's role (its id, short handle or shown name). */
+export function postMentionsYou(state, post) {
+  return mentionsYou(state, post, [t(`role.${seatRole(state)}`)]);
+}
+
 /** The element for one post. */
 export function renderPost(state, post) {
   const body = post.body || {};
   const alert = body.kind === 'health' && body.alert;
   const tick = post.tick || 0;
-  return h('article', { class: ['post', `post-kind-${body.kind || 'unknown'}`, alert ? 'post-alert' : null] },
+  const mention = postMentionsYou(state, post);
+  const wall = wallAt(state, tick);
+  const wallText = wall === null ? null : shortTime(wall);
+  return h('article', { class: ['post', `post-kind-${body.kind || 'unknown'}`, alert ? 'post-alert' : null, mention ? 'post-mention' : null] },
     h('header', { class: 'post-head' },
       authorView(post.author),
       alert ? h('span', { class: 'pill pill-bad health-alert', text: t('health.alert') }) : null,
-      h('time', { class: 'post-time', text: timeOfDay(timeAt(state, tick)), attrs: { title: tPlus(tick) } })),
+      mention ? h('span', { class: 'pill pill-mention', text: t('post.mentions_you') }) : null,
+      h('time', { class: 'post-time', text: timeOfDay(timeAt(state, tick)), attrs: { title: wallText ? t('post.time_title', { t: tPlus(tick), wall: wallText }) : tPlus(tick) } }),
+      wallText ? h('span', { class: 'post-wall', text: t('post.wall_short', { time: wallText }) }) : null),
     bodyView(state, body));
 }

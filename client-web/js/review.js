@@ -8,6 +8,7 @@
 import { h, fill } from './dom.js';
 import { t, getLang } from './i18n.js';
 import { drillReview, reviewUrl } from './api.js';
+import { facilitatorToken } from './session.js';
 import { tPlus, yen, num, minSec } from './format.js';
 import { pulseQuestionText, pulseResultView } from './pulse.js';
 
@@ -228,7 +229,8 @@ export function reviewScreen({ main, id }) {
   async function load() {
     fill(body, h('p', { class: 'loading', i18n: 'common.loading' }));
     try {
-      review = await drillReview(id);
+      // A facilitator may read the review while the drill runs.
+      review = await drillReview(id, facilitatorToken(id));
     } catch (e) {
       if (gone) return;
       const retry = h('button', { type: 'button', class: 'btn btn-small', i18n: 'common.retry' });

@@ -115,6 +115,7 @@ export function loadUi() {
   return {
     channel: typeof u.channel === 'string' ? u.channel : 'ops',
     unread: u.unread && typeof u.unread === 'object' ? u.unread : {},
+    mentions: u.mentions && typeof u.mentions === 'object' ? u.mentions : {},
     drafts: u.drafts && typeof u.drafts === 'object' ? u.drafts : {},
     doc: typeof u.doc === 'string' ? u.doc : null,
     docSeen: u.docSeen && typeof u.docSeen === 'object' ? u.docSeen : {},

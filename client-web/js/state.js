@@ -683,3 +683,111 @@ export function briefLines(brief) {
   const due = (l) => (l.due_tick === null || l.due_tick === undefined ? Infinity : l.due_tick);
   return lines.sort((a, b) => due(a) - due(b) || a.i - b.i).map(({ i: _i, ...l }) => l);
 }
+
+// --- mentions --------------------------------------------------------------------
+
+/** Mentions that reach every seat. */
+export const MENTION_ALL = ['everyone', 'all'];
+
+/** Short handles of each role, besides its id (the id always works). */
+const MENTION_ALIASES = {
+  facilitator: ['facilitators'],
+  incident_owner: ['owner'],
+  comms_lead: ['comms'],
+  support_lead: ['support'],
+  support_agent: ['support', 'agent', 'agents'],
+  sales: [],
+  engineer: ['engineers', 'eng'],
+  store_actor: ['store'],
+  corporate_actor: ['corporate'],
+  observer: ['observers'],
+};
+
+/**
+ * The handles that mention a role, lower case and without the '@': its id,
+ * its short handles, the shown names given (the role's name in the current
+ * language), and @everyone/@all.
+ */
+export function mentionHandles(role, names = []) {
+  const list = [role, ...(MENTION_ALIASES[role] || []), ...names.map((n) => String(n || '').trim().toLowerCase()), ...MENTION_ALL];
+  return [...new Set(list.filter(Boolean))];
+}
+
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+
+/**
+ * Whether a text mentions one of the handles: '@' then the handle (case
+ * does not matter), not inside a word before the '@' (an e-mail address),
+ * and, for a handle that ends in a Latin letter or digit, not followed by
+ * one (so @sales is not @salesforce, @support is not @support_lead).
+ */
+export function mentionsHandle(text, handles) {
+  const lower = String(text || '').toLowerCase();
+  for (let at = lower.indexOf('@'); at >= 0; at = lower.indexOf('@', at + 1)) {
+    if (at > 0 && WORD_CHAR.test(lower[at - 1])) continue;
+    for (const handle of handles) {
+      if (!lower.startsWith(handle, at + 1)) continue;
+      const next = lower[at + 1 + handle.length];
+      if (/[a-z0-9_]$/.test(handle) && next !== undefined && WORD_CHAR.test(next)) continue;
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether a post mentions the reader's role. Only free text counts (chat
+ * and hypotheses), and never one's own posts. names: the role's shown
+ * names (see mentionHandles).
+ */
+export function mentionsYou(state, post, names = []) {
+  if (!post) return false;
+  const author = post.author || {};
+  if (author.kind === 'seat' && state.you && author.id === state.you.id) return false;
+  const body = post.body || {};
+  if (body.kind !== 'text' && body.kind !== 'hypothesis') return false;
+  return mentionsHandle(body.text, mentionHandles(seatRole(state), names));
+}
+
+// --- wall clock ------------------------------------------------------------------
+
+/** Clock anchors kept at most (one per change of speed or status). */
+const CLOCK_ANCHORS_MAX = 200;
+
+/**
+ * Notes when (wall clock, ms) a pulse arrived, so that ticks can be turned
+ * into wall-clock times. An anchor is kept only when the clock's pace
+ * changed (speed, pause, a jump), so the list stays short.
+ */
+export function noteClock(state, nowMs) {
+  const p = state.pulse;
+  if (!p || typeof p.tick !== 'number') return;
+  const pace = p.status === 'running' ? p.speed || 1 : 0;
+  const anchors = (state.clock = state.clock || []);
+  const last = anchors[anchors.length - 1];
+  if (last) {
+    const expected = last.tick + ((nowMs - last.wall) / 1000) * last.pace;
+    if (last.pace === pace && Math.abs(expected - p.tick) < 5 + pace * 2) return;
+  }
+  anchors.push({ tick: p.tick, wall: nowMs, pace });
+  if (anchors.length > CLOCK_ANCHORS_MAX) anchors.splice(0, anchors.length - CLOCK_ANCHORS_MAX);
+}
+
+/**
+ * The wall-clock time (ms) at which the drill was at a tick, as best this
+ * client can tell from the pulses it saw; null before any. The first
+ * moment at that tick counts (a pause keeps the tick, not the time).
+ */
+export function wallAt(state, tick) {
+  const anchors = state.clock || [];
+  if (!anchors.length) return null;
+  let a = anchors[0];
+  for (const x of anchors) {
+    if (x.tick <= tick) a = x;
+    else break;
+  }
+  // Before the first anchor (a drill joined late), assume it ran at the
+  // first known pace; a pause keeps its tick, so the time is when it began.
+  const pace = a.pace || (tick < a.tick ? 1 : 0);
+  return pace ? a.wall + ((tick - a.tick) / pace) * 1000 : a.wall;
+}

@@ -940,3 +940,67 @@ test('outside actors: the brief played and its lines in order', () => {
   assert.deepEqual(lines.map((l) => l.text), ['early', 'late', 'when', 'when 2']);
   assert.deepEqual(briefLines(null), []);
 });
+
+test('mentions: the role id, its short handle, its shown name, @everyone/@all', async () => {
+  const { mentionsYou, mentionsHandle, mentionHandles, noteClock, wallAt } = await import(path.join(CLIENT, 'state.js'));
+  const seat = (role) => ({ you: { id: 9, name: 'Me', seat: role === 'facilitator' ? { kind: 'facilitator' } : { kind: 'participant', role } } });
+  const post = (text, kind = 'text', authorId = 1) => ({ author: { kind: 'seat', id: authorId, name: 'A', seat: { kind: 'participant', role: 'engineer' } }, body: { kind, text }, tick: 5 });
+  const owner = seat('incident_owner');
+  assert.equal(mentionsYou(owner, post('@incident_owner please decide')), true);
+  assert.equal(mentionsYou(owner, post('ping @Owner now')), true, 'case does not matter');
+  assert.equal(mentionsYou(owner, post('(@owner)')), true);
+  assert.equal(mentionsYou(owner, post('@Incident Owner: call me', 'text'), ['Incident owner']), true, 'the shown name');
+  assert.equal(mentionsYou(owner, post('@インシデントオーナーさん確認を'), ['インシデントオーナー']), true, 'Japanese name, no space after');
+  assert.equal(mentionsYou(owner, post('the owner will decide')), false, 'no @');
+  assert.equal(mentionsYou(owner, post('mail owner@example.com')), false, 'an e-mail address');
+  assert.equal(mentionsYou(owner, post('@owners')), false, 'a longer word');
+  assert.equal(mentionsYou(owner, post('@everyone stand up')), true);
+  assert.equal(mentionsYou(owner, post('@ALL hands')), true);
+  assert.equal(mentionsYou(owner, post('@allison')), false);
+  assert.equal(mentionsYou(owner, post('@everyone', 'text', 9)), false, 'never one\'s own post');
+  assert.equal(mentionsYou(owner, post('@owner is this it?', 'hypothesis')), true, 'hypotheses are free text too');
+  assert.equal(mentionsYou(owner, { author: { kind: 'system' }, body: { kind: 'phase_changed', phase: 'identified', by: '@owner' }, tick: 1 }), false);
+  assert.equal(mentionsYou(owner, null), false);
+
+  const comms = seat('comms_lead');
+  assert.equal(mentionsYou(comms, post('@comms draft a notice')), true);
+  assert.equal(mentionsYou(comms, post('@comms_lead draft a notice')), true);
+  assert.equal(mentionsYou(comms, post('@owner decide')), false, 'another role');
+  const agent = seat('support_agent');
+  assert.equal(mentionsYou(agent, post('@support script updated')), true);
+  assert.equal(mentionsYou(agent, post('@support_lead only')), false, '@support_lead is not @support');
+  assert.equal(mentionsYou(seat('support_lead'), post('@support_lead only')), true);
+  assert.equal(mentionsYou(seat('sales'), post('@Sales, call Kobe')), true);
+  assert.equal(mentionsYou(seat('sales'), post('@salesforce is down')), false);
+  assert.equal(mentionsYou(seat('engineer'), post('@engineers look at payments')), true);
+  assert.equal(mentionsYou(seat('engineer'), post('@engineer')), true);
+  assert.equal(mentionsYou(seat('facilitator'), post('@facilitator help')), true);
+  assert.equal(mentionsYou(seat('engineer'), post('@エンジニア 確認して'), ['エンジニア']), true);
+
+  assert.deepEqual(mentionHandles('sales', ['Sales']), ['sales', 'everyone', 'all']);
+  assert.equal(mentionsHandle('a@b @c', ['c']), true);
+  assert.equal(mentionsHandle('', ['c']), false);
+
+  // Wall clock from the pulses: ticks run at the speed, a pause keeps the tick.
+  const st = { pulse: { tick: 100, status: 'running', speed: 2 } };
+  assert.equal(wallAt(st, 100), null, 'nothing before the first pulse');
+  noteClock(st, 1_000_000);
+  assert.equal(wallAt(st, 100), 1_000_000);
+  assert.equal(wallAt(st, 120), 1_010_000, '20 ticks at ×2 is 10 s');
+  assert.equal(wallAt(st, 80), 990_000, 'earlier ticks at the first known pace');
+  st.pulse = { tick: 110, status: 'running', speed: 2 };
+  noteClock(st, 1_005_000);
+  assert.equal(st.clock.length, 1, 'same pace: no new anchor');
+  st.pulse = { tick: 120, status: 'paused', speed: 2 };
+  noteClock(st, 1_010_000);
+  st.pulse = { tick: 120, status: 'running', speed: 1 };
+  noteClock(st, 1_070_000); // a minute paused
+  assert.equal(st.clock.length, 3);
+  assert.equal(wallAt(st, 110), 1_005_000);
+  assert.equal(wallAt(st, 130), 1_080_000, 'after the pause, at ×1');
+  for (let i = 0; i < 300; i += 1) {
+    st.pulse = { tick: 200 + i * 100, status: 'running', speed: 1 };
+    noteClock(st, 2_000_000 + i * 1000);
+  }
+  assert.ok(st.clock.length <= 200, 'anchors are bounded');
+});
