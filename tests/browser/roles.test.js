@@ -30,7 +30,8 @@ test('a planned role wins: joining with that name lands in it, and says so', { t
     await fac.page.selectOption('#plan-role', 'incident_owner');
     await fac.page.click('#plan-add');
     await fac.page.locator('#plan-list .plan', { hasText: 'Kenji' }).waitFor();
-    assert.equal(await fac.page.inputValue('#plan-name'), '', 'the name box is cleared once planned');
+    // the name box is cleared once planned (once the acknowledgement, which may follow the event, is in).
+    await fac.page.waitForFunction((sel) => document.querySelector(sel).value === '', '#plan-name', { timeout: 5_000 });
     await fac.page.fill('#plan-name', 'Sora');
     await fac.page.selectOption('#plan-role', 'comms_lead');
     await fac.page.press('#plan-name', 'Enter');
