@@ -20,6 +20,11 @@ pub const WS_READ_BUFFER_BYTES: usize = 4 * 1024;
 /// so are the frames most seats get (see `ROSTER_IN_WELCOME_MAX`).
 pub const WS_WRITE_BUFFER_BYTES: usize = 4 * 1024;
 
+/// Longest WebSocket frame the server writes; a longer message goes as
+/// several frames (continuations), so the write buffer never has to grow
+/// past `WS_WRITE_BUFFER_BYTES` plus one of these.
+pub const WS_FRAGMENT_BYTES: usize = 2 * 1024;
+
 /// Largest amount of unsent data tungstenite may hold for one connection.
 pub const WS_WRITE_BUFFER_BYTES_MAX: usize = 1024 * 1024;
 
@@ -32,6 +37,10 @@ pub const DRILL_INBOX_LEN_MAX: usize = 4096;
 
 /// Time a connection has to send its `hello` after the upgrade.
 pub const HANDSHAKE_TIMEOUT_MS: u64 = 10_000;
+
+/// How long the server waits for a client's close reply (and, before
+/// that, to write its close frame) when it closes a WebSocket.
+pub const WS_CLOSE_WAIT_MS: u64 = 2_000;
 
 /// A connection that sends nothing (not even a ping) for this long is closed.
 pub const IDLE_TIMEOUT_MS: u64 = 60_000;
@@ -46,8 +55,11 @@ pub const NAME_CHARS_MAX: usize = 40;
 pub const CHANNEL_POSTS_KEPT_MAX: usize = 500;
 
 /// Events kept in memory per drill for resume; a client further behind gets
-/// a fresh snapshot instead.
-pub const RESUME_EVENTS_KEPT_MAX: usize = 10_000;
+/// a fresh snapshot instead. Four times what one client may replay, so a
+/// seat that sees a quarter of the drill's events can still resume with
+/// as many as it may; older frames could serve no resume and would only
+/// take memory.
+pub const RESUME_EVENTS_KEPT_MAX: usize = 4 * RESUME_REPLAY_EVENTS_MAX;
 
 /// Closed calls a support seat's snapshot carries (every open call is in
 /// it too), newest first.
@@ -101,10 +113,6 @@ pub const STORES_PER_DRILL_MAX: u32 = 200_000;
 /// Most guests in the world at one moment; arrivals beyond it are turned
 /// away (and counted as lost), so a runaway scenario cannot eat the memory.
 pub const GUESTS_IN_WORLD_MAX: usize = 500_000;
-
-/// Replies a connection queues itself (pongs, parse errors) before they are
-/// written; a client that floods them is closed.
-pub const LOCAL_QUEUE_LEN_MAX: usize = 64;
 
 /// Most events replayed to a resuming client; further behind than this it
 /// gets a fresh snapshot, which is smaller. Half the outbound queue, so a

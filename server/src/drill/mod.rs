@@ -16,10 +16,10 @@ pub use task::{replay_at, replay_for_review, replay_summary};
 
 use std::sync::Arc;
 
-use axum::extract::ws::Utf8Bytes;
 use dashmap::DashMap;
 use rand::Rng;
 use tokio::sync::{mpsc, oneshot};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use crate::limits;
 use crate::protocol::{Bots, Command, ErrorCode, Role, SeatKind, ServerMsg};

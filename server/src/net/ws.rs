@@ -1,26 +1,35 @@
-//! One WebSocket connection: handshake, reader, batched writer.
+//! One WebSocket connection: handshake, then one task that reads, writes
+//! and pings.
 //!
-//! The reader parses each message into a [`ClientMsg`] and forwards
-//! commands to the drill task with the seat the *token* stands for; the
-//! client never says which seat or role it has. The writer drains the
-//! connection's bounded outbound queue, writes everything ready, then
-//! flushes once. When the drill task drops the queue (this client was too
-//! slow), the writer closes the socket with 1013 and the client resumes.
+//! Each message read is parsed into a [`ClientMsg`]; commands go to the
+//! drill task with the seat the *token* stands for (the client never says
+//! which seat or role it has), pongs and parse errors are written back at
+//! once. Events come through the connection's one bounded outbound queue:
+//! everything ready is written, then flushed once. When the drill task
+//! drops the queue (this client was too slow), the socket is closed with
+//! 1013 and the client resumes.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use axum::extract::State;
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade, close_code};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Version, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
-use tokio::sync::{mpsc, oneshot};
+use hyper_util::rt::TokioIo;
+use tokio::sync::mpsc;
 use tokio::time::timeout;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::{CloseFrame, Frame as WireFrame};
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message, Utf8Bytes};
 
 use super::AppState;
-use crate::drill::{DrillHandle, Input, Session};
+use crate::drill::{DrillHandle, Frame, Input, Session};
 use crate::limits;
 use crate::metrics::METRICS;
 use crate::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg};
@@ -28,19 +37,91 @@ use crate::protocol::{ClientMsg, ErrorCode, PROTOCOL_VERSION, ServerMsg};
 /// Messages written before one flush.
 const WRITE_BATCH_MAX: usize = 256;
 
-pub(super) async fn upgrade(State(app): State<Arc<AppState>>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
-    if !origin_allowed(&headers, &app.config.allow_origins) {
+/// A WebSocket on an upgraded HTTP/1.1 connection.
+type Socket = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
+
+/// Close codes (RFC 6455, section 7.4.1).
+mod code {
+    pub const AWAY: u16 = 1001;
+    pub const POLICY: u16 = 1008;
+    pub const SIZE: u16 = 1009;
+    pub const AGAIN: u16 = 1013;
+}
+
+/// `GET /ws`: checks the upgrade request, answers `101 Switching
+/// Protocols` and serves the connection once hyper hands it over.
+///
+/// The handshake is done here rather than by axum's `WebSocketUpgrade` so
+/// that the connection's task holds only what it needs and the socket is
+/// tokio-tungstenite's own, which can write a long message as several
+/// frames (see [`send_frame`]).
+pub(super) async fn upgrade(State(app): State<Arc<AppState>>, mut req: Request) -> Response {
+    let headers = req.headers();
+    if req.version() != Version::HTTP_11
+        || !header_has_token(headers, &header::CONNECTION, "upgrade")
+        || !header_is(headers, &header::UPGRADE, "websocket")
+    {
+        return (StatusCode::UPGRADE_REQUIRED, [(header::UPGRADE, "websocket")], "this endpoint speaks WebSocket only")
+            .into_response();
+    }
+    if !header_is(headers, &header::SEC_WEBSOCKET_VERSION, "13") {
+        return (StatusCode::BAD_REQUEST, [(header::SEC_WEBSOCKET_VERSION, "13")], "WebSocket version 13 only")
+            .into_response();
+    }
+    let Some(key) = headers.get(header::SEC_WEBSOCKET_KEY) else {
+        return (StatusCode::BAD_REQUEST, "Sec-WebSocket-Key missing").into_response();
+    };
+    let Ok(accept) = HeaderValue::try_from(derive_accept_key(key.as_bytes())) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if !origin_allowed(headers, &app.config.allow_origins) {
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
     }
     if METRICS.connections.get() >= limits::CONNECTIONS_PER_SERVER_MAX as i64 {
         return (StatusCode::SERVICE_UNAVAILABLE, "too many connections; try again later").into_response();
     }
-    ws.read_buffer_size(limits::WS_READ_BUFFER_BYTES)
+    let Some(on_upgrade) = req.extensions_mut().remove::<hyper::upgrade::OnUpgrade>() else {
+        return (StatusCode::BAD_REQUEST, "this connection cannot be upgraded").into_response();
+    };
+    tokio::spawn(async move {
+        match on_upgrade.await {
+            Ok(upgraded) => {
+                let socket = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(ws_config()));
+                connection(socket.await, app).await;
+            }
+            Err(e) => tracing::info!(error = %e, "WebSocket upgrade failed"),
+        }
+    });
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let h = response.headers_mut();
+    h.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+    h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    h.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
+    response
+}
+
+fn ws_config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(limits::WS_READ_BUFFER_BYTES)
         .write_buffer_size(limits::WS_WRITE_BUFFER_BYTES)
         .max_write_buffer_size(limits::WS_WRITE_BUFFER_BYTES_MAX)
-        .max_message_size(limits::CLIENT_MESSAGE_BYTES_MAX)
-        .max_frame_size(limits::CLIENT_MESSAGE_BYTES_MAX)
-        .on_upgrade(move |socket| connection(socket, app))
+        .max_message_size(Some(limits::CLIENT_MESSAGE_BYTES_MAX))
+        .max_frame_size(Some(limits::CLIENT_MESSAGE_BYTES_MAX))
+}
+
+/// Whether a comma-separated header (`Connection: keep-alive, Upgrade`)
+/// has `token`, in any case.
+fn header_has_token(headers: &HeaderMap, name: &HeaderName, token: &str) -> bool {
+    headers
+        .get_all(name)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token))))
+}
+
+/// Whether a header is exactly `value`, in any case.
+fn header_is(headers: &HeaderMap, name: &HeaderName, value: &str) -> bool {
+    headers.get(name).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(value.as_bytes()))
 }
 
 /// A browser always sends `Origin` on a WebSocket upgrade; it must be this
@@ -57,32 +138,30 @@ fn origin_allowed(headers: &HeaderMap, allow: &[String]) -> bool {
     !host.is_empty() && bare == Some(host)
 }
 
-async fn connection(socket: WebSocket, app: Arc<AppState>) {
+async fn connection(socket: Socket, app: Arc<AppState>) {
     METRICS.connections.add(1);
     connection_inner(socket, app).await;
     METRICS.connections.add(-1);
 }
 
-async fn connection_inner(socket: WebSocket, app: Arc<AppState>) {
+async fn connection_inner(mut socket: Socket, app: Arc<AppState>) {
     let conn = app.next_conn.fetch_add(1, Ordering::Relaxed);
     let span = tracing::info_span!("conn", conn);
     let _enter = span.enter();
-    let (mut sink, mut stream) = socket.split();
-
     // Handshake: the first message must be a valid hello, quickly.
-    let first = timeout(Duration::from_millis(limits::HANDSHAKE_TIMEOUT_MS), stream.next()).await;
+    let first = timeout(Duration::from_millis(limits::HANDSHAKE_TIMEOUT_MS), socket.next()).await;
     let hello = match first {
         Ok(Some(Ok(Message::Text(t)))) => serde_json::from_str::<ClientMsg>(&t),
         Ok(Some(Ok(_))) => Ok(ClientMsg::Ping { t: 0 }),
         Ok(Some(Err(e))) => {
             if is_too_big(&e) {
-                let _ = sink.send(close(close_code::SIZE, "message too big")).await;
+                close_gracefully(&mut socket, code::SIZE, "message too big").await;
             }
             return;
         }
         Ok(None) => return,
         Err(_) => {
-            let _ = sink.send(close(close_code::POLICY, "no hello in time")).await;
+            close_gracefully(&mut socket, code::POLICY, "no hello in time").await;
             return;
         }
     };
@@ -90,7 +169,7 @@ async fn connection_inner(socket: WebSocket, app: Arc<AppState>) {
         Ok(ClientMsg::Hello { v, token, last_seq }) if v == PROTOCOL_VERSION => match app.registry.session(&token) {
             Some((session, handle)) => {
                 drop(_enter);
-                serve(conn, session, handle, last_seq, sink, stream).await;
+                serve(conn, session, handle, last_seq, socket).await;
                 return;
             }
             None => (ErrorCode::BadToken, "unknown session token".to_string()),
@@ -102,168 +181,169 @@ async fn connection_inner(socket: WebSocket, app: Arc<AppState>) {
         Err(e) => (ErrorCode::BadMessage, format!("not a valid message: {e}")),
     };
     let msg = ServerMsg::Error { code: refusal.0, message: refusal.1, cid: None };
-    let _ = sink.send(Message::Text(crate::drill::encode_msg(&msg))).await;
-    let _ = sink.send(close(close_code::POLICY, "handshake refused")).await;
+    let _ = socket.send(Message::Text(crate::drill::encode_msg(&msg))).await;
+    close_gracefully(&mut socket, code::POLICY, "handshake refused").await;
 }
 
-fn close(code: u16, reason: &'static str) -> Message {
-    Message::Close(Some(CloseFrame { code, reason: Utf8Bytes::from_static(reason) }))
+/// Sends a close frame and reads (and drops) what the client still sends
+/// until its close reply, for a few seconds at most. Dropping the socket
+/// at once while the client's messages sit unread would make the kernel
+/// reset the connection, and the client could lose the close frame (and
+/// its code) with it.
+async fn close_gracefully(socket: &mut Socket, code: u16, reason: &'static str) {
+    let frame = CloseFrame { code: CloseCode::from(code), reason: Utf8Bytes::from_static(reason) };
+    let wait = Duration::from_millis(limits::WS_CLOSE_WAIT_MS);
+    if !matches!(timeout(wait, socket.send(Message::Close(Some(frame)))).await, Ok(Ok(()))) {
+        return;
+    }
+    let _ = timeout(wait, async {
+        while let Some(Ok(m)) = socket.next().await {
+            if m.is_close() {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
-async fn serve(
-    conn: u64,
-    session: Session,
-    handle: DrillHandle,
-    last_seq: Option<u64>,
-    mut sink: futures_util::stream::SplitSink<WebSocket, Message>,
-    mut stream: futures_util::stream::SplitStream<WebSocket>,
-) {
+async fn serve(conn: u64, session: Session, handle: DrillHandle, last_seq: Option<u64>, mut socket: Socket) {
     let span = tracing::info_span!("conn", conn, drill = %session.drill_id, seat = session.seat);
     let seat = session.seat;
     let (out_tx, mut out_rx) = mpsc::channel(limits::OUTBOUND_QUEUE_LEN_MAX);
-    let (local_tx, mut local_rx) = mpsc::channel::<Utf8Bytes>(limits::LOCAL_QUEUE_LEN_MAX);
-    let (close_tx, mut close_rx) = oneshot::channel::<(u16, &'static str)>();
     if handle.tx.send(Input::Connect { seat, conn, last_seq, out: out_tx }).await.is_err() {
         let msg = ServerMsg::Error {
             code: ErrorCode::NoSuchDrill,
             message: "this drill is no longer running".into(),
             cid: None,
         };
-        let _ = sink.send(Message::Text(crate::drill::encode_msg(&msg))).await;
-        let _ = sink.send(close(close_code::AWAY, "drill is gone")).await;
+        let _ = socket.send(Message::Text(crate::drill::encode_msg(&msg))).await;
+        close_gracefully(&mut socket, code::AWAY, "drill is gone").await;
         return;
     }
 
-    let writer = tokio::spawn(async move {
-        let mut ping = tokio::time::interval(Duration::from_millis(limits::SERVER_PING_INTERVAL_MS));
-        ping.tick().await;
-        loop {
-            let first = tokio::select! {
-                biased;
-                c = &mut close_rx => {
-                    let (code, reason) = c.unwrap_or((close_code::NORMAL, ""));
-                    let _ = sink.send(close(code, reason)).await;
-                    return;
-                }
-                _ = ping.tick() => {
-                    if sink.send(Message::Ping(Default::default())).await.is_err() {
-                        return;
-                    }
-                    continue;
-                }
-                // Disabled once the reader is gone and the queue is empty.
-                Some(m) = local_rx.recv() => m,
-                m = out_rx.recv() => match m {
-                    Some(m) => m,
-                    None => {
-                        // The drill dropped us: too slow, or the drill is gone.
-                        let _ = sink.send(close(close_code::AGAIN, "too slow; resume")).await;
-                        return;
-                    }
-                },
-            };
-            if sink.feed(Message::Text(first)).await.is_err() {
-                return;
-            }
-            let mut n = 1;
-            while n < WRITE_BATCH_MAX {
-                let Ok(next) = out_rx.try_recv().or_else(|_| local_rx.try_recv()) else { break };
-                if sink.feed(Message::Text(next)).await.is_err() {
-                    return;
-                }
-                n += 1;
-            }
-            if sink.flush().await.is_err() {
-                return;
-            }
-        }
-    });
-
-    let mut close_tx = Some(close_tx);
-    let mut shut = |code: u16, reason: &'static str| {
-        if let Some(tx) = close_tx.take() {
-            let _ = tx.send((code, reason));
-        }
-    };
+    // One task reads, writes and pings: a second task and a second queue
+    // per connection cost more memory than they save in latency, since
+    // every wait here (a full drill queue, a slow socket) is one the
+    // connection would have to make anyway.
+    let mut ping = tokio::time::interval(Duration::from_millis(limits::SERVER_PING_INTERVAL_MS));
+    ping.tick().await;
+    let idle = tokio::time::sleep(Duration::from_millis(limits::IDLE_TIMEOUT_MS));
+    tokio::pin!(idle);
     let mut rate = RateLimit::new();
-    loop {
-        let next = timeout(Duration::from_millis(limits::IDLE_TIMEOUT_MS), stream.next()).await;
-        let msg = match next {
-            Err(_) => {
-                shut(close_code::POLICY, "idle");
-                break;
-            }
-            Ok(None) => break,
-            Ok(Some(Err(e))) => {
-                tracing::info!(parent: &span, error = %e, "read error");
-                if is_too_big(&e) {
-                    shut(close_code::SIZE, "message too big");
+    let ending: Option<(u16, &'static str)> = loop {
+        let msg = tokio::select! {
+            biased;
+            m = out_rx.recv() => {
+                let Some(first) = m else {
+                    // The drill dropped us: too slow, or the drill is gone.
+                    break Some((code::AGAIN, "too slow; resume"));
+                };
+                if write_batch(&mut socket, &mut out_rx, first).await.is_err() {
+                    break None;
                 }
-                break;
+                continue;
             }
-            Ok(Some(Ok(m))) => m,
+            m = socket.next() => m,
+            _ = ping.tick() => {
+                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                    break None;
+                }
+                continue;
+            }
+            () = &mut idle => break Some((code::POLICY, "idle")),
         };
+        let msg = match msg {
+            None => break None,
+            Some(Err(e)) => {
+                tracing::info!(parent: &span, error = %e, "read error");
+                break is_too_big(&e).then_some((code::SIZE, "message too big"));
+            }
+            Some(Ok(m)) => m,
+        };
+        idle.as_mut().reset(clock() + Duration::from_millis(limits::IDLE_TIMEOUT_MS));
         METRICS.messages_in.inc();
         if !rate.allow() {
             METRICS.rate_limited.inc();
             tracing::info!(parent: &span, "closing a connection that sends too fast");
-            shut(close_code::POLICY, "too many messages");
-            break;
+            break Some((code::POLICY, "too many messages"));
         }
         let text = match msg {
             Message::Text(t) => t,
             Message::Binary(_) => {
-                let _ = local_tx.try_send(error(ErrorCode::BadMessage, "binary messages are not supported".into()));
+                if socket
+                    .send(Message::Text(error(ErrorCode::BadMessage, "binary messages are not supported".into())))
+                    .await
+                    .is_err()
+                {
+                    break None;
+                }
                 continue;
             }
-            Message::Ping(_) | Message::Pong(_) => continue,
-            Message::Close(_) => break,
+            Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => continue,
+            Message::Close(_) => break None,
         };
-        match serde_json::from_str::<ClientMsg>(&text) {
+        let reply = match serde_json::from_str::<ClientMsg>(&text) {
             Ok(ClientMsg::Cmd { cid, cmd }) => {
                 if handle.tx.send(Input::Command { seat, conn, cid, cmd }).await.is_err() {
-                    shut(close_code::AWAY, "drill is gone");
-                    break;
+                    break Some((code::AWAY, "drill is gone"));
                 }
+                continue;
             }
-            Ok(ClientMsg::Ping { t }) => {
-                if local_tx.try_send(crate::drill::encode_msg(&ServerMsg::Pong { t })).is_err() {
-                    shut(close_code::POLICY, "too many messages");
-                    break;
-                }
-            }
-            Ok(ClientMsg::Hello { .. }) => {
-                let _ = local_tx.try_send(error(ErrorCode::BadMessage, "already said hello".into()));
-            }
-            Err(e) => {
-                if local_tx.try_send(error(ErrorCode::BadMessage, format!("not a valid message: {e}"))).is_err() {
-                    shut(close_code::POLICY, "too many bad messages");
-                    break;
-                }
-            }
+            Ok(ClientMsg::Ping { t }) => crate::drill::encode_msg(&ServerMsg::Pong { t }),
+            Ok(ClientMsg::Hello { .. }) => error(ErrorCode::BadMessage, "already said hello".into()),
+            Err(e) => error(ErrorCode::BadMessage, format!("not a valid message: {e}")),
+        };
+        if socket.send(Message::Text(reply)).await.is_err() {
+            break None;
         }
-    }
+    };
     let _ = handle.tx.send(Input::Disconnect { seat, conn }).await;
-    drop(local_tx);
-    // The writer ends when the drill drops the outbound queue (after the
-    // disconnect) or right away if a close was requested.
-    let _ = timeout(Duration::from_secs(5), writer).await;
+    if let Some((code, reason)) = ending {
+        close_gracefully(&mut socket, code, reason).await;
+    }
+}
+
+/// Writes `first` and everything else already queued (up to
+/// `WRITE_BATCH_MAX`), then flushes once.
+async fn write_batch(socket: &mut Socket, out_rx: &mut mpsc::Receiver<Frame>, first: Utf8Bytes) -> Result<(), WsError> {
+    send_frame(socket, first).await?;
+    let mut n = 1;
+    while n < WRITE_BATCH_MAX {
+        let Ok(next) = out_rx.try_recv() else { break };
+        send_frame(socket, next).await?;
+        n += 1;
+    }
+    socket.flush().await
 }
 
 fn error(code: ErrorCode, message: String) -> Utf8Bytes {
     crate::drill::encode_msg(&ServerMsg::Error { code, message, cid: None })
 }
 
-fn is_too_big(e: &axum::Error) -> bool {
-    use std::error::Error as _;
-    let mut source = e.source();
-    while let Some(s) = source {
-        if let Some(t) = s.downcast_ref::<tokio_tungstenite::tungstenite::Error>() {
-            return matches!(t, tokio_tungstenite::tungstenite::Error::Capacity(_));
-        }
-        source = s.source();
+fn is_too_big(e: &WsError) -> bool {
+    matches!(e, WsError::Capacity(_))
+}
+
+/// Feeds one message to the socket without flushing. A message longer than
+/// `WS_FRAGMENT_BYTES` goes as several frames of at most that size (RFC
+/// 6455, section 5.4; browsers put them together again): tungstenite's
+/// write buffer keeps the largest capacity it ever reached, so one 20 KB
+/// welcome would otherwise cost the connection 20 KB for the rest of its
+/// life.
+async fn send_frame(socket: &mut Socket, frame: Frame) -> Result<(), WsError> {
+    let bytes: &Bytes = frame.as_ref();
+    if bytes.len() <= limits::WS_FRAGMENT_BYTES {
+        return socket.feed(Message::Text(frame)).await;
     }
-    false
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = (start + limits::WS_FRAGMENT_BYTES).min(bytes.len());
+        let opcode = if start == 0 { Data::Text } else { Data::Continue };
+        let part = WireFrame::message(bytes.slice(start..end), OpCode::Data(opcode), end == bytes.len());
+        socket.feed(Message::Frame(part)).await?;
+        start = end;
+    }
+    Ok(())
 }
 
 /// A token bucket: `CLIENT_MESSAGES_BURST_MAX` messages at once, refilled
