@@ -12,10 +12,10 @@ import { summaryView } from './summary.js';
 import { Connection } from './connection.js';
 import {
   fromWelcome, applyEvent, applyPulse, seatRole, findChannel, canWrite, leadFacilitator, seesDocs, findDoc, PRIVATE_CHANNEL,
-  canQuery, answersPulses, prependPosts, historyQuery, nowTick, noteClock,
+  canQuery, answersPulses, prependPosts, historyQuery, nowTick, noteClock, canPin, pinsOf, isPinned, PINS_PER_CHANNEL_MAX,
 } from './state.js';
 import { saveSession, loadState, saveState, loadUi, saveUi, rememberFacilitator } from './session.js';
-import { renderPost, postMentionsYou, PAYMENT_BAD_PPM } from './posts.js';
+import { renderPost, postMentionsYou, postSummary, authorName, truncate, PIN_TEXT_CHARS, PAYMENT_BAD_PPM } from './posts.js';
 import {
   rolePanel, declarePanel, phasePanel, runbookPanel, noticeEditorPanel, noticesPanel,
   controlsPanel, rosterPanel, answerKeyPanel, planRolesPanel, reviewNotesPanel, approvalsPanel,
@@ -31,6 +31,8 @@ import { toast } from './toast.js';
 
 const PERSIST_DELAY_MS = 800;
 const NEAR_BOTTOM_PX = 80;
+/** How long a post jumped to from the pinned list stays highlighted. */
+const PIN_FLASH_MS = 2400;
 const CHAT_TEXT_CHARS_MAX = 2000;
 
 export class DrillScreen {
@@ -194,6 +196,12 @@ export class DrillScreen {
       case 'posted':
         this.onPosted(change.channel, change.post);
         break;
+      case 'pins':
+        if (change.channel === this.ui.channel) {
+          this.renderPins();
+          this.refreshPost(change.channel, change.post);
+        }
+        break;
       case 'channels':
         this.renderChannels();
         break;
@@ -216,6 +224,8 @@ export class DrillScreen {
       case 'ended':
         this.renderSummary();
         this.renderHeader();
+        // Nothing is pinned or unpinned after the end.
+        this.renderPosts();
         this.renderComposer();
         this.updatePanels();
         this.renderDocs();
@@ -441,6 +451,21 @@ export class DrillScreen {
     this.olderButton = h('button', { type: 'button', class: 'btn btn-ghost btn-small', id: 'load-older', i18n: 'drill.load_older' });
     this.olderButton.addEventListener('click', () => this.loadOlder());
     this.older = h('div', { class: 'older', id: 'older', hidden: true }, this.olderButton);
+    // The channel's pinned posts, over its feed: folded to one line or
+    // unfolded, each a button that jumps to the post.
+    this.pinsToggle = h('button', { type: 'button', class: 'pins-toggle', id: 'pins-toggle', attrs: { 'aria-controls': 'pins-body' } });
+    this.pinsToggle.addEventListener('click', () => {
+      this.ui.pinsFolded = !this.ui.pinsFolded;
+      this.saveUiNow();
+      this.renderPins();
+    });
+    this.pinsList = h('ul', { class: 'pins-list', id: 'pins-list' });
+    this.pinsFull = h('p', { class: 'hint pins-full', id: 'pins-full', hidden: true });
+    this.pinDetail = h('div', { class: 'pin-detail', id: 'pin-detail', hidden: true, tabIndex: -1, attrs: { role: 'region' } });
+    trAttr(this.pinDetail, 'aria-label', 'pins.detail_label');
+    this.pinsBody = h('div', { class: 'pins-body', id: 'pins-body' }, this.pinsList, this.pinsFull, this.pinDetail);
+    this.pinsBox = h('section', { class: 'pins', id: 'pins', hidden: true, attrs: { 'aria-labelledby': 'pins-toggle' } },
+      h('h3', { class: 'pins-title' }, this.pinsToggle), this.pinsBody);
     this.composerLabel = h('label', { htmlFor: 'composer-text', class: 'sr-only' });
     this.composerText = h('textarea', { id: 'composer-text', rows: 2, maxLength: CHAT_TEXT_CHARS_MAX });
     this.composerSend = h('button', { type: 'submit', class: 'btn btn-primary', id: 'composer-send', i18n: 'composer.send' });
@@ -463,7 +488,7 @@ export class DrillScreen {
     this.composerText.addEventListener('input', () => this.saveDraft(`chat:${this.ui.channel}`, this.composerText.value));
     this.lobbyNote = h('p', { class: 'lobby-note', id: 'lobby-note', attrs: { role: 'status' } });
     this.conversation = h('section', { class: 'conversation', attrs: { 'aria-labelledby': 'conv-title' } },
-      this.convTitle, this.convPrivate, this.lobbyNote, this.older, this.posts, this.composer);
+      this.convTitle, this.convPrivate, this.lobbyNote, this.pinsBox, this.older, this.posts, this.composer);
     this.docView = this.docsNav ? new DocView(this.ctx(), { onClose: () => this.closeDoc() }) : null;
     // Support seats: the call in progress, over the conversation.
     this.callView = role === 'support_agent' || role === 'support_lead' ? activeCallView(this.ctx()) : null;
@@ -661,7 +686,7 @@ export class DrillScreen {
           const empty = this.posts.querySelector('.empty');
           if (empty) empty.remove();
           const first = this.posts.firstChild;
-          for (const p of answer.posts) this.posts.insertBefore(renderPost(this.state, p), first);
+          for (const p of answer.posts) this.posts.insertBefore(renderPost(this.state, p, this.postOpts(channel, p)), first);
           this.posts.scrollTop = this.posts.scrollHeight - fromBottom;
         }
       },
@@ -682,6 +707,7 @@ export class DrillScreen {
 
   renderPosts() {
     this.renderOlder();
+    this.renderPins();
     const c = findChannel(this.state, this.ui.channel);
     if (!this.state.channels.length) tr(this.convTitle, 'drill.no_channels_title');
     else tr(this.convTitle, ['drill.channel_title', { name: channelName(this.ui.channel) }]);
@@ -694,7 +720,7 @@ export class DrillScreen {
       fill(this.posts, h('p', { class: 'muted empty', i18n: 'drill.no_posts' }));
       return;
     }
-    fill(this.posts, c.posts.map((p) => renderPost(this.state, p)));
+    fill(this.posts, c.posts.map((p) => renderPost(this.state, p, this.postOpts(c.channel, p))));
     this.posts.scrollTop = this.posts.scrollHeight;
   }
 
@@ -704,7 +730,7 @@ export class DrillScreen {
       const near = this.posts.scrollHeight - this.posts.scrollTop - this.posts.clientHeight < NEAR_BOTTOM_PX;
       const empty = this.posts.querySelector('.empty');
       if (empty) empty.remove();
-      this.posts.appendChild(renderPost(this.state, post));
+      this.posts.appendChild(renderPost(this.state, post, this.postOpts(channel, post)));
       const c = findChannel(this.state, channel);
       while (c && this.posts.childElementCount > c.posts.length) this.posts.firstChild.remove();
       if (near || mine) this.posts.scrollTop = this.posts.scrollHeight;
@@ -722,6 +748,115 @@ export class DrillScreen {
     this.ui.unread[channel] = (this.ui.unread[channel] || 0) + 1;
     if (post && postMentionsYou(this.state, post)) this.ui.mentions[channel] = (this.ui.mentions[channel] || 0) + 1;
     this.renderChannels();
+  }
+
+  // --- pinned posts ----------------------------------------------------------
+
+  /** How a post of a channel is drawn: pinned or not, and whether this seat may (un)pin it. */
+  postOpts(channel, post) {
+    const may = Number.isInteger(post.id) && canPin(this.role, channel) && this.state.status !== 'ended';
+    return {
+      pinned: Number.isInteger(post.id) && isPinned(this.state, channel, post.id),
+      onPin: may ? (pinned) => this.pinPost(channel, post.id, pinned) : null,
+    };
+  }
+
+  /** Pins or unpins a post; the pin_changed event redraws it. */
+  pinPost(channel, id, pinned) {
+    this.send({ type: 'pin_post', channel, post: id, pinned });
+  }
+
+  /** Redraws one post of the feed (its pin changed), keeping focus on its pin button. */
+  refreshPost(channel, id) {
+    const old = this.posts.querySelector(`[data-post-id="${Number(id)}"]`);
+    const c = findChannel(this.state, channel);
+    const post = c && c.posts.find((p) => p.id === id);
+    if (!old || !post) return;
+    const focused = old.contains(document.activeElement) && document.activeElement.classList.contains('pin-toggle');
+    const fresh = renderPost(this.state, post, this.postOpts(channel, post));
+    old.replaceWith(fresh);
+    if (focused) {
+      const button = fresh.querySelector('.pin-toggle');
+      if (button) button.focus();
+    }
+  }
+
+  /** The shown channel's pinned posts, the latest pinned first. */
+  renderPins() {
+    const channel = this.ui.channel;
+    const pins = findChannel(this.state, channel) ? pinsOf(this.state, channel) : [];
+    const hadFocus = this.pinsBox.contains(document.activeElement);
+    this.pinsBox.hidden = !pins.length;
+    const folded = !!this.ui.pinsFolded;
+    tr(this.pinsToggle, ['pins.title', { n: pins.length }]);
+    this.pinsToggle.setAttribute('aria-expanded', folded ? 'false' : 'true');
+    this.pinsBody.hidden = folded;
+    const mayUnpin = canPin(this.role, channel) && this.state.status !== 'ended';
+    fill(this.pinsList, pins.map((pin) => {
+      const text = truncate(postSummary(this.state, pin.post), PIN_TEXT_CHARS);
+      const jump = h('button', {
+        type: 'button',
+        class: 'pin-item',
+        dataset: { postId: pin.post.id },
+        title: t('pins.jump_title', { by: pin.by }),
+      }, h('span', { class: 'pin-author', text: authorName(pin.post.author) }), h('span', { class: 'pin-text', text }));
+      jump.addEventListener('click', () => this.jumpToPost(channel, pin.post.id));
+      let unpin = null;
+      if (mayUnpin) {
+        unpin = h('button', { type: 'button', class: 'btn btn-ghost btn-small pin-unpin', text: t('pins.unpin'), attrs: { 'aria-label': t('pins.unpin_label', { text }) } });
+        unpin.addEventListener('click', () => this.pinPost(channel, pin.post.id, false));
+      }
+      return h('li', { class: 'pin' }, jump, unpin);
+    }));
+    this.pinsFull.hidden = !mayUnpin || pins.length < PINS_PER_CHANNEL_MAX;
+    tr(this.pinsFull, ['pins.full', { n: PINS_PER_CHANNEL_MAX }]);
+    const open = this.openPin;
+    if (open && (open.channel !== channel || !pins.some((p) => p.post.id === open.id))) this.openPin = null;
+    this.renderPinDetail();
+    // A pin that went away (unpinned from here) took the focus with it.
+    if (hadFocus && !this.pinsBox.contains(document.activeElement)) {
+      if (this.pinsBox.hidden) this.posts.focus();
+      else this.pinsToggle.focus();
+    }
+  }
+
+  /**
+   * From the pinned list to the post: highlighted in the feed when it is
+   * there, else (older than the posts shown) shown under the list.
+   */
+  jumpToPost(channel, id) {
+    const el = this.posts.querySelector(`[data-post-id="${Number(id)}"]`);
+    if (el) {
+      this.openPin = null;
+      this.renderPinDetail();
+      el.tabIndex = -1;
+      el.scrollIntoView({ block: 'center' });
+      el.classList.remove('post-flash');
+      void el.offsetWidth; // restarts the animation
+      el.classList.add('post-flash');
+      el.focus({ preventScroll: true });
+      clearTimeout(this.flashTimer);
+      this.flashTimer = setTimeout(() => el.classList.remove('post-flash'), PIN_FLASH_MS);
+      return;
+    }
+    const same = this.openPin && this.openPin.channel === channel && this.openPin.id === id;
+    this.openPin = same ? null : { channel, id };
+    this.renderPinDetail();
+    if (this.openPin) this.pinDetail.focus();
+  }
+
+  /** The pinned post opened from the list that the feed does not show. */
+  renderPinDetail() {
+    const open = this.openPin;
+    const pin = open ? pinsOf(this.state, open.channel).find((p) => p.post.id === open.id) : null;
+    this.pinDetail.hidden = !pin;
+    if (!pin) {
+      fill(this.pinDetail);
+      return;
+    }
+    fill(this.pinDetail,
+      h('p', { class: 'hint pin-detail-note', text: t('pins.not_shown', { by: pin.by }) }),
+      renderPost(this.state, pin.post, this.postOpts(open.channel, pin.post)));
   }
 
   renderComposer() {

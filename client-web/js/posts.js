@@ -125,20 +125,96 @@ export function postMentionsYou(state, post) {
   return mentionsYou(state, post, [t(`role.${seatRole(state)}`)]);
 }
 
-/** The element for one post. */
-export function renderPost(state, post) {
+/**
+ * The element for one post. opts.pinned marks it as pinned in its
+ * channel; opts.onPin(pinned), when given, adds the button that pins or
+ * unpins it (for those who may write in the channel).
+ */
+export function renderPost(state, post, opts = {}) {
   const body = post.body || {};
   const alert = body.kind === 'health' && body.alert;
   const tick = post.tick || 0;
   const mention = postMentionsYou(state, post);
   const wall = wallAt(state, tick);
   const wallText = wall === null ? null : shortTime(wall);
-  return h('article', { class: ['post', `post-kind-${body.kind || 'unknown'}`, alert ? 'post-alert' : null, mention ? 'post-mention' : null] },
+  const pinned = !!opts.pinned;
+  let pinButton = null;
+  if (opts.onPin) {
+    pinButton = h('button', {
+      type: 'button',
+      class: 'btn btn-ghost btn-small pin-toggle',
+      text: t(pinned ? 'pins.unpin' : 'pins.pin'),
+      title: t(pinned ? 'pins.unpin_title' : 'pins.pin_title'),
+      attrs: { 'aria-pressed': pinned ? 'true' : 'false' },
+    });
+    pinButton.addEventListener('click', () => opts.onPin(!pinned));
+  }
+  const id = Number.isInteger(post.id) ? { postId: post.id } : null;
+  return h('article', { class: ['post', `post-kind-${body.kind || 'unknown'}`, alert ? 'post-alert' : null, mention ? 'post-mention' : null, pinned ? 'post-pinned' : null], dataset: id },
     h('header', { class: 'post-head' },
       authorView(post.author),
       alert ? h('span', { class: 'pill pill-bad health-alert', text: t('health.alert') }) : null,
       mention ? h('span', { class: 'pill pill-mention', text: t('post.mentions_you') }) : null,
+      pinned ? h('span', { class: 'pill pill-pinned', text: t('pins.pinned_mark') }) : null,
       h('time', { class: 'post-time', text: timeOfDay(timeAt(state, tick)), attrs: { title: wallText ? t('post.time_title', { t: tPlus(tick), wall: wallText }) : tPlus(tick) } }),
-      wallText ? h('span', { class: 'post-wall', text: t('post.wall_short', { time: wallText }) }) : null),
+      wallText ? h('span', { class: 'post-wall', text: t('post.wall_short', { time: wallText }) }) : null,
+      pinButton),
     bodyView(state, body));
+}
+
+/** Characters of a pinned post shown in the channel's pinned list. */
+export const PIN_TEXT_CHARS = 90;
+
+/** The text cut to n characters (code points), with an ellipsis if cut. */
+export function truncate(text, n) {
+  const chars = [...String(text || '').replace(/\s+/g, ' ').trim()];
+  return chars.length > n ? `${chars.slice(0, n - 1).join('')}…` : chars.join('');
+}
+
+/** A post's author as one short name. */
+export function authorName(author) {
+  switch (author && author.kind) {
+    case 'seat':
+    case 'persona':
+      return author.name || '?';
+    case 'health_bot':
+      return t('post.health_bot');
+    case 'system':
+      return t('post.system');
+    default:
+      return '?';
+  }
+}
+
+/** What a post says, as one plain line (for the pinned list). */
+export function postSummary(state, post) {
+  const body = (post && post.body) || {};
+  switch (body.kind) {
+    case 'text':
+      return body.text || '';
+    case 'hypothesis':
+      return `${t('post.hypothesis')}: ${body.text || ''}`;
+    case 'notice':
+      return `${t(`cstatus.${body.status}`)}: ${body.text || ''}`;
+    case 'status_report':
+      return `${t('post.status_report')}: ${body.affected || ''}`;
+    case 'health':
+      return body.alert ? t('health.alert_title') : t('health.title');
+    case 'kickoff':
+      return t('post.kickoff');
+    case 'phase_changed':
+      return t('post.phase_changed', { phase: t(`phase.${body.phase}`), by: body.by });
+    case 'action':
+      return t(body.stage === 'done' ? 'post.action_done' : 'post.action_started', { label: body.label, by: body.by });
+    case 'report_overdue':
+      return t('post.overdue_text', { time: hhmm(timeAt(state, body.due_tick)) });
+    case 'approval_requested':
+      return t('post.approval_requested_text', { by: body.by, label: body.label });
+    case 'approval_decided':
+      return t(body.approved ? 'post.approved_text' : 'post.rejected_text', { by: body.by, label: body.label });
+    case 'client_escalated':
+      return t('post.escalated_text', { name: body.name });
+    default:
+      return t('post.unsupported');
+  }
 }

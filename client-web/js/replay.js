@@ -15,7 +15,7 @@ import { h, fill, tr, trAttr } from './dom.js';
 import { t } from './i18n.js';
 import { drillReview, drillReplay } from './api.js';
 import { timeOfDay, tPlus, num, yen, ppmPct, channelName } from './format.js';
-import { fromWelcome, timeAt, actionLabel } from './state.js';
+import { fromWelcome, timeAt, actionLabel, isPinned } from './state.js';
 import { renderPost, PAYMENT_BAD_PPM } from './posts.js';
 import { serviceName, regionNames, noticeList } from './panels.js';
 
@@ -517,7 +517,7 @@ export function replayScreen({ main, id }) {
     // Newest at the bottom, scrolled there: what was just said.
     fill(parts.posts,
       c.more ? h('p', { class: 'hint replay-older', text: t('replay.older_left_out', { n: c.posts.length }) }) : null,
-      c.posts.map((post) => renderPost(st, post)));
+      c.posts.map((post) => renderPost(st, post, { pinned: isPinned(st, c.channel, post.id) })));
     parts.posts.scrollTop = parts.posts.scrollHeight;
   }
 

@@ -123,6 +123,7 @@ export function loadUi() {
     chatSeen: u.chatSeen && typeof u.chatSeen === 'object' ? u.chatSeen : {},
     deskCall: Number.isInteger(u.deskCall) ? u.deskCall : null,
     persona: typeof u.persona === 'string' ? u.persona : null,
+    pinsFolded: u.pinsFolded === true,
   };
 }
 

@@ -76,6 +76,8 @@ export function fromWelcome(msg) {
     ch.posts = (c.posts || []).slice(-POSTS_KEPT_MAX);
     // A full welcome may have left older posts out: they can be loaded.
     ch.more = (c.posts || []).length >= POSTS_IN_WELCOME_MAX;
+    // Pinned posts come whole: they may be older than the posts above.
+    ch.pins = (c.pins || []).filter((p) => p && p.post);
     for (const p of c.posts || []) notePost(state, p);
   }
   return state;
@@ -109,7 +111,7 @@ export function findChannel(state, channel) {
 function openChannel(state, channel) {
   let c = findChannel(state, channel);
   if (!c) {
-    c = { channel, posts: [], more: false };
+    c = { channel, posts: [], more: false, pins: [] };
     state.channels.push(c);
     state.channels.sort((a, b) => order(a.channel) - order(b.channel));
   }
@@ -145,6 +147,13 @@ export function applyEvent(state, msg) {
       if (c.posts.length > keep) c.posts.splice(0, c.posts.length - keep);
       notePost(state, ev.post);
       return { what: 'posted', channel: ev.channel, post: ev.post };
+    }
+    case 'pin_changed': {
+      if (!ev.post) return { what: 'unknown' };
+      const c = openChannel(state, ev.channel);
+      c.pins = (c.pins || []).filter((p) => p.post.id !== ev.post.id);
+      if (ev.pinned) c.pins.push({ post: ev.post, by: ev.by || '', tick: msg.tick ?? 0 });
+      return { what: 'pins', channel: ev.channel, post: ev.post.id, pinned: !!ev.pinned };
     }
     case 'channel_opened':
       openChannel(state, ev.channel);
@@ -339,6 +348,31 @@ export function canWrite(role, channel) {
     default:
       return false;
   }
+}
+
+// --- pinned posts -------------------------------------------------------------
+
+/** Pins per channel the server keeps at most (limits.rs PINS_PER_CHANNEL_MAX). */
+export const PINS_PER_CHANNEL_MAX = 20;
+
+/**
+ * Whether a role may pin and unpin posts in a channel: the same rule as
+ * writing there (the server's authorize).
+ */
+export function canPin(role, channel) {
+  return canWrite(role, channel);
+}
+
+/** A channel's pins, the latest pinned first: [{post, by, tick}]. */
+export function pinsOf(state, channel) {
+  const c = findChannel(state, channel);
+  return ((c && c.pins) || []).slice().reverse();
+}
+
+/** Whether the post with this id is pinned in the channel. */
+export function isPinned(state, channel, id) {
+  const c = findChannel(state, channel);
+  return !!c && (c.pins || []).some((p) => p.post.id === id);
 }
 
 /** Whether the world is playing (commands other than chat are possible). */

@@ -20,6 +20,7 @@ fn main() {
 
 fn frame() -> Frame {
     let post = Post {
+        id: 57,
         author: Author::Seat { id: 412, name: "Kenji Sato".into(), seat: SeatKind::Participant(Role::Engineer) },
         body: PostBody::Text {
             text: "Rolling back payments-gateway to v2.30 now; card errors in Kanto should drop in 3 min.".into(),

@@ -54,6 +54,12 @@ pub const NAME_CHARS_MAX: usize = 40;
 /// Posts kept per channel in snapshots; older ones stay in the event log.
 pub const CHANNEL_POSTS_KEPT_MAX: usize = 500;
 
+/// Pinned posts per channel. Pins are a short list of what everyone must
+/// find again (the latest status report, a decision, who works on what);
+/// each is kept whole and goes into every welcome of those who read the
+/// channel, so the list is bounded: unpin one to pin another.
+pub const PINS_PER_CHANNEL_MAX: usize = 20;
+
 /// Events kept in memory per drill for resume; a client further behind gets
 /// a fresh snapshot instead. Four times what one client may replay, so a
 /// seat that sees a quarter of the drill's events can still resume with

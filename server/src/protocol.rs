@@ -157,6 +157,19 @@ pub enum Channel {
 impl Channel {
     /// Channels the declaration creates, in the order they are opened.
     pub const RESPONSE: [Channel; 4] = [Channel::IncidentWarRoom, Channel::Support, Channel::External, Channel::Sales];
+
+    /// The channel as it is spelled on the wire (and after `#` in messages).
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Channel::Ops => "ops",
+            Channel::IncidentWarRoom => "incident-war-room",
+            Channel::Support => "support",
+            Channel::External => "external",
+            Channel::Sales => "sales",
+            Channel::Facilitators => "facilitators",
+            Channel::Social => "social",
+        }
+    }
 }
 
 /// Who plays the response roles nobody holds, chosen when a drill is
@@ -251,6 +264,17 @@ pub enum Command {
         channel: Channel,
         /// What (plain text, at most `CHAT_TEXT_CHARS_MAX` characters).
         text: String,
+    },
+    /// Pin a post at the top of its channel, or unpin it. Whoever may
+    /// write in a channel may pin there (facilitators anywhere); a channel
+    /// holds at most `PINS_PER_CHANNEL_MAX` pins.
+    PinPost {
+        /// The post's channel.
+        channel: Channel,
+        /// The post's `id` in that channel.
+        post: u64,
+        /// Pin (true) or unpin (false).
+        pinned: bool,
     },
     /// 発令: declare the emergency; opens the response channels.
     Declare,
@@ -474,6 +498,7 @@ pub enum Command {
 pub fn command_name(cmd: &Command) -> &'static str {
     match cmd {
         Command::Chat { .. } => "chat",
+        Command::PinPost { .. } => "pin_post",
         Command::Declare => "declare",
         Command::SetPhase { .. } => "set_phase",
         Command::RunAction { .. } => "run_action",
@@ -528,13 +553,11 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
     let playing = matches!(status, DrillStatus::Running | DrillStatus::Paused);
     let role_ok = match (seat, cmd) {
         (SeatKind::Facilitator, _) => true,
-        (SeatKind::Participant(role), Command::Chat { channel, .. }) => match role {
-            R::Observer => false,
-            R::StoreActor | R::CorporateActor => *channel == Channel::Social,
-            R::IncidentOwner | R::CommsLead | R::SupportLead | R::SupportAgent | R::Sales | R::Engineer => {
-                channel_writable(role, *channel)
-            }
-        },
+        // Pinning goes with writing: whoever may post in a channel may pin
+        // there.
+        (SeatKind::Participant(role), Command::Chat { channel, .. } | Command::PinPost { channel, .. }) => {
+            writes_in(role, *channel)
+        }
         (SeatKind::Participant(role), Command::Declare) => {
             matches!(role, R::IncidentOwner | R::SupportLead | R::Engineer)
         }
@@ -590,7 +613,7 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         return Err(Denied::Role);
     }
     let status_ok = match cmd {
-        Command::Chat { .. } => status != DrillStatus::Ended,
+        Command::Chat { .. } | Command::PinPost { .. } => status != DrillStatus::Ended,
         Command::Declare | Command::SetPhase { .. } | Command::RunAction { .. } | Command::PublishNotice { .. } => {
             playing
         }
@@ -622,6 +645,20 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         Command::RateCapability { .. } | Command::AddImprovement { .. } => true,
     };
     if status_ok { Ok(()) } else { Err(Denied::Status(status)) }
+}
+
+/// Whether a role may write (and so pin) in a channel.
+fn writes_in(role: Role, channel: Channel) -> bool {
+    match role {
+        Role::Observer => false,
+        Role::StoreActor | Role::CorporateActor => channel == Channel::Social,
+        Role::IncidentOwner
+        | Role::CommsLead
+        | Role::SupportLead
+        | Role::SupportAgent
+        | Role::Sales
+        | Role::Engineer => channel_writable(role, channel),
+    }
 }
 
 /// Which internal roles may write in which channel. Everyone internal reads
@@ -837,7 +874,7 @@ pub struct Snapshot {
     /// Seats in the drill, all of them.
     #[serde(default)]
     pub roster_total: u32,
-    /// Channels this seat can read, with their latest posts.
+    /// Channels this seat can read, with their latest posts and their pins.
     pub channels: Vec<ChannelView>,
     /// Runbook actions (for engineers and facilitators; empty otherwise).
     pub actions: Vec<ActionView>,
@@ -943,18 +980,37 @@ pub struct PlannedRole {
     pub role: Role,
 }
 
-/// A channel and its recent posts.
+/// A channel, its recent posts and its pins.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChannelView {
     /// Which channel.
     pub channel: Channel,
-    /// Most recent posts, oldest first (at most `CHANNEL_POSTS_KEPT_MAX`).
+    /// Most recent posts, oldest first (at most `POSTS_IN_WELCOME_MAX`).
     pub posts: Vec<Post>,
+    /// Pinned posts, in the order they were pinned (at most
+    /// `PINS_PER_CHANNEL_MAX`), each with the whole post: a pinned post
+    /// may be older than `posts` reach.
+    #[serde(default)]
+    pub pins: Vec<Pin>,
+}
+
+/// A post pinned at the top of its channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pin {
+    /// The post, as it was posted.
+    pub post: Post,
+    /// Who pinned it.
+    pub by: String,
+    /// Tick at which it was pinned.
+    pub tick: u64,
 }
 
 /// One post in a channel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Post {
+    /// The post's number in its channel: 1 for the first, one more for
+    /// each next one. Names the post in `pin_post`.
+    pub id: u64,
     /// Who wrote it.
     pub author: Author,
     /// What it says.
@@ -1282,6 +1338,19 @@ pub enum Event {
         channel: Channel,
         /// The post.
         post: Post,
+    },
+    /// A post was pinned in its channel or unpinned (everyone who reads
+    /// the channel).
+    PinChanged {
+        /// Which channel.
+        channel: Channel,
+        /// The post (whole, so that a client that does not hold it can
+        /// show it).
+        post: Post,
+        /// Pinned (true) or unpinned (false).
+        pinned: bool,
+        /// Who pinned or unpinned it.
+        by: String,
     },
     /// A channel was opened (by the declaration).
     ChannelOpened {

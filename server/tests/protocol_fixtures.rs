@@ -156,14 +156,16 @@ fn coverage() -> Coverage {
             ServerMsg::Event { event, .. } => {
                 c.events.insert(kind_of(event, "kind"));
                 match event {
-                    Event::Posted { post, .. } => c.post(&post.author, &post.body),
+                    Event::Posted { post, .. } | Event::PinChanged { post, .. } => c.post(&post.author, &post.body),
                     Event::DocUpdated { doc } => c.doc(doc),
                     _ => {}
                 }
             }
             ServerMsg::Welcome { snapshot, .. } => {
-                for post in snapshot.channels.iter().flat_map(|ch| &ch.posts) {
-                    c.post(&post.author, &post.body);
+                for ch in &snapshot.channels {
+                    for post in ch.posts.iter().chain(ch.pins.iter().map(|p| &p.post)) {
+                        c.post(&post.author, &post.body);
+                    }
                 }
                 for doc in &snapshot.docs {
                     c.doc(doc);
@@ -236,23 +238,31 @@ fn protocol_md_names_every_wire_value() {
     }
 }
 
-/// Every command, with `chat` once per channel since writing is per channel.
+/// Every channel, in the order of the tables.
+const CHANNELS: [Channel; 7] = [
+    Channel::Ops,
+    Channel::IncidentWarRoom,
+    Channel::Support,
+    Channel::External,
+    Channel::Sales,
+    Channel::Facilitators,
+    Channel::Social,
+];
+
+/// Every command, with `chat` and `pin_post` once per channel since
+/// writing (and so pinning) is per channel.
 fn commands() -> Vec<(String, Command)> {
-    let mut out: Vec<(String, Command)> = [
-        Channel::Ops,
-        Channel::IncidentWarRoom,
-        Channel::Support,
-        Channel::External,
-        Channel::Sales,
-        Channel::Facilitators,
-        Channel::Social,
-    ]
-    .into_iter()
-    .map(|channel| {
-        let label = format!("`chat` in `{}`", wire(&channel));
-        (label, Command::Chat { channel, text: "x".into() })
-    })
-    .collect();
+    let mut out: Vec<(String, Command)> = CHANNELS
+        .into_iter()
+        .map(|channel| {
+            let label = format!("`chat` in `{}`", wire(&channel));
+            (label, Command::Chat { channel, text: "x".into() })
+        })
+        .collect();
+    for channel in CHANNELS {
+        let label = format!("`pin_post` in `{}`", wire(&channel));
+        out.push((label, Command::PinPost { channel, post: 1, pinned: true }));
+    }
     for cmd in [
         Command::Declare,
         Command::SetPhase { phase: Phase::Mitigating },
@@ -299,9 +309,11 @@ fn commands() -> Vec<(String, Command)> {
     // Reading a channel's history is open to every seat that reads it.
     let history = Command::Query { query: Query::History { channel: Channel::Ops, skip: 0 } };
     out.push(("`query` for `history`".to_string(), history));
+    // Besides one row per command: one more per channel for `chat` and for
+    // `pin_post` (less the one each already counts), and `history`.
     assert_eq!(
         out.len(),
-        wire_names::<Command>(tagged("type")).len() + wire_names::<Channel>(plain).len(),
+        wire_names::<Command>(tagged("type")).len() + 2 * (wire_names::<Channel>(plain).len() - 1) + 1,
         "a command or channel is missing from this test's list"
     );
     out
@@ -347,7 +359,10 @@ fn status_table() -> String {
     let mut lines = vec![format!("| command | {} |", names.join(" | ")), format!("|---|{}", "---|".repeat(4))];
     let mut seen = BTreeSet::new();
     for (label, cmd) in commands() {
-        let label = if matches!(cmd, Command::Chat { .. }) { "`chat`".to_string() } else { label };
+        let label = match cmd {
+            Command::Chat { .. } | Command::PinPost { .. } => format!("`{}`", command_name(&cmd)),
+            _ => label,
+        };
         if !seen.insert(label.clone()) {
             continue;
         }

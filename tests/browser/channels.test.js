@@ -1,6 +1,7 @@
 // Browser test: a welcome carries only the latest posts of each channel;
 // "Load older messages" asks for the ones before and puts them on top.
-// Someone writes 110 messages in #ops through their own WebSocket first.
+// Someone writes 110 messages in #ops through their own WebSocket first,
+// and pins the first: the pin is there although the post is not.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,11 +26,13 @@ test('older messages of a channel load on demand, above the ones shown', { timeo
       const { token } = await res.json();
       const ws = new WebSocket(`ws://${location.host}/ws`);
       let acks = 0;
+      let first = null;
       const welcomed = new Promise((resolve) => {
         ws.onmessage = (e) => {
           const m = JSON.parse(e.data);
           if (m.type === 'welcome') resolve();
           if (m.type === 'ack') acks += 1;
+          if (m.type === 'event' && m.event.kind === 'posted' && m.event.post.body.text === 'message 0') first = m.event.post.id;
         };
       });
       ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', v: 1, token, last_seq: null }));
@@ -39,12 +42,13 @@ test('older messages of a channel load on demand, above the ones shown', { timeo
         // Under the server's rate limit (20 a second on average).
         await new Promise((r) => setTimeout(r, 70));
       }
+      ws.send(JSON.stringify({ type: 'cmd', cid: n + 1, cmd: { type: 'pin_post', channel: 'ops', post: first, pinned: true } }));
       const deadline = Date.now() + 10_000;
-      while (acks < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (acks < n + 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       ws.close();
       return acks;
     }, { code, n: MESSAGES });
-    assert.equal(acked, MESSAGES);
+    assert.equal(acked, MESSAGES + 1);
 
     const frames = watchFrames(ken.page);
     await joinDrill(ken.page, link, 'Ken', 'engineer');
@@ -54,6 +58,15 @@ test('older messages of a channel load on demand, above the ones shown', { timeo
     const older = ken.page.locator('#load-older');
     await older.waitFor();
     assert.equal(await older.textContent(), 'Load older messages');
+    // The first message is pinned: not in the feed, so its pin opens it
+    // under the pinned list, and again closes it.
+    const pin = ken.page.locator('#pins .pin-item');
+    assert.deepEqual(await ken.page.locator('#pins .pin-text').allTextContents(), ['message 0']);
+    await pin.click();
+    await ken.page.locator('#pin-detail .post-text', { hasText: 'message 0' }).waitFor();
+    assert.equal(await ken.page.evaluate(() => document.activeElement?.id), 'pin-detail');
+    await pin.click();
+    await ken.page.locator('#pin-detail').waitFor({ state: 'hidden' });
     // Another channel with few posts has nothing older.
     await ken.page.click('.channel[data-channel="social"]');
     assert.ok(await older.isHidden());
@@ -64,6 +77,12 @@ test('older messages of a channel load on demand, above the ones shown', { timeo
     await ken.page.waitForFunction((n) => document.querySelectorAll('#posts .post').length === n, MESSAGES);
     assert.equal(await posts.first().locator('.post-text').textContent(), 'message 0');
     assert.equal(await posts.last().locator('.post-text').textContent(), `message ${MESSAGES - 1}`);
+    // Now that it is loaded, the pin goes to it in the feed.
+    assert.equal(await posts.first().locator('.pill-pinned').count(), 1, 'a loaded post is marked as pinned');
+    await pin.click();
+    await ken.page.waitForFunction(() => document.activeElement?.classList.contains('post-flash')
+      && document.activeElement.querySelector('.post-text')?.textContent === 'message 0');
+    assert.ok(await ken.page.locator('#pin-detail').isHidden());
     await older.waitFor({ state: 'hidden' });
     // New posts still come at the bottom, and the loaded ones stay.
     await fac.page.fill('#composer-text', 'after the history');

@@ -16,9 +16,9 @@ const {
   callQueue, activeCall, ownCalls, callsInProgress, closedCalls, waitSeconds, supportAgents, onCall, callOpen,
   chatList, unreadLines, lastTheirTick, injectTimeline, CHANNEL_ORDER,
   canQuery, answersPulses, peopleCount, ownerPresent, pendingApprovals, openPulses, notePulseAnswer, prependPosts, historyQuery,
-  POSTS_IN_WELCOME_MAX, actionLabel, pickBrief, briefLines,
+  POSTS_IN_WELCOME_MAX, actionLabel, pickBrief, briefLines, canPin, pinsOf, isPinned,
 } = await import(path.join(CLIENT, 'state.js'));
-const { POST_KINDS } = await import(path.join(CLIENT, 'posts.js'));
+const { POST_KINDS, truncate, postSummary, authorName } = await import(path.join(CLIENT, 'posts.js'));
 const { timeToDeclare, noticeAfterDeclare, callsAbandoned, clientEscalations, trendRows } = await import(path.join(CLIENT, 'summary.js'));
 const {
   replayMarks, clampTick, sliderMax, playNext, keyTick, callCounts, latestOnly, PLAY_STEP_S,
@@ -608,6 +608,57 @@ function findChannelOf(state, channel) {
   return state.channels.find((c) => c.channel === channel);
 }
 
+test('pins: a welcome carries them whole; pin_changed adds and removes them by post id', () => {
+  const post = (id, text) => ({ id, author: { kind: 'seat', id: 2, name: 'Mai', seat: { kind: 'participant', role: 'engineer' } }, body: { kind: 'text', text }, tick: id });
+  const w = welcome();
+  // The pinned post is older than every post the welcome carries.
+  w.snapshot.channels = [
+    { channel: 'ops', posts: [post(200, 'new')], pins: [{ post: post(3, 'bridge'), by: 'Kenji', tick: 5 }] },
+    { channel: 'social', posts: [] },
+  ];
+  const s = fromWelcome(w);
+  assert.deepEqual(pinsOf(s, 'ops').map((p) => p.post.body.text), ['bridge']);
+  assert.equal(isPinned(s, 'ops', 3), true);
+  assert.equal(isPinned(s, 'ops', 200), false);
+  assert.deepEqual(pinsOf(s, 'social'), [], 'a snapshot without pins has none');
+  assert.deepEqual(pinsOf(s, 'sales'), [], 'a channel this seat does not read');
+
+  let seq = 10;
+  const ev = (event, tick = 60) => applyEvent(s, { type: 'event', seq: seq++, tick, event });
+  const change = ev({ kind: 'pin_changed', channel: 'ops', post: post(200, 'new'), pinned: true, by: 'Yui' }, 61);
+  assert.deepEqual(change, { what: 'pins', channel: 'ops', post: 200, pinned: true });
+  assert.deepEqual(pinsOf(s, 'ops').map((p) => [p.post.id, p.by, p.tick]), [[200, 'Yui', 61], [3, 'Kenji', 5]], 'the latest pinned first');
+  ev({ kind: 'pin_changed', channel: 'ops', post: post(200, 'new'), pinned: true, by: 'Yui' });
+  assert.equal(pinsOf(s, 'ops').length, 2, 'a pin is kept once');
+  ev({ kind: 'pin_changed', channel: 'ops', post: post(3, 'bridge'), pinned: false, by: 'Kenji' });
+  assert.deepEqual(pinsOf(s, 'ops').map((p) => p.post.id), [200]);
+  assert.equal(isPinned(s, 'ops', 3), false);
+  // A pin in a channel opened meanwhile.
+  ev({ kind: 'pin_changed', channel: 'incident-war-room', post: post(1, 'war'), pinned: true, by: 'Kenji' });
+  assert.equal(isPinned(s, 'incident-war-room', 1), true);
+  assert.equal(ev({ kind: 'pin_changed', channel: 'ops', pinned: true, by: 'x' }).what, 'unknown', 'no post, no change');
+});
+
+test('pins: who may pin mirrors who may write; the pinned list shows one short line', () => {
+  for (const role of ['facilitator', ...ROLES]) {
+    for (const channel of CHANNEL_ORDER) assert.equal(canPin(role, channel), canWrite(role, channel), `${role} ${channel}`);
+  }
+  assert.equal(canPin('store_actor', 'social'), true);
+  assert.equal(canPin('store_actor', 'support'), false);
+  assert.equal(canPin('observer', 'ops'), false);
+  assert.equal(truncate('short', 10), 'short');
+  assert.equal(truncate('a  b\n\nc', 10), 'a b c', 'white space folds to one line');
+  assert.equal(truncate('0123456789abc', 10), '012345678…');
+  assert.equal([...truncate('緊急'.repeat(80), 90)].length, 90, 'counted in characters, not bytes');
+  const s = fromWelcome(welcome());
+  assert.equal(postSummary(s, sys({ kind: 'text', text: '<img src=x onerror=alert(1)>' }, 0)), '<img src=x onerror=alert(1)>', 'text stays text');
+  assert.match(postSummary(s, sys({ kind: 'hypothesis', text: 'TLS', by: 'Mai' }, 0)), /TLS/);
+  assert.match(postSummary(s, sys({ kind: 'status_report', affected: 'Cards', scope: '', impact: '', actions: '', next_update_tick: 9, by: 'K' }, 0)), /Cards/);
+  for (const kind of POST_KINDS) assert.equal(typeof postSummary(s, sys({ kind }, 0)), 'string', kind);
+  assert.equal(authorName({ kind: 'seat', id: 1, name: 'Ken', seat: { kind: 'facilitator' } }), 'Ken');
+  assert.equal(authorName({ kind: 'persona', name: '@ramen' }), '@ramen');
+});
+
 test('English and Japanese have the same strings', () => {
   const en = new Set(keys('en'));
   const ja = new Set(keys('ja'));
@@ -701,10 +752,10 @@ test('golden server messages are understood', { skip: noFixtures }, () => {
 });
 
 test('the client sends the shapes of the golden client messages', { skip: noFixtures }, () => {
-  // What js/drill.js, js/panels.js and js/connection.js send.
+  // What js/drill.js, js/panels.js and js/connection.js send (drill.js also pins posts).
   // js/desk.js and js/console.js send the desk's and the facilitator's live commands.
   // js/engineer.js and drill.js ask queries; panels.js decides risky actions; js/pulse.js asks and answers pulses.
-  const sent = new Set(['chat', 'declare', 'set_phase', 'run_action', 'publish_notice', 'start', 'pause', 'resume', 'set_speed', 'end',
+  const sent = new Set(['chat', 'pin_post', 'declare', 'set_phase', 'run_action', 'publish_notice', 'start', 'pause', 'resume', 'set_speed', 'end',
     'assign_role', 'plan_role', 'edit_doc', 'status_report', 'hypothesis',
     'take_call', 'call_say', 'hold_call', 'end_call', 'assign_call', 'call_support', 'chat_say',
     'trigger_inject', 'skip_inject', 'delay_inject', 'edit_inject', 'ad_hoc_inject', 'fault_control',

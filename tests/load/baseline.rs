@@ -214,7 +214,7 @@ fn ack(cid: u64) -> Utf8Bytes {
 }
 
 /// A `posted` event shaped as Firedrill's (same keys, same order), so
-/// that the bytes match.
+/// that the bytes match; `seq` stands in for the post's number too.
 fn posted(seq: u64, from: u64, channel: &str, text: &str, name: &str, role: &str) -> Utf8Bytes {
     let q = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
     let seat = if role == "facilitator" {
@@ -223,7 +223,7 @@ fn posted(seq: u64, from: u64, channel: &str, text: &str, name: &str, role: &str
         format!(r#"{{"kind":"participant","role":{}}}"#, q(role))
     };
     Utf8Bytes::from(format!(
-        r#"{{"type":"event","seq":{seq},"tick":{seq},"event":{{"kind":"posted","channel":{},"post":{{"author":{{"kind":"seat","id":{from},"name":{},"seat":{seat}}},"body":{{"kind":"text","text":{}}},"tick":{seq}}}}}}}"#,
+        r#"{{"type":"event","seq":{seq},"tick":{seq},"event":{{"kind":"posted","channel":{},"post":{{"id":{seq},"author":{{"kind":"seat","id":{from},"name":{},"seat":{seat}}},"body":{{"kind":"text","text":{}}},"tick":{seq}}}}}}}"#,
         q(channel),
         q(name),
         q(text)
@@ -343,6 +343,7 @@ mod tests {
     fn a_baseline_post_has_the_bytes_of_a_firedrill_post() {
         let text = "lt:123:4 \"quoted\" and ünïcode";
         let post = Post {
+            id: 9,
             author: Author::Seat { id: 4, name: "engineer 4".into(), seat: SeatKind::Participant(Role::Engineer) },
             body: PostBody::Text { text: text.into() },
             tick: 9,

@@ -23,9 +23,9 @@ use crate::limits;
 use crate::metrics::METRICS;
 use crate::protocol::{
     ActionStage, Alert, Answer, Author, Bots, Channel, ChannelView, Command, Deploy, DocView, DrillInfo, DrillStatus,
-    ErrorCode, Event, LogEntry, Medium, MetricPanel, NamedId, Phase, PlannedRole, Post, PostBody, Query, RegionMinute,
-    RegionPanel, Role, SeatKind, SeatView, ServerMsg, ServiceMinute, ServicePanel, Snapshot, StatusReport, Summary,
-    authorize, command_name,
+    ErrorCode, Event, LogEntry, Medium, MetricPanel, NamedId, Phase, Pin, PlannedRole, Post, PostBody, Query,
+    RegionMinute, RegionPanel, Role, SeatKind, SeatView, ServerMsg, ServiceMinute, ServicePanel, Snapshot,
+    StatusReport, Summary, authorize, command_name,
 };
 use crate::scenario::Scenario;
 use crate::sim::{Actor, BotSkill, Crew, Sim, SimCommand, SimEvent};
@@ -65,6 +65,17 @@ enum Audience {
     /// lead), so that a join costs a handful of frames, not one per person
     /// already in.
     Roster,
+}
+
+/// Who reads a channel: its posts and its pins go to them.
+fn channel_audience(channel: Channel) -> Audience {
+    match channel {
+        Channel::Facilitators => Audience::Facilitators,
+        Channel::Social => Audience::All,
+        Channel::Ops | Channel::IncidentWarRoom | Channel::Support | Channel::External | Channel::Sales => {
+            Audience::Internal
+        }
+    }
 }
 
 /// Whether a seat manages the roster and so sees every seat change.
@@ -150,6 +161,9 @@ struct DrillTask {
     seats: Vec<Seat>,
     conns: Vec<Conn>,
     channels: BTreeMap<Channel, VecDeque<Post>>,
+    /// Pinned posts per channel, in the order pinned, each kept whole (a
+    /// pin outlives the trimming of its channel's posts).
+    pins: BTreeMap<Channel, Vec<Pin>>,
     log: VecDeque<Logged>,
     seq: u64,
     summary: Option<Summary>,
@@ -309,6 +323,7 @@ impl DrillTask {
             seats: Vec::new(),
             conns: Vec::new(),
             channels,
+            pins: BTreeMap::new(),
             log: VecDeque::new(),
             seq: 0,
             summary: None,
@@ -716,6 +731,7 @@ impl DrillTask {
                 self.post(*channel, author, PostBody::Text { text });
                 Ok(())
             }
+            Command::PinPost { channel, post, pinned } => self.pin_post(seat, *channel, *post, *pinned),
             Command::Declare => self.sim_command(&actor, SimCommand::Declare),
             Command::TakeCall { call } => self.sim_command(&actor, SimCommand::TakeCall { seat, call: *call }),
             Command::CallSay { call, text } => {
@@ -881,6 +897,43 @@ impl DrillTask {
                 Ok(())
             }
         }
+    }
+
+    /// Pins a post at the top of its channel, or unpins it. Who may is
+    /// decided by `authorize` (whoever may write in the channel). The pin
+    /// keeps the whole post, so it survives the channel's trimming and
+    /// reaches a welcome however old it is; a post already trimmed can no
+    /// longer be pinned.
+    fn pin_post(&mut self, seat: u32, channel: Channel, id: u64, pinned: bool) -> Result<(), (ErrorCode, String)> {
+        let name = channel.wire_name();
+        let Some(posts) = self.channels.get(&channel) else {
+            return Err((ErrorCode::WrongState, "that channel is not open yet".into()));
+        };
+        let by = self.actor(seat).name;
+        let tick = self.sim.tick();
+        let pins = self.pins.entry(channel).or_default();
+        let at = pins.iter().position(|p| p.post.id == id);
+        let post = match (pinned, at) {
+            (true, Some(_)) => {
+                return Err((ErrorCode::WrongState, format!("post {id} is already pinned in #{name}")));
+            }
+            (false, None) => return Err((ErrorCode::WrongState, format!("post {id} is not pinned in #{name}"))),
+            (false, Some(i)) => pins.remove(i).post,
+            (true, None) => {
+                if pins.len() >= limits::PINS_PER_CHANNEL_MAX {
+                    let max = limits::PINS_PER_CHANNEL_MAX;
+                    return Err((
+                        ErrorCode::Full,
+                        format!("#{name} has {max} pinned posts, the most it may hold; unpin one first"),
+                    ));
+                }
+                let post = find_post(posts, id).map_err(|m| (ErrorCode::InvalidValue, format!("{m} in #{name}")))?;
+                pins.push(Pin { post: post.clone(), by: by.clone(), tick });
+                post
+            }
+        };
+        self.emit(channel_audience(channel), Event::PinChanged { channel, post, pinned, by });
+        Ok(())
     }
 
     /// Saves a document if the editor may edit it and started from the
@@ -1204,14 +1257,7 @@ impl DrillTask {
                 Answer::Dashboard { services, regions, alerts, metrics }
             }
             Query::History { channel, skip } => {
-                let readable = match channel {
-                    Channel::Facilitators => kind == SeatKind::Facilitator,
-                    Channel::Social => true,
-                    Channel::Ops | Channel::IncidentWarRoom | Channel::Support | Channel::External | Channel::Sales => {
-                        sees(seat, kind, Audience::Internal)
-                    }
-                };
-                if !readable {
+                if !sees(seat, kind, channel_audience(*channel)) {
                     return Err((ErrorCode::Forbidden, "you do not read that channel".into()));
                 }
                 let posts = self.channels.get(channel).map_or_else(Vec::new, |all| {
@@ -1421,20 +1467,17 @@ impl DrillTask {
     }
 
     fn post(&mut self, channel: Channel, author: Author, body: PostBody) {
-        let post = Post { author, body, tick: self.sim.tick() };
+        let tick = self.sim.tick();
         let posts = self.channels.entry(channel).or_default();
+        // Posts are numbered per channel; only the oldest are trimmed, so
+        // the newest kept one carries the latest number.
+        let id = posts.back().map_or(1, |p| p.id + 1);
+        let post = Post { id, author, body, tick };
         posts.push_back(post.clone());
         while posts.len() > limits::CHANNEL_POSTS_KEPT_MAX {
             posts.pop_front();
         }
-        let audience = match channel {
-            Channel::Facilitators => Audience::Facilitators,
-            Channel::Social => Audience::All,
-            Channel::Ops | Channel::IncidentWarRoom | Channel::Support | Channel::External | Channel::Sales => {
-                Audience::Internal
-            }
-        };
-        self.emit(audience, Event::Posted { channel, post });
+        self.emit(channel_audience(channel), Event::Posted { channel, post });
     }
 
     /// Numbers an event, keeps it for resume and sends it to every
@@ -1522,11 +1565,7 @@ impl DrillTask {
             channels: self
                 .channels
                 .iter()
-                .filter(|(c, _)| match c {
-                    Channel::Facilitators => facilitator,
-                    Channel::Social => true,
-                    _ => internal,
-                })
+                .filter(|(c, _)| sees(seat, kind, channel_audience(**c)))
                 .map(|(c, posts)| ChannelView {
                     channel: *c,
                     posts: posts
@@ -1534,6 +1573,9 @@ impl DrillTask {
                         .skip(posts.len().saturating_sub(limits::POSTS_IN_WELCOME_MAX))
                         .cloned()
                         .collect(),
+                    // Pinned posts in full, however old: the latest posts
+                    // alone may not reach them.
+                    pins: self.pins.get(c).cloned().unwrap_or_default(),
                 })
                 .collect(),
             actions: if engineer { self.sim.actions() } else { Vec::new() },
@@ -1639,6 +1681,18 @@ fn now() -> Instant {
     Instant::now()
 }
 
+/// The post with this id among a channel's kept posts, or why there is none.
+fn find_post(posts: &VecDeque<Post>, id: u64) -> Result<Post, String> {
+    match posts.binary_search_by_key(&id, |p| p.id) {
+        Ok(i) => posts.get(i).cloned().ok_or_else(|| format!("no post {id}")),
+        Err(0) if id > 0 && !posts.is_empty() => Err(format!(
+            "post {id} is older than the {} posts a channel keeps and can no longer be pinned",
+            limits::CHANNEL_POSTS_KEPT_MAX
+        )),
+        Err(_) => Err(format!("no post {id}")),
+    }
+}
+
 /// Checks and trims free text from a client.
 fn check_text(text: &str) -> Result<String, (ErrorCode, String)> {
     let t = text.trim();
@@ -1652,4 +1706,41 @@ fn check_text(text: &str) -> Result<String, (ErrorCode, String)> {
         ));
     }
     Ok(t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn posts(ids: std::ops::RangeInclusive<u64>) -> VecDeque<Post> {
+        ids.map(|id| Post { id, author: Author::System, body: PostBody::Text { text: format!("{id}") }, tick: id })
+            .collect()
+    }
+
+    #[test]
+    fn a_kept_post_is_found_by_its_id() {
+        let kept = posts(3..=9);
+        assert_eq!(find_post(&kept, 3).map(|p| p.id), Ok(3));
+        assert_eq!(find_post(&kept, 9).map(|p| p.id), Ok(9));
+    }
+
+    #[test]
+    fn a_trimmed_post_and_a_post_never_made_are_told_apart() {
+        let kept = posts(3..=9);
+        assert!(find_post(&kept, 2).is_err_and(|m| m.contains("older than")), "trimmed");
+        assert_eq!(find_post(&kept, 10), Err("no post 10".to_string()));
+        assert_eq!(find_post(&kept, 0), Err("no post 0".to_string()));
+        assert_eq!(find_post(&VecDeque::new(), 1), Err("no post 1".to_string()));
+    }
+
+    #[test]
+    fn a_channel_is_read_by_the_audience_of_its_posts() {
+        let store = SeatKind::Participant(Role::StoreActor);
+        let agent = SeatKind::Participant(Role::SupportAgent);
+        assert!(!sees(1, store, channel_audience(Channel::Support)));
+        assert!(sees(1, store, channel_audience(Channel::Social)));
+        assert!(sees(1, agent, channel_audience(Channel::Support)));
+        assert!(!sees(1, agent, channel_audience(Channel::Facilitators)));
+        assert!(sees(1, SeatKind::Facilitator, channel_audience(Channel::Facilitators)));
+    }
 }

@@ -207,9 +207,10 @@ impl Recorder {
     /// Keeps an event emitted at `tick`.
     pub fn event(&mut self, tick: u64, event: &Event) {
         match event {
-            // Presence and documents do not show in the review; seat
+            // Presence, documents and pins do not show in the review; seat
             // changes are needed to know who had which role.
             Event::DocUpdated { .. }
+            | Event::PinChanged { .. }
             | Event::Status { .. }
             | Event::RolePlanned { .. }
             | Event::ChatUpdated { .. }
@@ -354,6 +355,7 @@ impl Recorder {
                 | Event::PhaseChanged { .. }
                 | Event::ActionUpdated { .. }
                 | Event::DocUpdated { .. }
+                | Event::PinChanged { .. }
                 | Event::Status { .. }
                 | Event::RolePlanned { .. }
                 | Event::CallLine { .. }
