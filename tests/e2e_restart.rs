@@ -1,8 +1,10 @@
 //! Nothing lost: the server process is killed (SIGKILL) in the middle of a
 //! drill and restarted on the same data; acknowledged commands survive,
-//! clients carry on, and the finished drill replays to the same state hash.
+//! clients carry on, the public status page still shows what was published
+//! (and, once the drill has ended, is served from the store), and the
+//! finished drill replays to the same state hash.
 
-use firedrill_tests::{Client, ServerProcess, create_drill, firedrill_bin, free_port, join, temp_dir};
+use firedrill_tests::{Client, ServerProcess, create_drill, firedrill_bin, free_port, http, join, temp_dir};
 use serde_json::{Value, json};
 
 fn post_texts(snapshot: &Value, channel: &str) -> Vec<String> {
@@ -33,6 +35,13 @@ async fn a_killed_server_resumes_the_drill_with_nothing_acknowledged_lost() {
     owner.ok(json!({"type": "chat", "channel": "ops", "text": "written before the crash"})).await;
     owner.wait_for("an alert", |m| m["event"]["post"]["body"]["alert"] == true).await;
     owner.ok(json!({"type": "declare"})).await;
+    owner
+        .ok(json!({"type": "publish_notice", "status": "partial_outage", "text": "Card payments fail in Kanto; cash works."}))
+        .await;
+    let status_path = format!("/api/drills/{drill_id}/status");
+    let (status, page_before) = http(addr, "GET", &status_path, None).await;
+    assert_eq!(status, 200, "{page_before}");
+    assert_eq!(page_before["notices"][0]["text"], "Card payments fail in Kanto; cash works.");
     let seen_before = owner.last_seq;
 
     server.kill();
@@ -49,6 +58,10 @@ async fn a_killed_server_resumes_the_drill_with_nothing_acknowledged_lost() {
     assert!(snap["channels"].as_array().is_some_and(|c| c.iter().any(|c| c["channel"] == "incident-war-room")));
     assert_eq!(snap["status"], "running", "the clock goes on after a restart");
     assert!(snap["seq"].as_u64().unwrap_or(0) >= seen_before, "event numbering carries on");
+    // The status page is rebuilt from the log, real publishing times and all.
+    let (status, page) = http(addr, "GET", &status_path, None).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page, page_before, "the public status page survived the restart");
 
     // Play on to the end.
     let (mut eng, _) = Client::connect(addr, &eng_token, None).await;
@@ -62,12 +75,24 @@ async fn a_killed_server_resumes_the_drill_with_nothing_acknowledged_lost() {
     assert!(live["declared_at_s"].is_u64(), "{live}");
 
     // Finished drills are listed and can be opened later.
-    let (status, list) = firedrill_tests::http(addr, "GET", "/api/history", None).await;
+    let (status, list) = http(addr, "GET", "/api/history", None).await;
     assert_eq!(status, 200);
     assert!(list.as_array().is_some_and(|l| l.iter().any(|d| d["id"] == drill_id.as_str())), "{list}");
-    let (status, one) = firedrill_tests::http(addr, "GET", &format!("/api/history/{drill_id}"), None).await;
+    let (status, one) = http(addr, "GET", &format!("/api/history/{drill_id}"), None).await;
     assert_eq!(status, 200);
     assert_eq!(one["summary"], live);
+    let owner_notice = json!({"type": "publish_notice", "status": "operational", "text": "Resolved."});
+    assert_eq!(owner.refused(owner_notice).await, "wrong_state", "nothing is published after the end");
+    let (_, page_ended) = http(addr, "GET", &status_path, None).await;
+    assert_eq!(page_ended["ended"], true, "{page_ended}");
+    assert_eq!(page_ended["notices"], page_before["notices"]);
+    drop(server);
+
+    // A finished drill is not restored: its page comes from the store.
+    let server = ServerProcess::start(&data, port).await;
+    let (status, page) = http(addr, "GET", &status_path, None).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page, page_ended, "the stored page is the last one served");
     drop(server);
 
     // The stored log, replayed headless without any crash, ends in the
@@ -80,5 +105,82 @@ async fn a_killed_server_resumes_the_drill_with_nothing_acknowledged_lost() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let replayed: Value = serde_json::from_slice(&out.stdout).expect("replay prints JSON");
     assert_eq!(replayed, live, "replaying the log reproduces the drill exactly");
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+/// A drill that ended before status pages were kept with results has none
+/// stored: the first request rebuilds it from the log, and keeps it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drill_stored_without_a_status_page_gets_one_from_its_log() {
+    use firedrill::protocol::{Bots, Command, ComponentStatus, SeatKind};
+    use firedrill::store::{DrillRecord, LogRecord, LoggedInput, Store, Unfinished};
+
+    let data = temp_dir("status-legacy");
+    let builtin = firedrill::scenario::builtins()
+        .into_iter()
+        .find(|b| b.scenario.id == "lunch-peak-pos-outage")
+        .expect("the storyboard's scenario is built in");
+    let drill = DrillRecord {
+        id: "0123456789abcdef".into(),
+        join_code: "j".repeat(32),
+        facilitator_code: "f".repeat(32),
+        scenario_id: builtin.scenario.id.clone(),
+        scenario_toml: builtin.source.to_string(),
+        seed: builtin.scenario.seed,
+        bots: Bots::Off,
+        created_ms: 1,
+    };
+    // A log as an older server wrote it: no real times of notices.
+    let text = "Card payments fail in Kanto.".to_string();
+    let log = vec![
+        LogRecord {
+            tick: 0,
+            input: LoggedInput::AddSeat { name: "Aiko".into(), seat: SeatKind::Facilitator, token_hash: "a".into() },
+        },
+        LogRecord {
+            tick: 0,
+            input: LoggedInput::AddSeat {
+                name: "Sora".into(),
+                seat: SeatKind::Participant(firedrill::protocol::Role::CommsLead),
+                token_hash: "b".into(),
+            },
+        },
+        LogRecord { tick: 0, input: LoggedInput::Command { seat: 0, cid: 1, cmd: Command::Start } },
+        LogRecord {
+            tick: 30,
+            input: LoggedInput::Command {
+                seat: 1,
+                cid: 1,
+                cmd: Command::PublishNotice { status: ComponentStatus::PartialOutage, text: text.clone() },
+            },
+        },
+        LogRecord { tick: 60, input: LoggedInput::Command { seat: 0, cid: 2, cmd: Command::End } },
+    ];
+    let summary = firedrill::drill::replay_summary(
+        &Unfinished { drill: drill.clone(), tick: 60, log: log.clone() },
+        &builtin.scenario,
+    );
+    {
+        let store = Store::open(&data).expect("store opens");
+        store.create_drill(drill.clone()).await.expect("drill stored");
+        store.append(&drill.id, 60, log).await.expect("log stored");
+        store.finish(&drill.id, summary).await.expect("result stored");
+        assert_eq!(store.status_page(&drill.id).await.expect("readable"), Some(None), "no page kept");
+    }
+
+    let server = ServerProcess::start(&data, free_port()).await;
+    let path = format!("/api/drills/{}/status", drill.id);
+    let (status, page) = http(server.addr, "GET", &path, None).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["ended"], true);
+    assert_eq!(page["notices"][0]["text"], text.as_str());
+    assert_eq!(page["notices"][0]["tick"], 30);
+    assert_eq!(page["notices"][0]["published_ms"], Value::Null, "not known for an old drill");
+    let (_, again) = http(server.addr, "GET", &path, None).await;
+    assert_eq!(again, page);
+    drop(server);
+    let store = Store::open(&data).expect("store opens");
+    let kept = store.status_page(&drill.id).await.expect("readable").flatten().expect("kept from then on");
+    assert_eq!(serde_json::from_str::<Value>(&kept).expect("JSON"), page);
     let _ = std::fs::remove_dir_all(&data);
 }

@@ -190,6 +190,9 @@ async fn facilitators_export_and_delete_a_finished_drill() {
     assert!(inputs.iter().any(|i| i["input"]["cmd"]["text"] == "Anyone else seeing card errors?"), "{inputs:?}");
     assert!(inputs.iter().all(|i| i["input"]["token_hash"].as_str().is_none_or(str::is_empty)), "no token hashes");
 
+    let status_page = format!("/api/drills/{drill_id}/status");
+    let ((status, page), _) = http_with(addr, "GET", &status_page, None, &[]).await;
+    assert_eq!((status, &page["ended"]), (200, &json!(true)), "{page}");
     let item = format!("/api/history/{drill_id}");
     let ((status, _), _) = http_with(addr, "DELETE", &item, None, &[("Authorization", owner_auth.as_str())]).await;
     assert_eq!(status, 403);
@@ -199,6 +202,8 @@ async fn facilitators_export_and_delete_a_finished_drill() {
     assert_eq!(status, 404, "gone");
     let ((status, _), _) = http_with(addr, "GET", &format!("{item}/review"), None, &[]).await;
     assert_eq!(status, 404);
+    let ((status, _), _) = http_with(addr, "GET", &status_page, None, &[]).await;
+    assert_eq!(status, 404, "the public status page is gone too");
     let ((_, list), _) = http_with(addr, "GET", "/api/history", None, &[]).await;
     assert!(!list.as_array().is_some_and(|l| l.iter().any(|d| d["id"] == drill_id.as_str())));
     drop(server);

@@ -1,9 +1,9 @@
 //! The declaration workflow (発令) beyond the channels: shared documents
 //! from templates, each role's checklist, structured status reports with a
-//! nudge when the next one is late, hypotheses, and the facilitators'
-//! private channel.
+//! nudge when the next one is late, hypotheses, the facilitators' private
+//! channel, and the public status page that shows what comms published.
 
-use firedrill_tests::{Client, TestServer, create_drill, join};
+use firedrill_tests::{Client, TestServer, create_drill, http_with, join};
 use serde_json::{Value, json};
 
 fn doc_event(m: &Value, id: &str) -> bool {
@@ -107,4 +107,70 @@ async fn declaring_creates_the_documents_and_the_team_works_in_them() {
         owner.events.iter().all(|e| e["event"]["channel"] != "facilitators"),
         "nobody else reads the facilitators' notes"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_status_page_shows_what_comms_published_and_nothing_else() {
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let (drill_id, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let path = format!("/api/drills/{drill_id}/status");
+    let path = path.as_str();
+    let page = move || async move { http_with(addr, "GET", path, None, &[]).await };
+
+    // An unknown drill is a clear 404, like every other endpoint's.
+    let ((status, err), _) = http_with(addr, "GET", "/api/drills/0123456789abcdef/status", None, &[]).await;
+    assert_eq!((status, err["error"].as_str()), (404, Some("not_found")), "{err}");
+    assert_eq!(err["message"], "no drill with that id");
+
+    // Nothing published yet: all operational, and never cached.
+    let ((status, p), head) = page().await;
+    assert_eq!(status, 200, "{p}");
+    assert!(head.to_ascii_lowercase().contains("cache-control: no-store"), "{head}");
+    assert_eq!(p["drill"], drill_id.as_str());
+    assert_eq!((&p["status"], &p["resolved"], &p["ended"]), (&json!("operational"), &json!(false), &json!(false)));
+    assert_eq!(p["notices"], json!([]));
+
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    let seat = |name: &'static str, role: &'static str| {
+        let code = code.clone();
+        async move { Client::connect(addr, &join(addr, &code, name, role).await, None).await.0 }
+    };
+    let mut comms = seat("Sora", "comms_lead").await;
+    let mut eng = seat("Mai", "engineer").await;
+    fac.ok(json!({"type": "start"})).await;
+
+    // Internal talk and refused notices never reach the page.
+    comms.ok(json!({"type": "chat", "channel": "ops", "text": "internal: the gateway deploy looks guilty"})).await;
+    let notice = |status: &str, text: &str| json!({"type": "publish_notice", "status": status, "text": text});
+    assert_eq!(eng.refused(notice("major_outage", "engineers may not publish")).await, "forbidden");
+    assert_eq!(comms.refused(notice("major_outage", "   ")).await, "invalid_value");
+    let ((_, p), _) = page().await;
+    assert_eq!(p["notices"], json!([]), "{p}");
+
+    // A published notice is on the page as soon as it is acknowledged.
+    comms.ok(notice("partial_outage", "We are investigating card payment failures in Kanto.")).await;
+    let ((_, p), _) = page().await;
+    assert_eq!(p["status"], "partial_outage");
+    assert_eq!(p["notices_total"], 1);
+    let first = &p["notices"][0];
+    assert_eq!(first["text"], "We are investigating card payment failures in Kanto.");
+    assert_eq!(first["status"], "partial_outage");
+    let tick = first["tick"].as_u64().unwrap_or(u64::MAX);
+    assert_eq!(first["time_of_day_s"].as_u64(), Some(11 * 3600 + 45 * 60 + tick), "drill time: 11:45 + tick");
+    assert!(first["published_ms"].as_u64().is_some_and(|ms| ms > 1_700_000_000_000), "real time: {first}");
+    let body = p.to_string();
+    assert!(!body.contains("Sora") && !body.contains("internal") && !body.contains("engineers"), "{body}");
+
+    // The all-clear comes first and resolves the page.
+    comms.ok(notice("operational", "Card payments work again.")).await;
+    let ((_, p), _) = page().await;
+    assert_eq!((&p["status"], &p["resolved"], &p["notices_total"]), (&json!("operational"), &json!(true), &json!(2)));
+    let texts: Vec<&str> = p["notices"].as_array().into_iter().flatten().filter_map(|n| n["text"].as_str()).collect();
+    assert_eq!(texts, ["Card payments work again.", "We are investigating card payment failures in Kanto."]);
+
+    fac.ok(json!({"type": "end"})).await;
+    let ((_, p), _) = page().await;
+    assert_eq!(p["ended"], true, "{p}");
+    assert_eq!(p["notices_total"], 2);
 }

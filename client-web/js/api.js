@@ -78,6 +78,14 @@ export function joinDrill(code, name, { role, newcomer } = {}) {
   return request('POST', '/api/join', body);
 }
 
+/** A drill's public status page: what its comms lead published. */
+export const drillStatus = (id) => request('GET', statusApiUrl(id));
+
+/** Where a drill's public status page is served (JSON). */
+export function statusApiUrl(id) {
+  return `/api/drills/${encodeURIComponent(id)}/status`;
+}
+
 /** Finished drills, newest first. */
 export const listHistory = () => request('GET', '/api/history');
 

@@ -4,8 +4,9 @@
 // already holds a seat in that drill; &as=facilitator marks a
 // co-facilitator link); #history lists finished drills and #history=ID
 // shows one; #review=ID is a drill's after-action review; #replay=ID
-// replays a finished drill moment by moment; otherwise a tab with a
-// session goes to its drill, and one without to home.
+// replays a finished drill moment by moment; #status=ID is a drill's
+// public status page, as customers see it; otherwise a tab with a session
+// goes to its drill, and one without to home.
 
 import { initLang, setLang, getLang, LANGS } from './i18n.js';
 import { applyI18n, fill } from './dom.js';
@@ -16,6 +17,7 @@ import { orientationScreen } from './orientation.js';
 import { historyScreen, historyDrillScreen } from './history.js';
 import { reviewScreen } from './review.js';
 import { replayScreen } from './replay.js';
+import { statusScreen } from './status.js';
 import { DrillScreen } from './drill.js';
 import { toast } from './toast.js';
 
@@ -146,6 +148,12 @@ function route() {
   if (rep) {
     const id = decodeURIComponent(rep[1]);
     show(() => replayScreen({ main, id }));
+    return;
+  }
+  const status = /^#status=([^&]+)$/.exec(location.hash);
+  if (status) {
+    const id = decodeURIComponent(status[1]);
+    show(() => statusScreen({ main, id }));
     return;
   }
   const hist = /^#history(?:=([^&]+))?$/.exec(location.hash);

@@ -76,6 +76,13 @@ export function shortDate(ms) {
   return d.toLocaleDateString(getLang() === 'ja' ? 'ja-JP' : 'en-US', { month: 'numeric', day: 'numeric' });
 }
 
+/** A wall-clock time of day with seconds, as the language writes it. */
+export function wallTime(ms) {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleTimeString(getLang() === 'ja' ? 'ja-JP' : 'en-US', { timeStyle: 'medium' });
+}
+
 /** A wall-clock time of day for chart labels. */
 export function shortTime(ms) {
   const d = new Date(ms);

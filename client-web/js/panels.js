@@ -10,6 +10,7 @@ import {
   actionLabel,
 } from './state.js';
 import { toast } from './toast.js';
+import { statusHref } from './status.js';
 
 export function panel(titleKey, ...children) {
   const id = `panel-${titleKey.replace(/\W/g, '-')}`;
@@ -271,6 +272,20 @@ export function noticeList(state) {
     h('p', { class: 'notice-text', text: n.text }))));
 }
 
+/**
+ * A link that opens the drill's public status page in a new tab (the drill
+ * tab stays where it is); its address is set once the drill is known.
+ */
+function statusPageLink(id, key) {
+  const a = h('a', { id, i18n: key, attrs: { target: '_blank', rel: 'noopener' } });
+  return {
+    el: h('p', { class: 'summary-link status-page-link' }, a),
+    update(state) {
+      if (state.drill && state.drill.id) a.href = statusHref(state.drill.id);
+    },
+  };
+}
+
 /** Notice editor (comms lead, incident owner) and the published notices. */
 export function noticeEditorPanel(ctx) {
   const status = h('select', { id: 'notice-status' }, STATUSES.map((s) => h('option', { value: s, i18n: `cstatus.${s}` })));
@@ -299,19 +314,29 @@ export function noticeEditorPanel(ctx) {
     });
     if (!sent) return;
   });
-  const el = panel('panel.notices', form, h('h3', { class: 'sub', i18n: 'notice.published' }), list);
+  // What customers will see: the public page, beside the editor.
+  const preview = statusPageLink('notice-status-link', 'notice.open_status_page');
+  const el = panel('panel.notices', form, preview.el, h('h3', { class: 'sub', i18n: 'notice.published' }), list);
   function update(state) {
     publish.disabled = !playing(state) || !ctx.online();
+    preview.update(state);
     fill(list, noticeList(state));
   }
   return { el, update };
 }
 
-/** The public status page, read-only. */
+/** The published notices, read-only, with a link to the public page. */
 export function noticesPanel() {
   const list = h('div', { class: 'notices' });
-  const el = panel('panel.status_page', list);
-  return { el, update: (state) => fill(list, noticeList(state)) };
+  const link = statusPageLink('notices-status-link', 'notice.open_public_page');
+  const el = panel('panel.status_page', link.el, list);
+  return {
+    el,
+    update(state) {
+      link.update(state);
+      fill(list, noticeList(state));
+    },
+  };
 }
 
 /** Facilitator controls: clock, speed, end, join link. */

@@ -162,3 +162,11 @@ pub const STATUS_FIELD_CHARS_MAX: usize = 500;
 
 /// Longest promise of the next status report, in drill minutes.
 pub const REPORT_INTERVAL_MIN_MAX: u32 = 120;
+
+/// Notices on the public status page (the newest); a drill may publish
+/// more, and the page says how many.
+pub const STATUS_PAGE_NOTICES_MAX: usize = 50;
+
+/// Longest drill id the status page looks up; anything longer is no drill
+/// (ids are 16 hex digits).
+pub const DRILL_ID_CHARS_MAX: usize = 64;

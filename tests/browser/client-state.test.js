@@ -24,6 +24,7 @@ const {
   replayMarks, clampTick, sliderMax, playNext, keyTick, callCounts, latestOnly, PLAY_STEP_S,
 } = await import(path.join(CLIENT, 'replay.js'));
 const { keys } = await import(path.join(CLIENT, 'i18n.js'));
+const { headlineKey, statusHref } = await import(path.join(CLIENT, 'status.js'));
 
 const pulse = {
   tick: 0, time_of_day_s: 42300, status: 'lobby', speed: 1, orders_per_min: 0,
@@ -783,6 +784,18 @@ test('the client sends the shapes of the golden client messages', { skip: noFixt
 });
 
 // --- the history's trends, the replay, facilitator tokens, characters --------------
+
+test('the public status page: the headline follows the latest notice, and the all-clear resolves it', () => {
+  assert.equal(headlineKey(null), 'statuspage.headline_operational');
+  assert.equal(headlineKey({ status: 'operational', resolved: false, notices: [] }), 'statuspage.headline_operational');
+  assert.equal(headlineKey({ status: 'partial_outage', resolved: false }), 'statuspage.headline_partial_outage');
+  assert.equal(headlineKey({ status: 'operational', resolved: true }), 'statuspage.headline_resolved');
+  assert.equal(headlineKey({ status: 'something_new', resolved: false }), 'statuspage.headline_operational');
+  for (const k of ['operational', 'resolved', 'degraded_performance', 'partial_outage', 'major_outage']) {
+    assert.ok(keys('en').includes(`statuspage.headline_${k}`), k);
+  }
+  assert.equal(statusHref('ab cd'), '#status=ab%20cd');
+});
 
 test('trend rows: oldest first, null where a drill has no value', () => {
   const desk = { calls: 14, answered: 12, abandoned: 2, busy: 0, wait_s_mean: 9, wait_s_max: 31, hold_s_total: 12, chat_replies: 3, escalations: 1 };

@@ -245,4 +245,25 @@ export async function joinDrill(page, link, name, role) {
   await inDrill(page);
 }
 
+/** The facilitator sets the drill's speed and waits until the server has it. */
+export async function setSpeed(page, speed) {
+  await page.selectOption('#speed-select', String(speed));
+  await page.waitForFunction((s) => document.querySelector('.fac-status')?.textContent.includes(`×${s}`), speed);
+}
+
+/** The facilitator starts the clock at a speed. */
+export async function startDrill(page, speed) {
+  await setSpeed(page, speed);
+  await page.click('#start-button');
+  await page.locator('#drill-status.status-running').waitFor();
+}
+
+/** The facilitator ends the drill (the button asks for a second click). */
+export async function endDrill(page) {
+  await page.click('#end-button');
+  await page.locator('#end-button[data-armed="1"]').waitFor();
+  await page.click('#end-button');
+  await page.locator('#drill-status.status-ended').waitFor();
+}
+
 export const shot = (page, name) => page.screenshot({ path: path.join(os.tmpdir(), `firedrill-${name}.png`) });

@@ -9,16 +9,18 @@
 //! task; it is the only shared state, in `DashMap`s.
 
 mod pulse;
+mod status_page;
 mod task;
 mod templates;
 
-pub use task::{replay_at, replay_for_review, replay_summary};
+pub use status_page::{PublicNotice, StatusPage};
+pub use task::{replay_at, replay_for_review, replay_status_page, replay_summary};
 
 use std::sync::Arc;
 
 use dashmap::DashMap;
 use rand::Rng;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use crate::limits;
@@ -96,6 +98,9 @@ pub struct DrillHandle {
     pub join_code: String,
     /// The drill task's inbox.
     pub tx: mpsc::Sender<Input>,
+    /// The drill's public status page, kept up to date by its task; it
+    /// stays readable after the task has stopped.
+    pub status_page: watch::Receiver<Arc<StatusPage>>,
 }
 
 /// Why creating or joining a drill failed. Shown to the client as is.
@@ -195,7 +200,7 @@ impl Registry {
             let id = u.drill.id.clone();
             let join_code = u.drill.join_code.clone();
             let facilitator_code = u.drill.facilitator_code.clone();
-            let (tx, hashes) = task::restore(u, scenario, store.clone());
+            let ((tx, status_page), hashes) = task::restore(u, scenario, store.clone());
             for (seat, hash) in hashes.into_iter().enumerate() {
                 self.sessions.insert(hash, Session { drill_id: id.clone(), seat: seat as u32 });
             }
@@ -205,7 +210,7 @@ impl Registry {
             if !facilitator_code.is_empty() {
                 self.codes.insert(facilitator_code, (id.clone(), true));
             }
-            self.drills.insert(id.clone(), DrillHandle { id, join_code, tx });
+            self.drills.insert(id.clone(), DrillHandle { id, join_code, tx, status_page });
             n += 1;
         }
         Ok(n)
@@ -265,7 +270,7 @@ impl Registry {
                 DrillError::Storage
             })?;
         }
-        let tx = task::spawn(
+        let (tx, status_page) = task::spawn(
             drill_id.clone(),
             join_code.clone(),
             builtin.scenario,
@@ -274,7 +279,7 @@ impl Registry {
             facilitator_code.clone(),
             self.store.clone(),
         );
-        let handle = DrillHandle { id: drill_id.clone(), join_code: join_code.clone(), tx };
+        let handle = DrillHandle { id: drill_id.clone(), join_code: join_code.clone(), tx, status_page };
         self.drills.insert(drill_id.clone(), handle.clone());
         self.codes.insert(join_code.clone(), (drill_id.clone(), false));
         self.codes.insert(facilitator_code.clone(), (drill_id.clone(), true));
@@ -349,6 +354,22 @@ impl Registry {
         };
         self.sessions.insert(token_hash, Session { drill_id: handle.id.clone(), seat: seat_id });
         Ok((seat_id, seat, token))
+    }
+
+    /// Forgets a deleted drill: its handle (and so its status page), its
+    /// codes and its sessions. A task still lingering after the end serves
+    /// the connections it has and then stops, as it would have anyway.
+    pub fn forget(&self, drill_id: &str) {
+        if self.drills.remove(drill_id).is_some() {
+            self.codes.retain(|_, (id, _)| id != drill_id);
+            self.sessions.retain(|_, s| s.drill_id != drill_id);
+        }
+    }
+
+    /// The public status page of a drill in memory (running, or ended and
+    /// not yet forgotten), as its task last published it.
+    pub fn status_page(&self, drill_id: &str) -> Option<Arc<StatusPage>> {
+        self.drills.get(drill_id).map(|h| h.status_page.borrow().clone())
     }
 
     /// The session a token stands for, and its drill.

@@ -12,12 +12,14 @@
 //! every event before n that its seat may see.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, MissedTickBehavior};
 use tracing::Instrument;
 
+use super::status_page::StatusPage;
 use super::{ConnId, Frame, Input, encode_msg};
 use crate::limits;
 use crate::metrics::METRICS;
@@ -204,9 +206,18 @@ struct DrillTask {
     ratings: Vec<crate::review::Rating>,
     /// The improvement plan, in the order written.
     improvements: Vec<crate::review::Improvement>,
+    /// Real time each notice went out (milliseconds since the Unix epoch),
+    /// in publishing order; logged, so a restart keeps it.
+    notice_wall_ms: Vec<u64>,
+    /// The public status page, shared with the HTTP API (see
+    /// [`super::status_page`]); replaced, never edited in place.
+    status_page: watch::Sender<Arc<StatusPage>>,
 }
 
-/// Starts the task for a new drill and returns its inbox.
+/// A drill task's inbox and the public status page it keeps up to date.
+pub(super) type Started = (mpsc::Sender<Input>, watch::Receiver<Arc<StatusPage>>);
+
+/// Starts the task for a new drill and returns its inbox and status page.
 pub(super) fn spawn(
     id: String,
     join_code: String,
@@ -215,18 +226,20 @@ pub(super) fn spawn(
     bots: Bots,
     facilitator_code: String,
     store: Option<Store>,
-) -> mpsc::Sender<Input> {
+) -> Started {
     let (tx, rx) = mpsc::channel(limits::DRILL_INBOX_LEN_MAX);
     let span = tracing::info_span!("drill", id = %id);
     let mut task = DrillTask::new(id, join_code, &scenario, seed, bots, store);
     task.facilitator_code = facilitator_code;
+    let page = task.status_page.subscribe();
     tokio::spawn(task.run(rx).instrument(span));
-    tx
+    (tx, page)
 }
 
 /// Rebuilds a drill from its log after a restart, starts its task, and
-/// returns the inbox and every seat's token hash (by seat id).
-pub(super) fn restore(u: Unfinished, scenario: Scenario, store: Store) -> (mpsc::Sender<Input>, Vec<String>) {
+/// returns its inbox and status page, and every seat's token hash (by
+/// seat id).
+pub(super) fn restore(u: Unfinished, scenario: Scenario, store: Store) -> (Started, Vec<String>) {
     let span = tracing::info_span!("drill", id = %u.drill.id);
     let mut task = DrillTask::new(
         u.drill.id.clone(),
@@ -238,9 +251,10 @@ pub(super) fn restore(u: Unfinished, scenario: Scenario, store: Store) -> (mpsc:
     );
     task.facilitator_code = u.drill.facilitator_code.clone();
     let hashes = span.in_scope(|| task.replay(&u));
+    let page = task.status_page.subscribe();
     let (tx, rx) = mpsc::channel(limits::DRILL_INBOX_LEN_MAX);
     tokio::spawn(task.run(rx).instrument(span));
-    (tx, hashes)
+    ((tx, page), hashes)
 }
 
 /// Replays a stored drill headless, with no store and no connections, and
@@ -268,6 +282,16 @@ pub fn replay_at(u: &Unfinished, scenario: &Scenario, tick: u64) -> (u64, Snapsh
     snapshot.answer_key = Some(task.sim.faults());
     snapshot.drill.join_code = String::new();
     (task.sim.tick(), snapshot)
+}
+
+/// Replays a stored drill headless, as [`replay_summary`] does, and
+/// returns its public status page as of the last tick stored (for drills
+/// that ended before pages were kept with their result).
+pub fn replay_status_page(u: &Unfinished, scenario: &Scenario) -> StatusPage {
+    let mut task =
+        DrillTask::new(u.drill.id.clone(), u.drill.join_code.clone(), scenario, u.drill.seed, u.drill.bots, None);
+    task.replay(u);
+    task.build_status_page()
 }
 
 /// Replays a stored drill headless, as [`replay_summary`] does, and
@@ -308,6 +332,7 @@ impl DrillTask {
             regions: s.regions.iter().map(|r| NamedId { id: r.id.clone(), name: r.name.clone() }).collect(),
             services: s.services.iter().map(|r| NamedId { id: r.id.clone(), name: r.name.clone() }).collect(),
         };
+        let (status_page, _) = watch::channel(Arc::new(StatusPage::empty(&info.id, &info.language)));
         let mut channels = BTreeMap::new();
         channels.insert(Channel::Ops, VecDeque::new());
         channels.insert(Channel::Facilitators, VecDeque::new());
@@ -343,6 +368,8 @@ impl DrillTask {
             recorder: None,
             ratings: Vec::new(),
             improvements: Vec::new(),
+            notice_wall_ms: Vec::new(),
+            status_page,
         }
     }
 
@@ -370,6 +397,7 @@ impl DrillTask {
         if self.status == DrillStatus::Running {
             self.anchor = Some((now(), self.sim.tick()));
         }
+        self.publish_status_page();
         tracing::info!(inputs = u.log.len(), tick = self.sim.tick(), seq = self.seq, "drill restored from its log");
         hashes
     }
@@ -390,6 +418,7 @@ impl DrillTask {
                 LoggedInput::Online { seat } => self.set_online_flag(*seat, true),
                 LoggedInput::Offline { seat } => self.set_online_flag(*seat, false),
                 LoggedInput::Command { seat, cid, cmd } => self.command(*seat, 0, *cid, cmd.clone()),
+                LoggedInput::NoticeWallTime { wall_ms } => self.notice_wall_ms.push(*wall_ms),
             }
         }
         self.step_to(until);
@@ -473,6 +502,16 @@ impl DrillTask {
             self.result_stored = true;
             if let Err(e) = store.finish(&self.info.id, summary.clone()).await {
                 tracing::error!(error = %e, "could not store the drill's result");
+            }
+            // The public page outlives the task: keep its final state.
+            let page = self.status_page.borrow().clone();
+            match serde_json::to_string(&*page) {
+                Ok(json) => {
+                    if let Err(e) = store.save_status_page(&self.info.id, json).await {
+                        tracing::error!(error = %e, "could not store the drill's status page");
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "could not serialize the drill's status page"),
             }
         }
         let mut slow = Vec::new();
@@ -1372,6 +1411,27 @@ impl DrillTask {
         }
         self.set_status(DrillStatus::Ended);
         self.emit(Audience::All, Event::Ended { summary: Box::new(summary) });
+        self.publish_status_page();
+    }
+
+    /// The public status page as of now.
+    fn build_status_page(&self) -> StatusPage {
+        super::status_page::build(
+            &self.info.id,
+            &self.info.language,
+            self.info.start_time_of_day_s,
+            self.status == DrillStatus::Ended,
+            &self.sim.notices(),
+            &self.notice_wall_ms,
+        )
+    }
+
+    /// Shares a fresh status page with the HTTP API (not while replaying:
+    /// the page is built once the replay is done).
+    fn publish_status_page(&mut self) {
+        if !self.replaying {
+            self.status_page.send_replace(Arc::new(self.build_status_page()));
+        }
     }
 
     // --- events ----------------------------------------------------------
@@ -1422,10 +1482,17 @@ impl DrillTask {
                 self.post(self.command_channel(), Author::System, body);
             }
             SimEvent::Notice(notice) => {
+                // A replay reads the real times back from the log.
+                if !self.replaying {
+                    let wall_ms = super::unix_ms();
+                    self.notice_wall_ms.push(wall_ms);
+                    self.log_input(LoggedInput::NoticeWallTime { wall_ms });
+                }
                 self.emit(Audience::All, Event::NoticePublished { notice: notice.clone() });
                 let channel =
                     if self.channels.contains_key(&Channel::External) { Channel::External } else { Channel::Ops };
                 self.post(channel, Author::System, PostBody::Notice(notice));
+                self.publish_status_page();
             }
             SimEvent::Fault(fault) => self.emit(Audience::Facilitators, Event::FaultChanged { fault }),
             SimEvent::Call(call) => {

@@ -233,6 +233,68 @@ pub(super) async fn finished_drill(
     Ok(axum::Json(drill.ok_or_else(not_found)?).into_response())
 }
 
+/// The public status page of a drill (`GET /api/drills/{id}/status`):
+/// what its comms lead published, as customers see it. Open to anyone with
+/// the drill's id, since it holds only what was published. Served from the
+/// page the drill task shares while the drill is in memory, else from the
+/// page stored with its result; never by replaying per request.
+pub(super) async fn status_page(
+    State(app): State<Arc<AppState>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, ApiError> {
+    if id.len() > crate::limits::DRILL_ID_CHARS_MAX {
+        return Err(no_such_drill());
+    }
+    let page = match app.registry.status_page(&id) {
+        Some(page) => page,
+        None => Arc::new(stored_status_page(&app, &id).await?),
+    };
+    let mut res = axum::Json(&*page).into_response();
+    // Polled for news: no cache may hold an old page.
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+fn no_such_drill() -> ApiError {
+    ApiError(StatusCode::NOT_FOUND, "not_found", "no drill with that id".into())
+}
+
+/// The status page of a drill that is no longer in memory: the one kept
+/// with its result, or, for a drill that ended before pages were kept,
+/// one rebuilt from its log once (and kept from then on).
+async fn stored_status_page(app: &AppState, id: &str) -> Result<crate::drill::StatusPage, ApiError> {
+    let store = app.registry.store().ok_or_else(no_such_drill)?;
+    let unreadable = |e: crate::store::StoreError| {
+        tracing::error!(error = %e, "could not read a drill's status page");
+        ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the status page could not be read".into())
+    };
+    match store.status_page(id).await.map_err(unreadable)? {
+        None => Err(no_such_drill()),
+        Some(Some(json)) => serde_json::from_str(&json).map_err(|e| {
+            tracing::error!(error = %e, "a stored status page does not decode");
+            ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the status page could not be read".into())
+        }),
+        Some(None) => {
+            let stored = store.load(id).await.map_err(unreadable)?.ok_or_else(no_such_drill)?;
+            let scenario = crate::scenario::parse(&stored.drill.scenario_toml).map_err(|_| {
+                ApiError(StatusCode::CONFLICT, "invalid_value", "the drill's scenario no longer validates".into())
+            })?;
+            let page = tokio::task::spawn_blocking(move || crate::drill::replay_status_page(&stored, &scenario))
+                .await
+                .map_err(|_| {
+                    ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the status page could not be built".into())
+                })?;
+            if page.ended
+                && let Ok(json) = serde_json::to_string(&page)
+                && let Err(e) = store.save_status_page(id, json).await
+            {
+                tracing::error!(error = %e, "could not store a rebuilt status page");
+            }
+            Ok(page)
+        }
+    }
+}
+
 #[derive(Deserialize)]
 pub(super) struct ReviewQuery {
     #[serde(default)]
@@ -428,6 +490,9 @@ pub(super) async fn delete_drill(
     if !deleted {
         return Err(ApiError(StatusCode::NOT_FOUND, "not_found", "no finished drill with that id".into()));
     }
+    // Its public status page goes too, even while the ended drill lingers
+    // in memory.
+    app.registry.forget(&id);
     tracing::info!(drill = %id, "finished drill deleted");
     Ok(StatusCode::NO_CONTENT.into_response())
 }

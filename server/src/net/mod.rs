@@ -51,6 +51,7 @@ pub fn router(registry: Arc<Registry>, config: Config) -> Router {
         .route("/metrics", get(http::metrics))
         .route("/api/scenarios", get(http::scenarios))
         .route("/api/drills", post(http::create_drill))
+        .route("/api/drills/{id}/status", get(http::status_page))
         .route("/api/join", post(http::join))
         .route("/api/practice", post(http::practice))
         .route("/api/history", get(http::history))

@@ -16,7 +16,7 @@
 use std::path::Path;
 use std::sync::mpsc as std_mpsc;
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
@@ -56,6 +56,13 @@ pub enum LoggedInput {
         cid: u64,
         /// The command.
         cmd: Command,
+    },
+    /// The real time the next external notice (in publishing order) went
+    /// out, for the public status page. Not an input to the world: the
+    /// simulation never sees it, and a replay only reads it back.
+    NoticeWallTime {
+        /// Milliseconds since the Unix epoch.
+        wall_ms: u64,
     },
 }
 
@@ -138,6 +145,8 @@ enum Op {
     ListFinished(Reply<Vec<FinishedDrill>>),
     Finished(String, Reply<Option<FinishedDrill>>),
     Delete(String, Reply<bool>),
+    SaveStatusPage { drill: String, json: String, reply: Reply<()> },
+    StatusPage(String, Reply<Option<Option<String>>>),
 }
 
 /// Handle to the writer thread. Cheap to clone.
@@ -239,6 +248,21 @@ impl Store {
     pub async fn list_finished(&self) -> Result<Vec<FinishedDrill>, StoreError> {
         self.call(Op::ListFinished).await
     }
+
+    /// Keeps a drill's public status page (JSON), for when its task has
+    /// left memory.
+    pub async fn save_status_page(&self, drill: &str, json: String) -> Result<(), StoreError> {
+        let drill = drill.to_string();
+        self.call(|reply| Op::SaveStatusPage { drill, json, reply }).await
+    }
+
+    /// A drill's kept public status page (JSON): `None` when there is no
+    /// such drill, `Some(None)` when it has none kept (it has not ended,
+    /// or ended before pages were kept).
+    pub async fn status_page(&self, id: &str) -> Result<Option<Option<String>>, StoreError> {
+        let id = id.to_string();
+        self.call(|r| Op::StatusPage(id, r)).await
+    }
 }
 
 fn init_schema(conn: &Connection) -> Result<(), StoreError> {
@@ -257,7 +281,8 @@ fn init_schema(conn: &Connection) -> Result<(), StoreError> {
              created_ms INTEGER NOT NULL,
              tick INTEGER NOT NULL DEFAULT 0,
              finished INTEGER NOT NULL DEFAULT 0,
-             summary TEXT
+             summary TEXT,
+             status_page TEXT
          );
          CREATE TABLE IF NOT EXISTS inputs (
              drill_id TEXT NOT NULL REFERENCES drills(id) ON DELETE CASCADE,
@@ -273,9 +298,10 @@ fn init_schema(conn: &Connection) -> Result<(), StoreError> {
 
 /// Columns added after the first release, with how to add them to an
 /// older database. Idempotent.
-const ADDED_COLUMNS: [(&str, &str); 2] = [
+const ADDED_COLUMNS: [(&str, &str); 3] = [
     ("bots", "ALTER TABLE drills ADD COLUMN bots TEXT NOT NULL DEFAULT 'off'"),
     ("facilitator_code", "ALTER TABLE drills ADD COLUMN facilitator_code TEXT NOT NULL DEFAULT ''"),
+    ("status_page", "ALTER TABLE drills ADD COLUMN status_page TEXT"),
 ];
 
 fn migrate(conn: &Connection) -> Result<(), StoreError> {
@@ -340,6 +366,20 @@ fn writer(mut conn: Connection, rx: std_mpsc::Receiver<Op>) {
             }
             Op::Delete(id, reply) => {
                 let _ = reply.send(delete_finished(&mut conn, &id));
+            }
+            Op::SaveStatusPage { drill, json, reply } => {
+                let r = conn
+                    .execute("UPDATE drills SET status_page = ?2 WHERE id = ?1", params![drill, json])
+                    .map(|_| ())
+                    .map_err(StoreError::from);
+                let _ = reply.send(r);
+            }
+            Op::StatusPage(id, reply) => {
+                let r = conn
+                    .query_row("SELECT status_page FROM drills WHERE id = ?1", [&id], |r| r.get::<_, Option<String>>(0))
+                    .optional()
+                    .map_err(StoreError::from);
+                let _ = reply.send(r);
             }
         }
     }
@@ -472,5 +512,15 @@ mod tests {
         let done = store.list_finished().await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(done.len(), 1);
         assert_eq!(done[0].summary, summary);
+
+        // The public status page is kept beside the result.
+        let page = |id: &'static str| {
+            let store = store.clone();
+            async move { store.status_page(id).await.unwrap_or_else(|e| panic!("{e}")) }
+        };
+        assert_eq!(page("d1").await, Some(None));
+        store.save_status_page("d1", "{\"notices\":[]}".into()).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(page("d1").await, Some(Some("{\"notices\":[]}".to_string())));
+        assert_eq!(page("nope").await, None);
     }
 }
