@@ -296,12 +296,21 @@ fn commands() -> Vec<(String, Command)> {
     ] {
         out.push((format!("`{}`", command_name(&cmd)), cmd));
     }
-    // Reading a channel's history is open to every seat that reads it.
+    // Reading a channel's history is open to every seat that reads it; the
+    // board (and one store on it) is the facilitators' alone.
     let history = Command::Query { query: Query::History { channel: Channel::Ops, skip: 0 } };
     out.push(("`query` for `history`".to_string(), history));
+    let board = Command::Query { query: Query::Board };
+    let store = Command::Query { query: Query::Store { index: 0 } };
+    for (name, seat) in seats() {
+        for st in [DrillStatus::Lobby, DrillStatus::Running, DrillStatus::Paused, DrillStatus::Ended] {
+            assert_eq!(authorize(seat, st, &board), authorize(seat, st, &store), "one row for both: {name} {st:?}");
+        }
+    }
+    out.push(("`query` for `board`, `store`".to_string(), board));
     assert_eq!(
         out.len(),
-        wire_names::<Command>(tagged("type")).len() + wire_names::<Channel>(plain).len(),
+        wire_names::<Command>(tagged("type")).len() + wire_names::<Channel>(plain).len() + 1,
         "a command or channel is missing from this test's list"
     );
     out

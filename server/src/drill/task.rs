@@ -1076,7 +1076,7 @@ impl DrillTask {
         Ok(())
     }
 
-    /// Answers an engineer's query from the world as it is now.
+    /// Answers a query from the world as it is now.
     fn answer(&self, seat: u32, kind: SeatKind, query: &Query) -> Result<Answer, (ErrorCode, String)> {
         let level = |l: crate::scenario::Level| {
             match l {
@@ -1221,6 +1221,8 @@ impl DrillTask {
                 });
                 Answer::History { channel: *channel, posts }
             }
+            Query::Board => super::board::board(&self.sim),
+            Query::Store { index } => super::board::store(&self.sim, *index)?,
             Query::Deploys => Answer::Deploys {
                 deploys: self
                     .sim
