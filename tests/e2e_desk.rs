@@ -3,7 +3,8 @@
 //! facilitator fired while the drill was paused, talks with the bot caller
 //! and closes it; a person playing a store calls and is answered by a
 //! person; sales answers a client played by a person; every seat sees only
-//! what its role may see.
+//! what its role may see; the facilitators' board shows the faulted region,
+//! to them alone.
 
 use firedrill_tests::{Client, TestServer, create_drill, join};
 use serde_json::{Value, json};
@@ -315,4 +316,77 @@ async fn triggered_injects_fire_exactly_once_under_load() {
         assert!(i["fired_tick"].as_u64().is_some_and(|t| t < 240), "{id} fired when triggered: {i}");
     }
     agent.drain().await;
+}
+
+/// The facilitators' board shows the world behind the incident: the
+/// faulted region hurts, the others do not, the figures agree with the
+/// live pulse; nobody else may look at it, observers included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_board_shows_the_faulted_region_to_facilitators_alone() {
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let (_, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    let mut others = Vec::new();
+    for (name, role) in
+        [("Kenji", "incident_owner"), ("Mai", "engineer"), ("Obi", "observer"), ("Ramen", "store_actor")]
+    {
+        others.push(Client::connect(addr, &join(addr, &code, name, role).await, None).await.0);
+    }
+    let ask = |query: Value| json!({"type": "query", "query": query});
+
+    // In the lobby the board already lists every region, all quiet.
+    let cid = fac.cmd(ask(json!({"kind": "board"}))).await;
+    let lobby = fac.wait_for("the lobby's board", |m| m["cid"] == cid).await;
+    assert_eq!(lobby["type"], "answer", "{lobby}");
+    let regions = lobby["answer"]["regions"].as_array().cloned().unwrap_or_default();
+    let ids: Vec<&str> = regions.iter().filter_map(|r| r["region"].as_str()).collect();
+    assert_eq!(ids, ["kanto", "kansai", "kyushu"]);
+    assert!(regions.iter().all(|r| r["mix"]["ok"] == r["stores"]), "{regions:?}");
+
+    // The payments fault hits Kanto at minute 3; past minute 8 it has hurt
+    // for a while. The clock stops so that the board and the pulse agree.
+    fac.ok(json!({"type": "set_speed", "speed": 120})).await;
+    fac.ok(json!({"type": "start"})).await;
+    fac.wait_for("minute 8", |m| m["type"] == "pulse" && m["tick"].as_u64().is_some_and(|t| t > 480)).await;
+    fac.ok(json!({"type": "pause"})).await;
+    let pulse = fac.wait_for("the paused pulse", |m| m["type"] == "pulse" && m["status"] == "paused").await;
+    let cid = fac.cmd(ask(json!({"kind": "board"}))).await;
+    let board = fac.wait_for("the board", |m| m["cid"] == cid).await;
+    assert_eq!(board["type"], "answer", "{board}");
+    let b = &board["answer"];
+    assert_eq!(b["kind"], "board");
+    assert_eq!(b["tick"], pulse["tick"]);
+    let regions = b["regions"].as_array().cloned().unwrap_or_default();
+    let n = |v: &Value| v.as_u64().unwrap_or(0);
+    let lost: u64 = regions.iter().map(|r| n(&r["lost_yen"])).sum();
+    assert_eq!(lost, n(&pulse["lost_revenue_yen"]), "the board's losses are the pulse's");
+    for r in &regions {
+        let m = &r["mix"];
+        let parts = ["calling", "angry", "on_paper", "affected", "ok"].iter().map(|k| n(&m[*k])).sum::<u64>();
+        assert_eq!(parts, n(&r["stores"]), "every store counted once: {r}");
+    }
+    let kanto = regions.iter().find(|r| r["region"] == "kanto").cloned().unwrap_or_default();
+    assert!(n(&kanto["stores_affected"]) > 20, "Kanto hurts: {kanto}");
+    assert!(n(&kanto["mix"]["calling"]) + n(&kanto["mix"]["angry"]) > 0, "Kanto's stores are angry: {kanto}");
+    assert!(n(&kanto["payment_success_ppm"]) < 900_000, "{kanto}");
+    assert!(n(&kanto["lost_yen"]) > 0);
+    for r in regions.iter().filter(|r| r["region"] != "kanto") {
+        assert_eq!((n(&r["stores_calling"]), n(&r["mix"]["calling"]), n(&r["mix"]["angry"])), (0, 0, 0), "{r}");
+        assert!(n(&r["stores_affected"]) * 10 < n(&kanto["stores_affected"]), "{r}");
+        assert!(n(&r["payment_success_ppm"]) > 980_000, "{r}");
+    }
+    let clients = b["clients"].as_array().cloned().unwrap_or_default();
+    assert_eq!(clients.len(), 2, "{clients:?}");
+
+    // One store: stores are numbered region by region, Kanto's first.
+    let cid = fac.cmd(ask(json!({"kind": "store", "index": 0}))).await;
+    let store = fac.wait_for("a store", |m| m["cid"] == cid).await;
+    assert_eq!(store["answer"]["store"]["region"], "kanto", "{store}");
+    assert_eq!(fac.refused(ask(json!({"kind": "store", "index": 1200}))).await, "invalid_value");
+
+    for c in &mut others {
+        assert_eq!(c.refused(ask(json!({"kind": "board"}))).await, "forbidden");
+        assert_eq!(c.refused(ask(json!({"kind": "store", "index": 0}))).await, "forbidden");
+    }
 }

@@ -138,6 +138,8 @@ fn sample_commands() -> Vec<Command> {
         Command::AdHocInject { persona: "probe".into(), medium: Medium::Social, text: "probe".into() },
         Command::FaultControl { fault: "probe".into(), op: FaultOp::Heal },
         Command::Query { query: Query::Dashboard },
+        Command::Query { query: Query::Board },
+        Command::Query { query: Query::Store { index: 0 } },
         Command::DecideAction { action: "restart-pos".into(), approve: true },
         Command::AskPulse { kind: PulseKind::Regions },
         Command::AnswerPulse { pulse: 0, picks: Vec::new() },

@@ -21,11 +21,7 @@ const has = (v) => v !== null && v !== undefined;
 export function injectsPanel(ctx) {
   const next = h('p', { class: 'inject-next', id: 'inject-next', attrs: { role: 'status' } });
   const list = h('ol', { class: 'inject-list', id: 'inject-list' });
-  // The review so far (objectives, scores, awareness), for facilitators
-  // while the drill runs; the server checks the facilitator's token.
-  const liveReview = h('a', { id: 'live-review-link', class: 'summary-link', i18n: 'inject.live_review',
-    attrs: { target: '_blank', rel: 'noopener' } });
-  const el = panel('panel.injects', h('p', {}, liveReview), next, list);
+  const el = panel('panel.injects', next, list);
   el.id = 'injects-panel';
   const rows = new Map();
 
@@ -112,7 +108,6 @@ export function injectsPanel(ctx) {
   }
 
   function update(state) {
-    if (state.drill && state.drill.id) liveReview.href = `#review=${encodeURIComponent(state.drill.id)}`;
     const { fired, pending, skipped, next: upcoming } = injectTimeline(state);
     const now = nowTick(state);
     const live = ctx.online() && state.status !== 'ended';

@@ -27,6 +27,7 @@ import { statusReportPanel, hypothesisPanel, reportNudge } from './workflow.js';
 import { callQueuePanel, activeCallView, storeCallPanel, chatPanel, deskWatchPanel } from './desk.js';
 import { characterPanel } from './character.js';
 import { injectsPanel, adHocPanel, faultButtons } from './console.js';
+import { boardPanel, scorePanel } from './board.js';
 import { toast } from './toast.js';
 
 const PERSIST_DELAY_MS = 800;
@@ -341,6 +342,9 @@ export class DrillScreen {
       send: (cmd, opts) => this.send(cmd, opts),
       online: () => this.conn.isOpen,
       ui: this.ui,
+      /** The drill's id, and this seat's session token (the live review asks for a facilitator's). */
+      drillId: this.session.drillId,
+      token: () => this.session.token,
       get role() {
         return screen.role;
       },
@@ -932,7 +936,8 @@ function makePanels(role, ctx, note) {
   const tools = (open) => (canQuery(role) ? [toolsPanel(ctx, { open })] : []);
   switch (role) {
     case 'facilitator':
-      return [controlsPanel(ctx), rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), injectsPanel(ctx), pulseFacilitatorPanel(ctx),
+      // The clock, then the world behind the incident and the score so far.
+      return [controlsPanel(ctx), boardPanel(ctx), scorePanel(ctx), rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), injectsPanel(ctx), pulseFacilitatorPanel(ctx),
         answerKeyPanel({ controls: (state, fault) => faultButtons(ctx, state, fault), online: () => ctx.online() }),
         adHocPanel(ctx), deskWatchPanel(ctx), chatPanel(ctx, { side: 'caller' }), reviewNotesPanel(ctx),
         runbookPanel(ctx, { canRun: false }), ...tools(false), noticesPanel()];

@@ -11,9 +11,11 @@
 
 use serde::{Deserialize, Serialize};
 
+mod board;
 mod desk;
 mod engineer;
 mod pulse;
+pub use board::*;
 pub use desk::*;
 pub use engineer::*;
 pub use pulse::*;
@@ -445,8 +447,9 @@ pub enum Command {
         /// What to do.
         op: FaultOp,
     },
-    /// Look at logs, dashboards or deploys. Answered with `answer` to
-    /// this connection only; changes nothing.
+    /// Look at logs, dashboards, deploys, a channel's older posts or (for
+    /// facilitators) the board. Answered with `answer` to this connection
+    /// only; changes nothing.
     Query {
         /// What to look at.
         query: Query,
@@ -585,6 +588,11 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         (SeatKind::Participant(role), Command::ChatSay { .. }) => matches!(role, R::Sales | R::CorporateActor),
         // Whether the seat reads the channel is checked with the channel.
         (SeatKind::Participant(_), Command::Query { query: Query::History { .. } }) => true,
+        // The board shows the truth the response has to find out (which
+        // regions and clients hurt, how much): like the answer key, it is
+        // the facilitators'. Observers sit inside the company and talk to
+        // the team, so they do not see it either.
+        (SeatKind::Participant(_), Command::Query { query: Query::Board | Query::Store { .. } }) => false,
         (SeatKind::Participant(role), Command::Query { .. }) => {
             matches!(role, R::Engineer | R::IncidentOwner | R::Observer)
         }
@@ -1482,6 +1490,20 @@ mod tests {
             assert_eq!(authorize(SeatKind::Facilitator, DrillStatus::Ended, &cmd), Ok(()));
             for role in Role::ALL {
                 assert_eq!(authorize(SeatKind::Participant(role), DrillStatus::Running, &cmd), Err(Denied::Role));
+            }
+        }
+    }
+
+    #[test]
+    fn only_facilitators_look_at_the_board() {
+        let board = Command::Query { query: Query::Board };
+        let store = Command::Query { query: Query::Store { index: 0 } };
+        for cmd in [board, store] {
+            for status in [DrillStatus::Lobby, DrillStatus::Running, DrillStatus::Paused, DrillStatus::Ended] {
+                assert_eq!(authorize(SeatKind::Facilitator, status, &cmd), Ok(()));
+                for role in Role::ALL {
+                    assert_eq!(authorize(SeatKind::Participant(role), status, &cmd), Err(Denied::Role), "{role:?}");
+                }
             }
         }
     }

@@ -306,14 +306,24 @@ fn commands() -> Vec<(String, Command)> {
     ] {
         out.push((format!("`{}`", command_name(&cmd)), cmd));
     }
-    // Reading a channel's history is open to every seat that reads it.
+    // Reading a channel's history is open to every seat that reads it; the
+    // board (and one store on it) is the facilitators' alone.
     let history = Command::Query { query: Query::History { channel: Channel::Ops, skip: 0 } };
     out.push(("`query` for `history`".to_string(), history));
+    let board = Command::Query { query: Query::Board };
+    let store = Command::Query { query: Query::Store { index: 0 } };
+    for (name, seat) in seats() {
+        for st in [DrillStatus::Lobby, DrillStatus::Running, DrillStatus::Paused, DrillStatus::Ended] {
+            assert_eq!(authorize(seat, st, &board), authorize(seat, st, &store), "one row for both: {name} {st:?}");
+        }
+    }
+    out.push(("`query` for `board`, `store`".to_string(), board));
     // Besides one row per command: one more per channel for `chat` and for
-    // `pin_post` (less the one each already counts), and `history`.
+    // `pin_post` (less the one each already counts), `history`, and the
+    // board.
     assert_eq!(
         out.len(),
-        wire_names::<Command>(tagged("type")).len() + 2 * (wire_names::<Channel>(plain).len() - 1) + 1,
+        wire_names::<Command>(tagged("type")).len() + 2 * (wire_names::<Channel>(plain).len() - 1) + 2,
         "a command or channel is missing from this test's list"
     );
     out

@@ -24,6 +24,9 @@ const {
   replayMarks, clampTick, sliderMax, playNext, keyTick, callCounts, latestOnly, PLAY_STEP_S,
 } = await import(path.join(CLIENT, 'replay.js'));
 const { keys } = await import(path.join(CLIENT, 'i18n.js'));
+const {
+  mixSegments, retryDelayMs, objectiveCounts, MIX_PARTS, SCORE_REFRESH_MS, SCORE_RETRY_MAX_MS,
+} = await import(path.join(CLIENT, 'board.js'));
 const { headlineKey, statusHref } = await import(path.join(CLIENT, 'status.js'));
 
 const pulse = {
@@ -660,6 +663,37 @@ test('pins: who may pin mirrors who may write; the pinned list shows one short l
   assert.equal(authorName({ kind: 'persona', name: '@ramen' }), '@ramen');
 });
 
+// --- the facilitator's board and scoreboard ----------------------------------------
+
+test('a store mix fills its bar once, worst part first', () => {
+  const segs = mixSegments({ calling: 3, angry: 18, on_paper: 0, affected: 68, ok: 511 }, 1000);
+  assert.deepEqual(segs.map((x) => x.key), MIX_PARTS);
+  assert.deepEqual(segs.map((x) => x.n), [3, 18, 0, 68, 511]);
+  assert.deepEqual(segs.map((x) => x.x), [0, 5, 35, 35, 148]);
+  assert.equal(segs.reduce((a, x) => a + x.w, 0), 1000, 'the parts fill the bar');
+  assert.equal(segs[2].w, 0, 'no stores, no width');
+  // Rounding goes to the last part that has stores, even if it is not `ok`.
+  const thirds = mixSegments({ calling: 1, angry: 1, on_paper: 1, affected: 0, ok: 0 }, 1000);
+  assert.deepEqual(thirds.map((x) => x.w), [333, 333, 334, 0, 0]);
+  assert.ok(mixSegments({}, 1000).every((x) => x.w === 0 && x.x === 0), 'an empty mix draws nothing');
+  assert.ok(mixSegments(null).every((x) => x.n === 0));
+});
+
+test('the scoreboard backs off after failures, up to a ceiling', () => {
+  assert.equal(retryDelayMs(0), SCORE_REFRESH_MS);
+  assert.equal(retryDelayMs(1), 2 * SCORE_REFRESH_MS);
+  assert.equal(retryDelayMs(2), 4 * SCORE_REFRESH_MS);
+  assert.equal(retryDelayMs(50), SCORE_RETRY_MAX_MS);
+  for (let n = 1; n < 12; n += 1) assert.ok(retryDelayMs(n) >= retryDelayMs(n - 1), `never shorter after ${n}`);
+});
+
+test('objectives are counted by outcome', () => {
+  const o = (outcome) => ({ outcome });
+  assert.deepEqual(objectiveCounts([o('met'), o('met'), o('met_late'), o('missed'), o('pending'), o('not_applicable')]),
+    { met: 2, met_late: 1, missed: 1, pending: 1 });
+  assert.deepEqual(objectiveCounts(undefined), { met: 0, met_late: 0, missed: 0, pending: 0 });
+});
+
 test('English and Japanese have the same strings', () => {
   const en = new Set(keys('en'));
   const ja = new Set(keys('ja'));
@@ -728,6 +762,20 @@ test('golden server messages are understood', { skip: noFixtures }, () => {
             for (const p of a.posts) assert.ok(POST_KINDS.includes(p.body.kind), `${f}: post kind ${p.body.kind}`);
             break;
           }
+          case 'board':
+            // js/board.js draws every region and client with its store mix.
+            assert.ok(Number.isInteger(a.tick) && Array.isArray(a.regions) && Array.isArray(a.clients), f);
+            for (const row of [...a.regions, ...a.clients]) {
+              const segs = mixSegments(row.mix, 1000);
+              assert.equal(segs.reduce((n, x) => n + x.n, 0), row.stores, `${f}: every store counted once`);
+              assert.equal(segs.reduce((n, x) => n + x.w, 0), 1000, f);
+            }
+            for (const r of a.regions) assert.equal(typeof r.alerting, 'boolean', f);
+            for (const c of a.clients) assert.equal(typeof c.name, 'string', f);
+            break;
+          case 'store':
+            assert.ok(Number.isInteger(a.store.index) && typeof a.store.region === 'string', f);
+            break;
           default:
             assert.fail(`${f}: answer kind ${a.kind} is not handled`);
         }
@@ -755,7 +803,8 @@ test('golden server messages are understood', { skip: noFixtures }, () => {
 test('the client sends the shapes of the golden client messages', { skip: noFixtures }, () => {
   // What js/drill.js, js/panels.js and js/connection.js send (drill.js also pins posts).
   // js/desk.js and js/console.js send the desk's and the facilitator's live commands.
-  // js/engineer.js and drill.js ask queries; panels.js decides risky actions; js/pulse.js asks and answers pulses.
+  // js/engineer.js and drill.js ask queries, js/board.js the facilitators' board; panels.js decides risky actions;
+  // js/pulse.js asks and answers pulses.
   const sent = new Set(['chat', 'pin_post', 'declare', 'set_phase', 'run_action', 'publish_notice', 'start', 'pause', 'resume', 'set_speed', 'end',
     'assign_role', 'plan_role', 'edit_doc', 'status_report', 'hypothesis',
     'take_call', 'call_say', 'hold_call', 'end_call', 'assign_call', 'call_support', 'chat_say',
@@ -774,7 +823,7 @@ test('the client sends the shapes of the golden client messages', { skip: noFixt
         assert.deepEqual(Object.keys(msg).sort(), ['cid', 'cmd', 'type'], f);
         assert.ok(sent.has(msg.cmd.type), `${f}: the client never sends ${msg.cmd.type}`);
         if (msg.cmd.type === 'query') {
-          assert.ok(['dashboard', 'logs', 'deploys', 'history'].includes(msg.cmd.query.kind), `${f}: the client never asks ${msg.cmd.query.kind}`);
+          assert.ok(['dashboard', 'logs', 'deploys', 'history', 'board', 'store'].includes(msg.cmd.query.kind), `${f}: the client never asks ${msg.cmd.query.kind}`);
         }
         break;
       default:

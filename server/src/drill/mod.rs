@@ -8,6 +8,7 @@
 //! [`Registry`] maps drill ids, join codes and session tokens to the right
 //! task; it is the only shared state, in `DashMap`s.
 
+mod board;
 mod pulse;
 mod status_page;
 mod task;

@@ -1168,7 +1168,7 @@ impl DrillTask {
         Ok(())
     }
 
-    /// Answers an engineer's query from the world as it is now.
+    /// Answers a query from the world as it is now.
     fn answer(&self, seat: u32, kind: SeatKind, query: &Query) -> Result<Answer, (ErrorCode, String)> {
         let level = |l: crate::scenario::Level| {
             match l {
@@ -1306,6 +1306,8 @@ impl DrillTask {
                 });
                 Answer::History { channel: *channel, posts }
             }
+            Query::Board => super::board::board(&self.sim),
+            Query::Store { index } => super::board::store(&self.sim, *index)?,
             Query::Deploys => Answer::Deploys {
                 deploys: self
                     .sim

@@ -1,11 +1,13 @@
 //! Wire types of read-only queries: the engineers' tools (log search,
-//! dashboards, the deploy history) and a channel's older posts. They are
-//! answered to the asking connection alone (`answer`), so a thousand
-//! participants do not receive every engineer's charts.
+//! dashboards, the deploy history), a channel's older posts, and the
+//! facilitators' board (`board`, `store`; its types are in `board.rs`).
+//! They are answered to the asking connection alone (`answer`), so a
+//! thousand participants do not receive every engineer's charts.
 
 use serde::{Deserialize, Serialize};
 
-/// What an engineer (or the owner, an observer, a facilitator) looks at.
+/// What an engineer (or the owner, an observer, a facilitator) looks at;
+/// `board` and `store` are for facilitators alone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Query {
@@ -29,6 +31,14 @@ pub enum Query {
         channel: super::Channel,
         /// Posts from the end to skip (how many the client has).
         skip: u32,
+    },
+    /// Facilitators: every region and corporate client now (stores hurting,
+    /// calling, on paper, informed; orders, payments, revenue lost).
+    Board,
+    /// Facilitators: one store now, by its index.
+    Store {
+        /// The store's index (from 0, below the number of stores).
+        index: u32,
     },
 }
 
@@ -63,6 +73,22 @@ pub enum Answer {
         channel: super::Channel,
         /// The posts.
         posts: Vec<super::Post>,
+    },
+    /// The facilitators' board.
+    Board {
+        /// Tick the figures are from.
+        tick: u64,
+        /// One row per region, in scenario order.
+        regions: Vec<super::BoardRegion>,
+        /// One row per corporate client, in scenario order.
+        clients: Vec<super::BoardClient>,
+    },
+    /// One store.
+    Store {
+        /// Tick the figures are from.
+        tick: u64,
+        /// The store.
+        store: Box<super::StoreDetail>,
     },
 }
 

@@ -44,6 +44,8 @@ pub(crate) fn store(world: &World, index: u32) -> Option<StoreView> {
         lost_orders: ledger.lost_orders,
         failures: ledger.failures,
         anger_ppm: mood.anger,
+        temper_ppm: st.temper,
+        last_failure_tick: (ledger.failures > 0).then_some(ledger.last_failure_tick),
         informed: mood.informed,
         misled: mood.misled,
         on_paper: mood.on_paper(now),
@@ -75,10 +77,18 @@ pub(crate) fn region_states(world: &World) -> Vec<RegionState> {
     let m = world.resource::<Metrics>();
     let stats = world.resource::<StoreStats>();
     let capacity = world.resource::<Capacity>();
+    let mut now = vec![(0u32, StoreMix::default()); s.regions.len()];
+    for (st, ledger, mood) in each_store(world) {
+        if let Some((affected, mix)) = now.get_mut(usize::from(st.region)) {
+            *affected += u32::from(hit_lately(ledger, clock.tick));
+            add_to_mix(mix, st, ledger, mood, clock.tick);
+        }
+    }
     (0..s.regions.len())
         .map(|r| {
             let w = m.window_sum(r);
             let c = stats.regions.get(r).copied().unwrap_or_default();
+            let (stores_affected, mix) = now[r];
             RegionState {
                 region: s.regions[r].id.clone(),
                 stores: s.regions[r].stores,
@@ -95,15 +105,28 @@ pub(crate) fn region_states(world: &World) -> Vec<RegionState> {
                 stores_misled: c.misled,
                 stores_on_paper: c.paper,
                 alerting: m.alerting[r],
+                stores_affected,
+                mix,
             }
         })
         .collect()
 }
 
+/// Whether a store saw a failure in the last minute (the health bot's
+/// "affected").
+fn hit_lately(ledger: &Ledger, now: u64) -> bool {
+    ledger.failures > 0 && ledger.last_failure_tick > now.saturating_sub(WINDOW_S as u64)
+}
+
+/// Counts a store in its worst state, with the mood update's own rule for
+/// "angry" (half-way to its temper).
+fn add_to_mix(mix: &mut StoreMix, st: &Store, ledger: &Ledger, mood: &Mood, now: u64) {
+    mix.add(mood.wants_call_since.is_some(), mood.anger >= st.temper / 2, mood.on_paper(now), hit_lately(ledger, now));
+}
+
 pub(crate) fn client_states(world: &World) -> Vec<ClientState> {
     let s = &world.resource::<Plan>().0;
     let now = world.resource::<Clock>().tick;
-    let since = now.saturating_sub(WINDOW_S as u64);
     let mut out: Vec<ClientState> = s
         .clients
         .iter()
@@ -117,6 +140,7 @@ pub(crate) fn client_states(world: &World) -> Vec<ClientState> {
             anger_ppm: 0,
             wants_to_escalate: false,
             stores_informed: 0,
+            mix: StoreMix::default(),
         })
         .collect();
     let mut anger_sum = vec![0u64; out.len()];
@@ -124,7 +148,8 @@ pub(crate) fn client_states(world: &World) -> Vec<ClientState> {
     for (st, ledger, mood) in each_store(world) {
         let Some(c) = out.get_mut(st.client as usize) else { continue };
         c.stores += 1;
-        c.stores_affected += u32::from(ledger.failures > 0 && ledger.last_failure_tick > since);
+        c.stores_affected += u32::from(hit_lately(ledger, now));
+        add_to_mix(&mut c.mix, st, ledger, mood, now);
         c.stores_calling += u32::from(mood.wants_call_since.is_some());
         c.stores_informed += u32::from(mood.informed);
         c.lost_yen += ledger.lost_yen;

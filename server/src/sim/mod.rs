@@ -50,7 +50,7 @@ pub use control::DELAY_MIN_MAX;
 pub use incident::CommandError;
 pub use views::{
     AlertView, ClientState, DeployView, InjectFired, LogLine, MetricSeries, NoticeEffect, RegionPoint, RegionState,
-    ServiceNow, ServicePoint, StoreView,
+    ServiceNow, ServicePoint, StoreMix, StoreView,
 };
 
 use crate::protocol::{

@@ -39,6 +39,11 @@ pub struct StoreView {
     pub failures: u32,
     /// Anger, parts per million of furious.
     pub anger_ppm: u32,
+    /// Its temper: the anger at which it calls support while nobody has
+    /// told it anything (twice that once it is informed), ppm.
+    pub temper_ppm: u32,
+    /// Tick of its last failed attempt, if it ever had one.
+    pub last_failure_tick: Option<u64>,
     /// Whether it knows what is going on.
     pub informed: bool,
     /// Whether an all-clear notice misled it while it still fails.
@@ -90,6 +95,49 @@ pub struct RegionState {
     pub stores_on_paper: u32,
     /// Whether the health bot has it in alert.
     pub alerting: bool,
+    /// Stores that saw a failure in the last minute (as the health bot
+    /// counts them), now.
+    pub stores_affected: u32,
+    /// Every store of the region counted once, now.
+    pub mix: StoreMix,
+}
+
+/// A set of stores with each store counted once, in the worst state true
+/// of it, in this order: wants to call support, angry (at least half-way
+/// to calling), on paper, saw a failure in the last minute, fine. The
+/// parts add up to the stores counted, so a screen can stack them in one
+/// bar. Taken from the stores as they are now, whereas the other counts of
+/// a [`RegionState`] are from the last mood update (every ten seconds).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StoreMix {
+    /// Wanting to call support.
+    pub calling: u32,
+    /// Angry, not calling.
+    pub angry: u32,
+    /// On paper, neither calling nor angry.
+    pub on_paper: u32,
+    /// Saw a failure in the last minute, none of the above.
+    pub affected: u32,
+    /// None of the above.
+    pub ok: u32,
+}
+
+impl StoreMix {
+    /// Counts one store in its worst state.
+    pub(crate) fn add(&mut self, calling: bool, angry: bool, on_paper: bool, affected: bool) {
+        let slot = if calling {
+            &mut self.calling
+        } else if angry {
+            &mut self.angry
+        } else if on_paper {
+            &mut self.on_paper
+        } else if affected {
+            &mut self.affected
+        } else {
+            &mut self.ok
+        };
+        *slot += 1;
+    }
 }
 
 /// One corporate client now, as sales sees it.
@@ -114,6 +162,8 @@ pub struct ClientState {
     pub wants_to_escalate: bool,
     /// Its stores that are informed.
     pub stores_informed: u32,
+    /// Every store it owns counted once, now.
+    pub mix: StoreMix,
 }
 
 /// One minute of one region, for charts and the review.
