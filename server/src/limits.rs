@@ -12,18 +12,19 @@ pub const CLIENT_MESSAGE_BYTES_MAX: usize = 64 * 1024;
 pub const HTTP_BODY_BYTES_MAX: usize = 64 * 1024;
 
 /// Read buffer per WebSocket connection. tungstenite's default (128 KiB)
-/// would cost ~135 KiB per idle connection.
-pub const WS_READ_BUFFER_BYTES: usize = 4 * 1024;
+/// would cost ~135 KiB per idle connection; clients send short commands,
+/// and a longer message (a document edit) grows it as far as it needs.
+pub const WS_READ_BUFFER_BYTES: usize = 1024;
 
 /// Write buffer per WebSocket connection before a flush is forced. The
 /// buffer keeps the largest capacity it ever reached, so it is small, and
 /// so are the frames most seats get (see `ROSTER_IN_WELCOME_MAX`).
-pub const WS_WRITE_BUFFER_BYTES: usize = 4 * 1024;
+pub const WS_WRITE_BUFFER_BYTES: usize = 1024;
 
 /// Longest WebSocket frame the server writes; a longer message goes as
 /// several frames (continuations), so the write buffer never has to grow
 /// past `WS_WRITE_BUFFER_BYTES` plus one of these.
-pub const WS_FRAGMENT_BYTES: usize = 2 * 1024;
+pub const WS_FRAGMENT_BYTES: usize = 1024;
 
 /// Largest amount of unsent data tungstenite may hold for one connection.
 pub const WS_WRITE_BUFFER_BYTES_MAX: usize = 1024 * 1024;

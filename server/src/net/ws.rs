@@ -27,6 +27,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, O
 use tokio_tungstenite::tungstenite::protocol::frame::{CloseFrame, Frame as WireFrame};
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message, Utf8Bytes};
+use tracing::Instrument;
 
 use super::AppState;
 use crate::drill::{DrillHandle, Frame, Input, Session};
@@ -146,32 +147,36 @@ async fn connection(socket: Socket, app: Arc<AppState>) {
 
 async fn connection_inner(mut socket: Socket, app: Arc<AppState>) {
     let conn = app.next_conn.fetch_add(1, Ordering::Relaxed);
-    let span = tracing::info_span!("conn", conn);
-    let _enter = span.enter();
-    // Handshake: the first message must be a valid hello, quickly.
+    // Nothing of the handshake stays in the connection's future while it is
+    // served: `handshake` returns only what `serve` needs.
+    let greeted = handshake(&mut socket, &app).instrument(tracing::info_span!("conn", conn)).await;
+    if let Some((session, handle, last_seq)) = greeted {
+        serve(conn, session, handle, last_seq, socket).await;
+    }
+}
+
+/// The first message must be a valid `hello` with a known token, quickly;
+/// anything else is answered with an error and the socket closed.
+async fn handshake(socket: &mut Socket, app: &AppState) -> Option<(Session, DrillHandle, Option<u64>)> {
     let first = timeout(Duration::from_millis(limits::HANDSHAKE_TIMEOUT_MS), socket.next()).await;
     let hello = match first {
         Ok(Some(Ok(Message::Text(t)))) => serde_json::from_str::<ClientMsg>(&t),
         Ok(Some(Ok(_))) => Ok(ClientMsg::Ping { t: 0 }),
         Ok(Some(Err(e))) => {
             if is_too_big(&e) {
-                close_gracefully(&mut socket, code::SIZE, "message too big").await;
+                close_gracefully(socket, code::SIZE, "message too big").await;
             }
-            return;
+            return None;
         }
-        Ok(None) => return,
+        Ok(None) => return None,
         Err(_) => {
-            close_gracefully(&mut socket, code::POLICY, "no hello in time").await;
-            return;
+            close_gracefully(socket, code::POLICY, "no hello in time").await;
+            return None;
         }
     };
     let refusal = match hello {
         Ok(ClientMsg::Hello { v, token, last_seq }) if v == PROTOCOL_VERSION => match app.registry.session(&token) {
-            Some((session, handle)) => {
-                drop(_enter);
-                serve(conn, session, handle, last_seq, socket).await;
-                return;
-            }
+            Some((session, handle)) => return Some((session, handle, last_seq)),
             None => (ErrorCode::BadToken, "unknown session token".to_string()),
         },
         Ok(ClientMsg::Hello { v, .. }) => {
@@ -182,7 +187,8 @@ async fn connection_inner(mut socket: Socket, app: Arc<AppState>) {
     };
     let msg = ServerMsg::Error { code: refusal.0, message: refusal.1, cid: None };
     let _ = socket.send(Message::Text(crate::drill::encode_msg(&msg))).await;
-    close_gracefully(&mut socket, code::POLICY, "handshake refused").await;
+    close_gracefully(socket, code::POLICY, "handshake refused").await;
+    None
 }
 
 /// Sends a close frame and reads (and drops) what the client still sends
