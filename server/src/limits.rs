@@ -16,9 +16,10 @@ pub const HTTP_BODY_BYTES_MAX: usize = 64 * 1024;
 /// and a longer message (a document edit) grows it as far as it needs.
 pub const WS_READ_BUFFER_BYTES: usize = 1024;
 
-/// Write buffer per WebSocket connection before a flush is forced. The
-/// buffer keeps the largest capacity it ever reached, so it is small, and
-/// so are the frames most seats get (see `ROSTER_IN_WELCOME_MAX`).
+/// Bytes buffered per WebSocket connection before they are written out
+/// (a flush comes at the end of each batch anyway). tungstenite's buffer
+/// keeps the largest capacity it ever reached, so this and
+/// `WS_FRAGMENT_BYTES` bound what it holds for the connection's life.
 pub const WS_WRITE_BUFFER_BYTES: usize = 1024;
 
 /// Longest WebSocket frame the server writes; a longer message goes as
