@@ -275,10 +275,7 @@ async fn stored_status_page(app: &AppState, id: &str) -> Result<crate::drill::St
             ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the status page could not be read".into())
         }),
         Some(None) => {
-            let stored = store.load(id).await.map_err(unreadable)?.ok_or_else(no_such_drill)?;
-            let scenario = crate::scenario::parse(&stored.drill.scenario_toml).map_err(|_| {
-                ApiError(StatusCode::CONFLICT, "invalid_value", "the drill's scenario no longer validates".into())
-            })?;
+            let (stored, scenario) = load_for_replay(store, id).await?;
             let page = tokio::task::spawn_blocking(move || crate::drill::replay_status_page(&stored, &scenario))
                 .await
                 .map_err(|_| {
@@ -325,20 +322,10 @@ pub(super) async fn review(
     // Live, while the drill runs, for its facilitators; for everyone once
     // it has ended.
     let live = require_finished(store, &id).await.is_err();
-    let stored = store
-        .load(&id)
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "could not read a drill for its review");
-            ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be read".into())
-        })?
-        .ok_or_else(not_found)?;
+    let (stored, scenario) = load_for_replay(store, &id).await?;
     if live {
         require_facilitator(&headers, &stored)?;
     }
-    let scenario = crate::scenario::parse(&stored.drill.scenario_toml).map_err(|_| {
-        ApiError(StatusCode::CONFLICT, "invalid_value", "the drill's scenario no longer validates".into())
-    })?;
     // Replaying and the two baselines are CPU work: keep it off the
     // runtime's threads.
     let body = tokio::task::spawn_blocking(move || {
@@ -356,6 +343,28 @@ pub(super) async fn review(
         }
     }
     Ok(res)
+}
+
+/// A stored drill's log and its scenario, ready to be replayed (for the
+/// review, the replay and an old drill's status page): `404` for an
+/// unknown drill, `503` when the store cannot be read, `409` when the
+/// scenario it was played with no longer validates.
+async fn load_for_replay(
+    store: &crate::store::Store,
+    id: &str,
+) -> Result<(crate::store::Unfinished, crate::scenario::Scenario), ApiError> {
+    let stored = store
+        .load(id)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not read a drill to replay");
+            ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be read".into())
+        })?
+        .ok_or_else(no_such_drill)?;
+    let scenario = crate::scenario::parse(&stored.drill.scenario_toml).map_err(|_| {
+        ApiError(StatusCode::CONFLICT, "invalid_value", "the drill's scenario no longer validates".into())
+    })?;
+    Ok((stored, scenario))
 }
 
 /// The review and the replay show the answer key and every channel, so
@@ -517,17 +526,7 @@ pub(super) async fn replay(
     let not_found = || ApiError(StatusCode::NOT_FOUND, "not_found", "no drill with that id".into());
     let store = app.registry.store().ok_or_else(not_found)?;
     require_finished(store, &id).await?;
-    let stored = store
-        .load(&id)
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "could not read a drill to replay");
-            ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be read".into())
-        })?
-        .ok_or_else(not_found)?;
-    let scenario = crate::scenario::parse(&stored.drill.scenario_toml).map_err(|_| {
-        ApiError(StatusCode::CONFLICT, "invalid_value", "the drill's scenario no longer validates".into())
-    })?;
+    let (stored, scenario) = load_for_replay(store, &id).await?;
     let ticks = stored.tick;
     let (tick, snapshot) =
         tokio::task::spawn_blocking(move || crate::drill::replay_at(&stored, &scenario, q.tick)).await.map_err(

@@ -110,6 +110,34 @@ pub(crate) struct Call {
     pub reply_due: Option<u64>,
 }
 
+impl Call {
+    /// A call that starts waiting at `now` with the caller's first line,
+    /// and hangs up at `give_up_at` unless someone picks it up.
+    fn ringing(caller: Caller, label: String, now: u64, give_up_at: u64, first_line: String) -> Call {
+        let line = CallLine { tick: now, speaker: Speaker::Caller, name: label.clone(), text: first_line };
+        Call {
+            caller,
+            label,
+            region: None,
+            client: None,
+            inject: None,
+            state: CallState::Waiting,
+            agent: None,
+            agent_name: String::new(),
+            opened: now,
+            answered: None,
+            ended: None,
+            held_since: None,
+            hold_s: 0,
+            give_up_at,
+            disposition: None,
+            lines: vec![line],
+            step: 0,
+            reply_due: None,
+        }
+    }
+}
+
 /// One corporate client's chat.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Chat {
@@ -453,26 +481,13 @@ pub(crate) fn deliver(s: &Scenario, desk: &mut Desk, now: u64, d: Delivery<'_>, 
     let Some(p) = s.personas.get(persona) else { return };
     match medium {
         Medium::Phone => {
+            // An inject's caller waits as long as the most patient store.
+            let give_up_at = now + PATIENCE_S + PATIENCE_SPREAD_S;
             let call = Call {
-                caller: Caller::Persona(persona),
-                label: p.name.clone(),
                 region: p.region,
                 client: p.client,
                 inject: Some(inject.to_string()),
-                state: CallState::Waiting,
-                agent: None,
-                agent_name: String::new(),
-                opened: now,
-                answered: None,
-                ended: None,
-                held_since: None,
-                hold_s: 0,
-                // An inject's caller waits as long as the most patient store.
-                give_up_at: now + PATIENCE_S + PATIENCE_SPREAD_S,
-                disposition: None,
-                lines: vec![CallLine { tick: now, speaker: Speaker::Caller, name: p.name.clone(), text: text.into() }],
-                step: 0,
-                reply_due: None,
+                ..Call::ringing(Caller::Persona(persona), p.name.clone(), now, give_up_at, text.into())
             };
             if let Some(id) = desk.open_call(now, call) {
                 out.extend(desk.view(s, id, false, CallerMood::Calm).map(SimEvent::Call));
@@ -555,24 +570,9 @@ fn run_desk(
             let text = opening(s, &effects, st.profile, mood.misled);
             let label = store_label(s, st);
             let call = Call {
-                caller: Caller::Store(st.index),
-                label: label.clone(),
                 region: Some(usize::from(st.region)),
                 client: (st.client != NO_CLIENT).then_some(st.client as usize),
-                inject: None,
-                state: CallState::Waiting,
-                agent: None,
-                agent_name: String::new(),
-                opened: now,
-                answered: None,
-                ended: None,
-                held_since: None,
-                hold_s: 0,
-                give_up_at: now + patience,
-                disposition: None,
-                lines: vec![CallLine { tick: now, speaker: Speaker::Caller, name: label, text }],
-                step: 0,
-                reply_due: None,
+                ..Call::ringing(Caller::Store(st.index), label, now, now + patience, text)
             };
             let m = mood_of(Some((st, mood)));
             if let Some(id) = desk.open_call(now, call) {
@@ -913,26 +913,8 @@ pub(crate) fn apply(world: &mut World, actor: &Actor, cmd: &SimCommand) -> Resul
             if desk.live.iter().any(|&i| desk.calls[i as usize].caller == Caller::Seat(*seat)) {
                 return Err(CommandError::AlreadyOnCall);
             }
-            let call = Call {
-                caller: Caller::Seat(*seat),
-                label: name.clone(),
-                region: None,
-                client: None,
-                inject: None,
-                state: CallState::Waiting,
-                agent: None,
-                agent_name: String::new(),
-                opened: now,
-                answered: None,
-                ended: None,
-                held_since: None,
-                hold_s: 0,
-                give_up_at: u64::MAX,
-                disposition: None,
-                lines: vec![CallLine { tick: now, speaker: Speaker::Caller, name: name.clone(), text }],
-                step: 0,
-                reply_due: None,
-            };
+            // A colleague playing a store waits as long as they like.
+            let call = Call::ringing(Caller::Seat(*seat), name.clone(), now, u64::MAX, text);
             let id = desk.open_call(now, call).ok_or(CommandError::QueueFull)?;
             out.extend(call_event(world, id));
             out.extend(line_event(world.resource::<Desk>(), id));
