@@ -92,7 +92,12 @@ test('an engineer reads dashboards, logs and deploys; the owner approves one ris
     await ken.page.fill('#log-text', 'TLS');
     await ken.page.press('#log-text', 'Enter');
     const tls = ken.page.locator('#log-lines .log-line', { hasText: 'TLS handshake failed' });
-    await tls.first().waitFor();
+    // The latest lines (shown when the tab opened) have TLS failures too:
+    // wait for the search's answer to replace them.
+    await ken.page.waitForFunction(() => {
+      const lines = [...document.querySelectorAll('#log-lines .log-text')].map((e) => e.textContent);
+      return lines.length > 0 && lines.every((x) => /tls/i.test(x));
+    });
     const texts = await ken.page.locator('#log-lines .log-text').allTextContents();
     assert.ok(texts.length > 0 && texts.every((x) => /tls/i.test(x)), 'only matching lines');
     assert.match(await tls.first().locator('.log-time').textContent(), /^11:\d\d:\d\d$/);
@@ -102,6 +107,8 @@ test('an engineer reads dashboards, logs and deploys; the owner approves one ris
     await ken.page.fill('#log-text', '');
     await ken.page.click('#log-search');
     await ken.page.locator('#log-lines .log-line', { hasText: 'slow query' }).first().waitFor();
+    await ken.page.waitForFunction(() => [...document.querySelectorAll('#log-lines .log-service')]
+      .every((e) => e.textContent === 'Receipts'));
     assert.deepEqual([...new Set(await ken.page.locator('#log-lines .log-service').allTextContents())], ['Receipts']);
 
     // Deploys: newest first, as clock times (before the start too).
