@@ -105,3 +105,19 @@ export function field(labelKey, control, hintKey) {
   if (hint) control.setAttribute('aria-describedby', hint.id);
   return h('div', { class: 'field' }, label, control, hint);
 }
+
+/**
+ * A metric tile (label over value) for the metrics bar; `set` changes the
+ * value and marks it bad or not. `id` (optional) names the value element.
+ */
+export function metricTile(key, id) {
+  const value = h('span', { class: 'metric-value', id, text: '—' });
+  const el = h('div', { class: 'metric' }, h('span', { class: 'metric-label', i18n: key }), value);
+  return {
+    el,
+    set(text, bad) {
+      value.textContent = text;
+      el.classList.toggle('bad', !!bad);
+    },
+  };
+}

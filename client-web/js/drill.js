@@ -5,7 +5,7 @@
 // the parts that changed are redrawn, and inputs are never rebuilt, so what
 // someone is typing survives every update and every reconnect.
 
-import { h, fill, tr, trAttr } from './dom.js';
+import { h, fill, tr, trAttr, metricTile } from './dom.js';
 import { t, serverError } from './i18n.js';
 import { timeOfDay, tPlus, num, yen, ppmPct, seatLabel, channelName } from './format.js';
 import { summaryView } from './summary.js';
@@ -428,10 +428,10 @@ export class DrillScreen {
       h('div', { class: 'head-you' }, this.hConn, this.hYou, leave));
 
     // Live metrics.
-    this.mOrders = metric('metric.orders');
-    this.mPay = metric('metric.payment');
-    this.mLost = metric('metric.lost');
-    this.mGuests = metric('metric.guests');
+    this.mOrders = metricTile('metric.orders');
+    this.mPay = metricTile('metric.payment');
+    this.mLost = metricTile('metric.lost');
+    this.mGuests = metricTile('metric.guests');
     const metrics = h('section', { class: 'metrics' },
       this.mOrders.el, this.mPay.el, this.mLost.el, this.mGuests.el);
     trAttr(metrics, 'aria-label', 'metric.label');
@@ -911,17 +911,6 @@ export class DrillScreen {
   }
 }
 
-function metric(key) {
-  const value = h('span', { class: 'metric-value', text: '—' });
-  const el = h('div', { class: 'metric' }, h('span', { class: 'metric-label', i18n: key }), value);
-  return {
-    el,
-    set(text, bad) {
-      value.textContent = text;
-      el.classList.toggle('bad', !!bad);
-    },
-  };
-}
 
 /**
  * The panels for a role, in the order they matter to it. An open pulse

@@ -11,7 +11,7 @@
 // latest moment asked for is the one shown last. The answer is a welcome
 // snapshot, so it goes through state.js's fromWelcome like a live drill.
 
-import { h, fill, tr, trAttr } from './dom.js';
+import { h, fill, tr, trAttr, metricTile } from './dom.js';
 import { t } from './i18n.js';
 import { drillReview, drillReplay } from './api.js';
 import { timeOfDay, tPlus, num, yen, ppmPct, channelName } from './format.js';
@@ -190,17 +190,6 @@ function markText(m) {
   return what ? `${kind}: ${what}` : kind;
 }
 
-function metric(id, key) {
-  const value = h('span', { class: 'metric-value', id, text: '—' });
-  const el = h('div', { class: 'metric' }, h('span', { class: 'metric-label', i18n: key }), value);
-  return {
-    el,
-    set(text, bad) {
-      value.textContent = text;
-      el.classList.toggle('bad', !!bad);
-    },
-  };
-}
 
 /** The replay screen for one finished drill. */
 export function replayScreen({ main, id }) {
@@ -283,11 +272,11 @@ export function replayScreen({ main, id }) {
     const error = h('p', { class: 'form-error replay-error', id: 'replay-error', hidden: true, attrs: { role: 'alert' } }, errorText, ' ', retry);
 
     const phase = h('span', { class: 'pill', id: 'replay-phase' });
-    const mOrders = metric('replay-orders', 'metric.orders');
-    const mPay = metric('replay-pay', 'metric.payment');
-    const mLost = metric('replay-lost', 'metric.lost');
-    const mWaiting = metric('replay-waiting', 'replay.calls_waiting');
-    const mOngoing = metric('replay-ongoing', 'replay.calls_ongoing');
+    const mOrders = metricTile('metric.orders', 'replay-orders');
+    const mPay = metricTile('metric.payment', 'replay-pay');
+    const mLost = metricTile('metric.lost', 'replay-lost');
+    const mWaiting = metricTile('replay.calls_waiting', 'replay-waiting');
+    const mOngoing = metricTile('replay.calls_ongoing', 'replay-ongoing');
     const phaseBox = h('div', { class: 'metric' }, h('span', { class: 'metric-label', i18n: 'header.phase' }), phase);
     const metricsBox = h('section', { class: 'metrics replay-metrics', id: 'replay-now' },
       phaseBox, mOrders.el, mPay.el, mLost.el, mWaiting.el, mOngoing.el);
