@@ -41,7 +41,8 @@ struct ServeArgs {
 enum Cmd {
     /// Serve the web client, the API and the WebSocket (the default).
     Serve(ServeArgs),
-    /// Check scenario files; print every problem as FILE:LINE:COL: message.
+    /// Check scenario files; print `FILE: ok` for each valid one, else every
+    /// problem as FILE:LINE:COL: message.
     Validate {
         /// Scenario files.
         #[arg(required = true)]
@@ -179,7 +180,12 @@ fn validate(files: &[PathBuf]) -> ExitCode {
     let mut ok = true;
     for file in files {
         match scenario::load_file(file) {
-            Ok(_) => {}
+            Ok(s) => {
+                #[expect(clippy::print_stdout, reason = "the command's output")]
+                {
+                    println!("{}: ok ({})", file.display(), s.title);
+                }
+            }
             Err(LoadError::Invalid(problems)) => {
                 ok = false;
                 for p in problems {

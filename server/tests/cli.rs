@@ -58,8 +58,9 @@ fn simulate_accepts_a_built_in_id_and_prints_a_summary() {
 #[test]
 fn validate_passes_good_files_and_lists_every_problem_in_bad_ones() {
     let good = scenario_path("lunch-peak-pos-outage.toml");
-    let (code, _, err) = firedrill(&["validate", &good]);
+    let (code, out, err) = firedrill(&["validate", &good]);
     assert_eq!(code, 0, "{err}");
+    assert_eq!(out, format!("{good}: ok (Lunch-peak POS outage)\n"), "a valid file is named as checked");
 
     let dir = std::env::temp_dir().join(format!("firedrill-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
