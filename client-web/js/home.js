@@ -5,7 +5,7 @@ import { t } from './i18n.js';
 import { listScenarios, createDrill } from './api.js';
 import { num } from './format.js';
 
-export function homeScreen({ main, onCreated, onJoinCode }) {
+export function homeScreen({ main, resume, onCreated, onJoinCode }) {
   const scenarioBox = h('div', { class: 'scenario-list', id: 'scenario-list' }, h('p', { class: 'loading', i18n: 'common.loading' }));
   const name = h('input', { id: 'create-name', type: 'text', maxLength: 40, autocomplete: 'name', required: true });
   const bots = h('select', { id: 'create-bots' },
@@ -31,7 +31,12 @@ export function homeScreen({ main, onCreated, onJoinCode }) {
     joinError,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn', id: 'join-code-button', i18n: 'home.join' })));
 
+  // This tab still holds a seat: home is home, and the drill one link away.
+  const back = resume ? h('p', { class: 'resume-note card', id: 'resume-note', attrs: { role: 'status' } },
+    h('span', { i18n: 'home.resume' }), ' ',
+    h('a', { href: resume, id: 'resume-link', i18n: 'home.resume_link' })) : null;
   fill(main, h('div', { class: 'home' },
+    back,
     h('section', { class: 'intro' },
       h('h1', { i18n: 'home.title' }),
       h('p', { class: 'lead', i18n: 'home.lead' }),
@@ -114,4 +119,25 @@ export function homeScreen({ main, onCreated, onJoinCode }) {
 export function showError(el, message) {
   el.textContent = message;
   el.hidden = false;
+}
+
+/**
+ * A drill's address in a tab that holds no seat in it: how to take part,
+ * and what anyone may read (its public status page, and its review once it
+ * has ended).
+ */
+export function noSeatScreen({ main, id, own }) {
+  const enc = encodeURIComponent(id);
+  fill(main, h('div', { class: 'join' },
+    h('section', { class: 'card join-card', id: 'no-seat', attrs: { 'aria-labelledby': 'no-seat-title' } },
+      h('h1', { id: 'no-seat-title', i18n: 'noseat.title' }),
+      h('p', { class: 'lead', i18n: 'noseat.lead' }),
+      h('ul', { class: 'no-seat-links' },
+        h('li', null, h('a', { href: `#status=${enc}`, id: 'no-seat-status', i18n: 'noseat.status' })),
+        h('li', null, h('a', { href: `#review=${enc}`, id: 'no-seat-review', i18n: 'noseat.review' }))),
+      h('div', { class: 'actions' },
+        own ? h('a', { href: own, class: 'btn btn-primary', id: 'no-seat-own', i18n: 'noseat.own' }) : null,
+        h('a', { href: '#', class: 'btn btn-ghost', id: 'no-seat-home', i18n: 'noseat.home' })))));
+  main.classList.remove('main-drill');
+  return { destroy() {} };
 }

@@ -66,6 +66,18 @@ const STRINGS = {
     'home.bots_hint': 'Bots act as incident owner, comms lead and engineer. Good for a small group, or to show what a good response looks like.',
     'home.history': 'Past drills and how fast we declared →',
 
+    'join.checking': 'Checking the join code…',
+    'join.refused_title': 'This link does not open a drill',
+    'join.refused_hint': 'Check that the whole link was copied, or ask your facilitator for a new one.',
+    'join.home': 'Go to the home page',
+    'home.resume': 'This tab has a seat in a drill.',
+    'home.resume_link': 'Back to the drill →',
+    'noseat.title': 'This tab has no seat in this drill',
+    'noseat.lead': 'To take part, open the join link your facilitator shared. Anyone can read what the drill published:',
+    'noseat.status': 'The public status page, as customers see it',
+    'noseat.review': 'The after-action review (once the drill has ended)',
+    'noseat.own': 'Back to your drill',
+    'noseat.home': 'Home',
     'join.title': 'Join the drill',
     'join.code': 'Join code:',
     'join.your_name': 'Your name',
@@ -940,20 +952,20 @@ const STRINGS = {
     'error.http': 'サーバーがエラーを返しました（{status}）。',
     'error.session': 'このセッションは無効になりました。',
     'error.unknown': '問題が発生しました。',
-    'errcode.bad_message': 'サーバーが要求を理解できませんでした',
-    'errcode.unsupported_version': 'このページは古くなっています。再読み込みしてください',
-    'errcode.hello_required': '接続が確立されていません',
-    'errcode.bad_token': 'このセッションはサーバーにありません',
-    'errcode.forbidden': 'あなたの役割ではできません',
-    'errcode.wrong_state': '今はできません',
-    'errcode.invalid_value': '入力された値は受け付けられません',
-    'errcode.no_such_drill': 'この訓練はもうありません',
-    'errcode.full': 'サーバーが満員です。しばらくしてからお試しください',
-    'errcode.unknown_code': 'この参加コードの訓練はありません',
-    'errcode.unknown_scenario': 'このシナリオはインストールされていません',
-    'errcode.ended': 'この訓練は終了しました',
-    'errcode.not_found': '見つかりません',
-    'errcode.storage': 'サーバーがデータを読み書きできませんでした',
+    'errcode.bad_message': 'サーバーが要求を理解できませんでした。',
+    'errcode.unsupported_version': 'このページは古くなっています。再読み込みしてください。',
+    'errcode.hello_required': '接続が確立されていません。',
+    'errcode.bad_token': 'このセッションはサーバーにありません。',
+    'errcode.forbidden': 'あなたの役割ではできません。',
+    'errcode.wrong_state': '今はできません。',
+    'errcode.invalid_value': '入力された値は受け付けられません。',
+    'errcode.no_such_drill': 'この訓練はもうありません。',
+    'errcode.full': 'サーバーが満員です。しばらくしてからお試しください。',
+    'errcode.unknown_code': 'この参加コードの訓練はありません。',
+    'errcode.unknown_scenario': 'このシナリオはインストールされていません。',
+    'errcode.ended': 'この訓練は終了しました。',
+    'errcode.not_found': '見つかりません。',
+    'errcode.storage': 'サーバーがデータを読み書きできませんでした。',
     'errcode.conflict': '先に他の人がこの資料を保存しました。',
 
     'home.title': '緊急事態訓練',
@@ -980,6 +992,18 @@ const STRINGS = {
     'home.bots_hint': 'botがインシデントオーナー・対外発信責任者・エンジニアとして動きます。少人数のときや、良い対応の見本を見せたいときに。',
     'home.history': '過去の訓練と発令までの時間 →',
 
+    'join.checking': '参加コードを確認しています…',
+    'join.refused_title': 'このリンクでは訓練に参加できません',
+    'join.refused_hint': 'リンク全体をコピーしたか確かめるか、ファシリテーターに新しいリンクをもらってください。',
+    'join.home': 'ホームへ',
+    'home.resume': 'このタブは訓練に参加しています。',
+    'home.resume_link': '訓練に戻る →',
+    'noseat.title': 'このタブはこの訓練に参加していません',
+    'noseat.lead': '参加するには、ファシリテーターが共有した参加リンクを開いてください。訓練が公開した内容は誰でも読めます。',
+    'noseat.status': '公開ステータスページ（お客様が見るもの）',
+    'noseat.review': '振り返り（訓練の終了後）',
+    'noseat.own': '自分の訓練に戻る',
+    'noseat.home': 'ホーム',
     'join.title': '訓練に参加',
     'join.code': '参加コード:',
     'join.your_name': 'あなたの名前',
@@ -1887,15 +1911,28 @@ export function t(key, vars) {
 }
 
 /**
- * A server error as shown to the user. The server's message is shown as it
- * is (it is in English); in Japanese a translation of its code comes first.
+ * A server error as shown to the user, as a sentence in the interface's
+ * language: the translation of its code. For the codes whose message says
+ * what to change, the (English) message is shown too: as the sentence in
+ * English, after the translation in Japanese.
  */
 export function serverError(code, message) {
   const key = `errcode.${code}`;
   const known = STRINGS.en[key] !== undefined;
-  if (!message) return known ? t(key) : t('error.unknown');
-  if (lang !== 'en' && known) return `${t(key)}（${message}）`;
-  return message;
+  if (!known) return message ? sentence(message) : t('error.unknown');
+  if (!message || !DETAILED.has(code)) return t(key);
+  return lang === 'en' ? sentence(message) : `${t(key)}（${message}）`;
+}
+
+/** Codes whose server message says what to change (which value, which role). */
+const DETAILED = new Set(['invalid_value', 'bad_message', 'forbidden', 'wrong_state']);
+
+/** The server's lower-case message as a sentence: capital first, full stop last. */
+function sentence(message) {
+  const s = String(message).trim();
+  if (!s) return s;
+  const first = s[0].toUpperCase() + s.slice(1);
+  return /[.!?。]$/.test(first) ? first : `${first}.`;
 }
 
 /** For tests: every key of every language. */
