@@ -18,7 +18,7 @@ import { saveSession, loadState, saveState, loadUi, saveUi, rememberFacilitator 
 import { renderPost, postMentionsYou, postSummary, authorName, truncate, PIN_TEXT_CHARS, PAYMENT_BAD_PPM } from './posts.js';
 import {
   rolePanel, declarePanel, phasePanel, runbookPanel, noticeEditorPanel, noticesPanel,
-  controlsPanel, rosterPanel, answerKeyPanel, planRolesPanel, reviewNotesPanel, approvalsPanel,
+  controlsPanel, rosterPanel, answerKeyPanel, planRolesPanel, reviewNotesPanel, approvalsPanel, startChecklistPanel,
 } from './panels.js';
 import { toolsPanel } from './engineer.js';
 import { pulseAnswerPanel, pulseFacilitatorPanel, pulseResultsPanel, pulseQuestionText } from './pulse.js';
@@ -948,7 +948,7 @@ function makePanels(role, ctx, note) {
   switch (role) {
     case 'facilitator':
       // The clock, then the world behind the incident and the score so far.
-      return [controlsPanel(ctx), boardPanel(ctx), scorePanel(ctx), rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), injectsPanel(ctx), pulseFacilitatorPanel(ctx),
+      return [startChecklistPanel(ctx), controlsPanel(ctx), boardPanel(ctx), scorePanel(ctx), rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), injectsPanel(ctx), pulseFacilitatorPanel(ctx),
         answerKeyPanel({ controls: (state, fault) => faultButtons(ctx, state, fault), online: () => ctx.online() }),
         adHocPanel(ctx), deskWatchPanel(ctx), chatPanel(ctx, { side: 'caller' }), reviewNotesPanel(ctx),
         runbookPanel(ctx, { canRun: false }), ...tools(false), noticesPanel()];

@@ -5,6 +5,9 @@ import { t } from './i18n.js';
 import { listScenarios, createDrill } from './api.js';
 import { num } from './format.js';
 
+/** What a facilitator does, in order (docs/facilitating.md, "At the start"). */
+const STEPS = ['pick', 'create', 'share', 'plan', 'start', 'review'];
+
 export function homeScreen({ main, resume, onCreated, onJoinCode }) {
   const scenarioBox = h('div', { class: 'scenario-list', id: 'scenario-list' }, h('p', { class: 'loading', i18n: 'common.loading' }));
   const name = h('input', { id: 'create-name', type: 'text', maxLength: 40, autocomplete: 'name', required: true });
@@ -40,6 +43,11 @@ export function homeScreen({ main, resume, onCreated, onJoinCode }) {
     h('section', { class: 'intro' },
       h('h1', { i18n: 'home.title' }),
       h('p', { class: 'lead', i18n: 'home.lead' }),
+      h('h2', { class: 'home-steps-title', id: 'home-steps-title', i18n: 'home.steps_title' }),
+      h('ol', { class: 'home-steps', id: 'home-steps', attrs: { 'aria-labelledby': 'home-steps-title' } },
+        STEPS.map((step) => h('li', { dataset: { step } },
+          h('span', { class: 'home-step-title', i18n: `home.step_${step}` }), ' ',
+          h('span', { class: 'home-step-detail', i18n: `home.step_${step}_detail` })))),
       h('p', { class: 'intro-links' }, h('a', { href: '#history', id: 'history-link', i18n: 'home.history' }))),
     h('div', { class: 'home-grid' }, createForm, joinForm)));
   main.classList.remove('main-drill');
@@ -62,7 +70,7 @@ export function homeScreen({ main, resume, onCreated, onJoinCode }) {
     fill(scenarioBox, scenarios.map((s, i) => {
       const id = `scenario-${i}`;
       const radio = h('input', { type: 'radio', name: 'scenario', id, value: s.id, checked: i === 0 });
-      const meta = h('span', { class: 'scenario-meta', i18n: ['home.scenario_meta', { min: Math.round((s.duration_s || 0) / 60), stores: num(s.stores), lang: s.language }] });
+      const meta = h('span', { class: 'scenario-meta', i18n: ['home.scenario_meta', { min: Math.round((s.duration_s || 0) / 60), stores: num(s.stores), lang: languageName(s.language) }] });
       return h('div', { class: 'scenario' }, radio,
         h('label', { htmlFor: id },
           h('span', { class: 'scenario-title', text: s.title, attrs: { lang: s.language } }),
@@ -114,6 +122,14 @@ export function homeScreen({ main, resume, onCreated, onJoinCode }) {
 
   trAttr(code, 'placeholder', 'home.code_placeholder');
   return { destroy() {} };
+}
+
+/** A scenario's language as a word in the interface's language ("en" -> "English"). */
+function languageName(tag) {
+  const base = String(tag || '').toLowerCase().split('-')[0];
+  const key = `lang.${base}`;
+  const name = t(key);
+  return name === key ? tag : name;
 }
 
 export function showError(el, message) {
