@@ -191,3 +191,40 @@ async fn a_resent_command_applies_once_and_a_dropped_client_gets_what_it_missed(
     let (_, first) = Client::connect(server.addr, &token, Some(1_000_000)).await;
     assert_eq!(first["type"], "welcome");
 }
+
+#[tokio::test]
+async fn a_code_is_checked_before_a_seat_is_taken() {
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let (status, created) =
+        http(addr, "POST", "/api/drills", Some(&json!({"scenario": "lunch-peak-pos-outage", "name": "Aiko"}))).await;
+    assert_eq!(status, 201, "{created}");
+    let code = created["join_code"].as_str().unwrap_or_default().to_string();
+    let fcode = created["facilitator_code"].as_str().unwrap_or_default().to_string();
+    let check = |c: String| async move { http(addr, "POST", "/api/join/check", Some(&json!({"code": c}))).await };
+
+    assert_eq!(check(code.clone()).await, (200, json!({"seat": "participant"})));
+    assert_eq!(check(fcode.clone()).await, (200, json!({"seat": "facilitator"})));
+    let (status, v) = check("0123456789abcdef".into()).await;
+    assert_eq!((status, v["error"].as_str()), (404, Some("unknown_code")), "{v}");
+    let (status, v) = http(addr, "POST", "/api/join/check", Some(&json!({"code": code, "name": "X"}))).await;
+    assert_eq!((status, v["error"].as_str()), (400, Some("bad_message")), "{v}");
+
+    // Checking takes no seat: the facilitator is still alone in the roster.
+    let (mut fac, welcome) = Client::connect(addr, created["token"].as_str().unwrap_or_default(), None).await;
+    assert_eq!(welcome["snapshot"]["roster"].as_array().map(Vec::len), Some(1), "{}", welcome["snapshot"]["roster"]);
+
+    // Once the drill has ended, both codes say so.
+    fac.ok(json!({"type": "end"})).await;
+    fac.event("ended").await;
+    let mut last = (0, Value::Null);
+    for _ in 0..50 {
+        last = check(code.clone()).await;
+        if last.0 == 410 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!((last.0, last.1["error"].as_str()), (410, Some("ended")), "{}", last.1);
+    assert_eq!(check(fcode).await.0, 410);
+}

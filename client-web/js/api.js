@@ -78,6 +78,9 @@ export function joinDrill(code, name, { role, newcomer } = {}) {
   return request('POST', '/api/join', body);
 }
 
+/** Whether a code opens a drill, without taking a seat: {seat: 'participant' | 'facilitator'}. */
+export const checkCode = (code) => request('POST', '/api/join/check', { code });
+
 /** A drill's public status page: what its comms lead published. */
 export const drillStatus = (id) => request('GET', statusApiUrl(id));
 

@@ -1,17 +1,20 @@
 // Entry point: language, routing between home, join and drill screens.
 //
-// Routes: #join=CODE opens the join screen (or the drill, if this tab
-// already holds a seat in that drill; &as=facilitator marks a
-// co-facilitator link); #history lists finished drills and #history=ID
-// shows one; #review=ID is a drill's after-action review; #replay=ID
-// replays a finished drill moment by moment; #status=ID is a drill's
-// public status page, as customers see it; otherwise a tab with a session
-// goes to its drill, and one without to home.
+// Every screen has its own address, so that a link can be shared and
+// bookmarked: #drill=ID is the drill this tab holds a seat in (another
+// tab, or one without that seat, is told how to take part); #join=CODE
+// opens the join screen (or the drill, if this tab already holds a seat in
+// that drill; &as=facilitator marks a co-facilitator link); #history lists
+// finished drills and #history=ID shows one; #review=ID is a drill's
+// after-action review; #replay=ID replays a finished drill moment by
+// moment; #status=ID is a drill's public status page, as customers see it.
+// Anything else, `/` and the logo included, is home, which offers the way
+// back into this tab's drill.
 
 import { initLang, setLang, getLang, LANGS } from './i18n.js';
 import { applyI18n, fill } from './dom.js';
 import { loadSession, newSession, clearSession, rememberFacilitator } from './session.js';
-import { homeScreen } from './home.js';
+import { homeScreen, noSeatScreen } from './home.js';
 import { joinScreen } from './join.js';
 import { orientationScreen } from './orientation.js';
 import { historyScreen, historyDrillScreen } from './history.js';
@@ -32,6 +35,15 @@ function clearHash() {
   if (location.hash) history.replaceState(null, '', location.pathname + location.search);
 }
 
+/** Shows `hash` in the address bar without routing again. */
+function setAddress(hash, { push = false } = {}) {
+  if (location.hash === hash) return;
+  if (push) history.pushState(null, '', hash);
+  else history.replaceState(null, '', hash);
+}
+
+const drillHash = (id) => `#drill=${encodeURIComponent(id)}`;
+
 function show(screen) {
   if (current && current.destroy) current.destroy();
   current = null;
@@ -43,14 +55,16 @@ function show(screen) {
 
 function goHome() {
   clearHash();
+  const session = loadSession();
   show(() => homeScreen({
     main,
+    resume: session && session.drillId ? drillHash(session.drillId) : null,
     onCreated: (res) => {
       // The creator is the drill's facilitator: the token is kept past
       // the drill, for exporting or deleting it from the history.
       rememberFacilitator(res.drill_id, res.token);
       newSession({ token: res.token, drillId: res.drill_id, joinCode: res.join_code, seatId: res.seat_id });
-      goDrill();
+      goDrill({ push: true });
     },
     onJoinCode: (code, asFacilitator) => {
       location.hash = `#join=${encodeURIComponent(code)}${asFacilitator ? '&as=facilitator' : ''}`;
@@ -79,7 +93,7 @@ function goJoin(code, asFacilitator) {
       const seat = res.seat || null;
       if (seat && seat.kind === 'facilitator') rememberFacilitator(res.drill_id, res.token);
       newSession({ token: res.token, drillId: res.drill_id, joinCode: code, seatId: res.seat_id, note: joinNote(seat, asked) });
-      clearHash();
+      setAddress(drillHash(res.drill_id));
       // Newcomers who got support read one screen about it first.
       if (asked.newcomer && seat && seat.kind === 'participant' && seat.role === 'support_agent') goOrientation(asked.name);
       else goDrill();
@@ -89,19 +103,20 @@ function goJoin(code, asFacilitator) {
 }
 
 function goOrientation(name) {
-  show(() => orientationScreen({ main, name: name || '', onEnter: goDrill }));
+  show(() => orientationScreen({ main, name: name || '', onEnter: () => goDrill() }));
 }
 
 function goHistory(id) {
   show(() => (id ? historyDrillScreen({ main, id }) : historyScreen({ main })));
 }
 
-function goDrill() {
+function goDrill({ push = false } = {}) {
   const session = loadSession();
   if (!session) {
     goHome();
     return;
   }
+  if (session.drillId) setAddress(drillHash(session.drillId), { push });
   show(() => {
     const screen = new DrillScreen({
       main,
@@ -131,11 +146,17 @@ function route() {
   if (m) {
     const code = decodeURIComponent(m[1]);
     if (session && session.joinCode === code) {
-      clearHash();
       goDrill();
     } else {
       goJoin(code, /[&]as=facilitator\b/.test(m[2]));
     }
+    return;
+  }
+  const drill = /^#drill=([^&]+)$/.exec(location.hash);
+  if (drill) {
+    const id = decodeURIComponent(drill[1]);
+    if (session && session.drillId === id) goDrill();
+    else show(() => noSeatScreen({ main, id, own: session && session.drillId ? drillHash(session.drillId) : null }));
     return;
   }
   const rev = /^#review=([^&]+)$/.exec(location.hash);
@@ -161,8 +182,7 @@ function route() {
     goHistory(hist[1] ? decodeURIComponent(hist[1]) : null);
     return;
   }
-  if (session) goDrill();
-  else goHome();
+  goHome();
 }
 
 function initLanguageSwitch() {

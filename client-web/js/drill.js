@@ -18,7 +18,7 @@ import { saveSession, loadState, saveState, loadUi, saveUi, rememberFacilitator 
 import { renderPost, postMentionsYou, postSummary, authorName, truncate, PIN_TEXT_CHARS, PAYMENT_BAD_PPM } from './posts.js';
 import {
   rolePanel, declarePanel, phasePanel, runbookPanel, noticeEditorPanel, noticesPanel,
-  controlsPanel, rosterPanel, answerKeyPanel, planRolesPanel, reviewNotesPanel, approvalsPanel,
+  controlsPanel, rosterPanel, answerKeyPanel, planRolesPanel, reviewNotesPanel, approvalsPanel, startChecklistPanel,
 } from './panels.js';
 import { toolsPanel } from './engineer.js';
 import { pulseAnswerPanel, pulseFacilitatorPanel, pulseResultsPanel, pulseQuestionText } from './pulse.js';
@@ -35,6 +35,7 @@ const NEAR_BOTTOM_PX = 80;
 /** How long a post jumped to from the pinned list stays highlighted. */
 const PIN_FLASH_MS = 2400;
 const CHAT_TEXT_CHARS_MAX = 2000;
+const WAR_ROOM = 'incident-war-room';
 
 export class DrillScreen {
   constructor({ main, headerSlot, banner, session, onLeave, onFatal }) {
@@ -205,6 +206,7 @@ export class DrillScreen {
         break;
       case 'channels':
         this.renderChannels();
+        this.enterWarRoom();
         break;
       case 'doc':
         this.renderDocs();
@@ -232,11 +234,30 @@ export class DrillScreen {
         this.renderDocs();
         break;
       default:
+        if (change.what === 'phase' && this.declaredBefore === false && this.isDeclared()) {
+          // The owner (and whoever declared) goes where the response is run.
+          const by = this.state.declared_by;
+          this.toWarRoom = this.role === 'incident_owner' || (by && this.state.you && by === this.state.you.name);
+          this.enterWarRoom();
+        }
+        this.declaredBefore = this.isDeclared();
         this.renderHeader();
         this.updatePanels();
         if (change.what === 'status') this.renderDocs();
         break;
     }
+  }
+
+  isDeclared() {
+    return this.state.declared_at_tick !== null && this.state.declared_at_tick !== undefined;
+  }
+
+  /** Opens the war room once, after a declaration this seat runs, as soon as the channel is there. */
+  enterWarRoom() {
+    if (!this.toWarRoom || !findChannel(this.state, WAR_ROOM)) return;
+    this.toWarRoom = false;
+    this.closeDoc();
+    this.selectChannel(WAR_ROOM);
   }
 
   onConnState(state, info) {
@@ -395,6 +416,7 @@ export class DrillScreen {
     this.built = true;
     const role = seatRole(this.state);
     this.role = role;
+    this.declaredBefore = this.isDeclared();
 
     // Header: title, clock, status, phase, connection, who I am.
     this.hTitle = h('h1', { class: 'drill-title' });
@@ -926,7 +948,7 @@ function makePanels(role, ctx, note) {
   switch (role) {
     case 'facilitator':
       // The clock, then the world behind the incident and the score so far.
-      return [controlsPanel(ctx), boardPanel(ctx), scorePanel(ctx), rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), injectsPanel(ctx), pulseFacilitatorPanel(ctx),
+      return [startChecklistPanel(ctx), controlsPanel(ctx), boardPanel(ctx), scorePanel(ctx), rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), injectsPanel(ctx), pulseFacilitatorPanel(ctx),
         answerKeyPanel({ controls: (state, fault) => faultButtons(ctx, state, fault), online: () => ctx.online() }),
         adHocPanel(ctx), deskWatchPanel(ctx), chatPanel(ctx, { side: 'caller' }), reviewNotesPanel(ctx),
         runbookPanel(ctx, { canRun: false }), ...tools(false), noticesPanel()];

@@ -43,6 +43,21 @@ const STRINGS = {
     'errcode.conflict': 'Someone saved this document first.',
 
     'home.title': 'Incident-response drills',
+    'home.steps_title': 'Your first drill, step by step',
+    'home.step_pick': 'Pick a scenario.',
+    'home.step_pick_detail': 'Each says what goes wrong, how long it runs and how many stores it has.',
+    'home.step_create': 'Create the drill.',
+    'home.step_create_detail': 'You become its facilitator; nothing runs until you start it.',
+    'home.step_share': 'Share the join link.',
+    'home.step_share_detail': 'People open it, type their name and pick a role (each role is explained there).',
+    'home.step_plan': 'Plan roles.',
+    'home.step_plan_detail': 'Optional: give a role to a name in advance; bots can play the empty ones.',
+    'home.step_start': 'Start the clock.',
+    'home.step_start_detail': 'When everyone is in. You can pause, speed up, send injects and end.',
+    'home.step_review': 'Read the review together.',
+    'home.step_review_detail': 'Right after the end: what went well, what to improve.',
+    'lang.en': 'English',
+    'lang.ja': 'Japanese',
     'home.lead': 'Practise the first minutes of an outage together: notice it, declare, tell customers, and fix it while the clock runs.',
     'home.create_title': 'Create a drill',
     'home.create_hint': 'You will be the facilitator: you share the join link, start the clock and see the answer key.',
@@ -66,6 +81,18 @@ const STRINGS = {
     'home.bots_hint': 'Bots act as incident owner, comms lead and engineer. Good for a small group, or to show what a good response looks like.',
     'home.history': 'Past drills and how fast we declared →',
 
+    'join.checking': 'Checking the join code…',
+    'join.refused_title': 'This link does not open a drill',
+    'join.refused_hint': 'Check that the whole link was copied, or ask your facilitator for a new one.',
+    'join.home': 'Go to the home page',
+    'home.resume': 'This tab has a seat in a drill.',
+    'home.resume_link': 'Back to the drill →',
+    'noseat.title': 'This tab has no seat in this drill',
+    'noseat.lead': 'To take part, open the join link your facilitator shared. Anyone can read what the drill published:',
+    'noseat.status': 'The public status page, as customers see it',
+    'noseat.review': 'The after-action review (once the drill has ended)',
+    'noseat.own': 'Back to your drill',
+    'noseat.home': 'Home',
     'join.title': 'Join the drill',
     'join.code': 'Join code:',
     'join.your_name': 'Your name',
@@ -212,6 +239,23 @@ const STRINGS = {
     'panel.actions': 'Runbook actions',
     'panel.notices': 'External notice',
     'panel.status_page': 'Published notices',
+    'panel.checklist': 'Before you start',
+    'checklist.hint': 'In this order. Each step ticks itself when it is done.',
+    'checklist.created': 'Drill created',
+    'checklist.created_detail': 'It runs for {min} minutes of drill time; the speed changes that in real time.',
+    'checklist.share': 'Share the join link',
+    'checklist.share_detail': 'Copy it from “Drill controls” and send it to the team. {n} joined so far.',
+    'checklist.plan': 'Plan roles by name (optional)',
+    'checklist.plan_detail': '{n} planned. A planned person gets the role whatever they pick.',
+    'checklist.plan_none': 'None planned: people pick their own role, newcomers go to support.',
+    'checklist.roles': 'Check who holds the key roles',
+    'checklist.roles_missing': 'Nobody yet as {roles}. Bots play these if you chose bots when creating the drill.',
+    'checklist.roles_ok': 'Incident owner, comms lead, engineer and support agent are taken.',
+    'checklist.sep': ', ',
+    'checklist.start': 'Start the clock',
+    'checklist.start_detail': 'When everyone is in: press Start. Pause any time; End when the incident is resolved.',
+    'checklist.done': '(done)',
+    'checklist.todo': '(to do)',
     'panel.controls': 'Drill controls',
     'panel.roster': 'People',
     'panel.answer_key': 'Answer key',
@@ -940,23 +984,38 @@ const STRINGS = {
     'error.http': 'サーバーがエラーを返しました（{status}）。',
     'error.session': 'このセッションは無効になりました。',
     'error.unknown': '問題が発生しました。',
-    'errcode.bad_message': 'サーバーが要求を理解できませんでした',
-    'errcode.unsupported_version': 'このページは古くなっています。再読み込みしてください',
-    'errcode.hello_required': '接続が確立されていません',
-    'errcode.bad_token': 'このセッションはサーバーにありません',
-    'errcode.forbidden': 'あなたの役割ではできません',
-    'errcode.wrong_state': '今はできません',
-    'errcode.invalid_value': '入力された値は受け付けられません',
-    'errcode.no_such_drill': 'この訓練はもうありません',
-    'errcode.full': 'サーバーが満員です。しばらくしてからお試しください',
-    'errcode.unknown_code': 'この参加コードの訓練はありません',
-    'errcode.unknown_scenario': 'このシナリオはインストールされていません',
-    'errcode.ended': 'この訓練は終了しました',
-    'errcode.not_found': '見つかりません',
-    'errcode.storage': 'サーバーがデータを読み書きできませんでした',
+    'errcode.bad_message': 'サーバーが要求を理解できませんでした。',
+    'errcode.unsupported_version': 'このページは古くなっています。再読み込みしてください。',
+    'errcode.hello_required': '接続が確立されていません。',
+    'errcode.bad_token': 'このセッションはサーバーにありません。',
+    'errcode.forbidden': 'あなたの役割ではできません。',
+    'errcode.wrong_state': '今はできません。',
+    'errcode.invalid_value': '入力された値は受け付けられません。',
+    'errcode.no_such_drill': 'この訓練はもうありません。',
+    'errcode.full': 'サーバーが満員です。しばらくしてからお試しください。',
+    'errcode.unknown_code': 'この参加コードの訓練はありません。',
+    'errcode.unknown_scenario': 'このシナリオはインストールされていません。',
+    'errcode.ended': 'この訓練は終了しました。',
+    'errcode.not_found': '見つかりません。',
+    'errcode.storage': 'サーバーがデータを読み書きできませんでした。',
     'errcode.conflict': '先に他の人がこの資料を保存しました。',
 
     'home.title': '緊急事態訓練',
+    'home.steps_title': 'はじめての訓練の進め方',
+    'home.step_pick': 'シナリオを選ぶ。',
+    'home.step_pick_detail': '何が起きるか、所要時間、店舗数が書いてあります。',
+    'home.step_create': '訓練を作成する。',
+    'home.step_create_detail': 'あなたがファシリテーターになります。開始するまで時計は動きません。',
+    'home.step_share': '参加リンクを共有する。',
+    'home.step_share_detail': '参加者はリンクを開き、名前を入れて役割を選びます（各役割の説明があります）。',
+    'home.step_plan': '役割を決める。',
+    'home.step_plan_detail': '任意：名前で役割を事前に割り当てられます。空いた役割は bot が担当できます。',
+    'home.step_start': '時計をスタートする。',
+    'home.step_start_detail': '全員がそろったら。一時停止、速度変更、インジェクト送信、終了ができます。',
+    'home.step_review': 'みんなで振り返る。',
+    'home.step_review_detail': '終了直後に、良かった点と改善点を確認します。',
+    'lang.en': '英語',
+    'lang.ja': '日本語',
     'home.lead': '障害の最初の数分をみんなで練習します。気づく、発令する、お客様に伝える、直す——時計は止まりません。',
     'home.create_title': '訓練を作成',
     'home.create_hint': 'あなたがファシリテーターになります。参加リンクを共有し、訓練を開始し、正解（答え）を見られます。',
@@ -980,6 +1039,18 @@ const STRINGS = {
     'home.bots_hint': 'botがインシデントオーナー・対外発信責任者・エンジニアとして動きます。少人数のときや、良い対応の見本を見せたいときに。',
     'home.history': '過去の訓練と発令までの時間 →',
 
+    'join.checking': '参加コードを確認しています…',
+    'join.refused_title': 'このリンクでは訓練に参加できません',
+    'join.refused_hint': 'リンク全体をコピーしたか確かめるか、ファシリテーターに新しいリンクをもらってください。',
+    'join.home': 'ホームへ',
+    'home.resume': 'このタブは訓練に参加しています。',
+    'home.resume_link': '訓練に戻る →',
+    'noseat.title': 'このタブはこの訓練に参加していません',
+    'noseat.lead': '参加するには、ファシリテーターが共有した参加リンクを開いてください。訓練が公開した内容は誰でも読めます。',
+    'noseat.status': '公開ステータスページ（お客様が見るもの）',
+    'noseat.review': '振り返り（訓練の終了後）',
+    'noseat.own': '自分の訓練に戻る',
+    'noseat.home': 'ホーム',
     'join.title': '訓練に参加',
     'join.code': '参加コード:',
     'join.your_name': 'あなたの名前',
@@ -1126,6 +1197,23 @@ const STRINGS = {
     'panel.actions': 'ランブックの対処',
     'panel.notices': '社外向けのお知らせ',
     'panel.status_page': '公開中のお知らせ',
+    'panel.checklist': '開始前のチェック',
+    'checklist.hint': 'この順に進めてください。終わった項目には自動で印が付きます。',
+    'checklist.created': '訓練を作成した',
+    'checklist.created_detail': '訓練時間で {min} 分です。実際の時間は速度で変わります。',
+    'checklist.share': '参加リンクを共有する',
+    'checklist.share_detail': '「訓練の操作」からコピーしてチームに送ります。参加者は現在 {n} 人です。',
+    'checklist.plan': '名前で役割を割り当てる（任意）',
+    'checklist.plan_detail': '{n} 件割り当て済み。割り当てた人は、何を選んでもその役割になります。',
+    'checklist.plan_none': '割り当てなし：各自が役割を選び、初めての人はサポートに入ります。',
+    'checklist.roles': '主要な役割の担当を確認する',
+    'checklist.roles_missing': '{roles} がまだいません。作成時に bot を選んだ場合は bot が担当します。',
+    'checklist.roles_ok': 'インシデントオーナー・対外発信責任者・エンジニア・サポート担当がそろっています。',
+    'checklist.sep': '、',
+    'checklist.start': '時計をスタートする',
+    'checklist.start_detail': '全員がそろったら「開始」を押します。いつでも一時停止でき、解決したら「終了」します。',
+    'checklist.done': '（完了）',
+    'checklist.todo': '（未完了）',
     'panel.controls': '訓練の操作',
     'panel.roster': '参加者',
     'panel.answer_key': '正解（答え）',
@@ -1887,15 +1975,28 @@ export function t(key, vars) {
 }
 
 /**
- * A server error as shown to the user. The server's message is shown as it
- * is (it is in English); in Japanese a translation of its code comes first.
+ * A server error as shown to the user, as a sentence in the interface's
+ * language: the translation of its code. For the codes whose message says
+ * what to change, the (English) message is shown too: as the sentence in
+ * English, after the translation in Japanese.
  */
 export function serverError(code, message) {
   const key = `errcode.${code}`;
   const known = STRINGS.en[key] !== undefined;
-  if (!message) return known ? t(key) : t('error.unknown');
-  if (lang !== 'en' && known) return `${t(key)}（${message}）`;
-  return message;
+  if (!known) return message ? sentence(message) : t('error.unknown');
+  if (!message || !DETAILED.has(code)) return t(key);
+  return lang === 'en' ? sentence(message) : `${t(key)}（${message}）`;
+}
+
+/** Codes whose server message says what to change (which value, which role). */
+const DETAILED = new Set(['invalid_value', 'bad_message', 'forbidden', 'wrong_state']);
+
+/** The server's lower-case message as a sentence: capital first, full stop last. */
+function sentence(message) {
+  const s = String(message).trim();
+  if (!s) return s;
+  const first = s[0].toUpperCase() + s.slice(1);
+  return /[.!?。]$/.test(first) ? first : `${first}.`;
 }
 
 /** For tests: every key of every language. */

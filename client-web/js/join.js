@@ -1,5 +1,9 @@
 // Join: name and role, from a #join=CODE link.
 //
+// The code is checked first: a wrong or expired one is refused, as a
+// sentence, before anything is asked; a facilitator code asks for a name
+// only, whatever the link says.
+//
 // Three ways in: pick a role; "I'm new" (support, with an orientation
 // first); or just a name, when the facilitator planned a role for it. A
 // co-facilitator link (#join=CODE&as=facilitator) asks for a name only.
@@ -9,7 +13,7 @@
 
 import { h, fill, field, tr } from './dom.js';
 import { t } from './i18n.js';
-import { joinDrill } from './api.js';
+import { joinDrill, checkCode } from './api.js';
 import { ROLES } from './state.js';
 import { showError } from './home.js';
 
@@ -46,7 +50,18 @@ export function joinScreen({ main, code, asFacilitator, onJoined, onHome }) {
     roleBox,
     error,
     h('div', { class: 'actions' }, join, newbie, back));
-  fill(main, h('div', { class: 'join' }, form));
+  const checking = h('div', { class: 'card join-card', id: 'join-checking' }, h('p', { class: 'loading', i18n: 'join.checking' }));
+  const refusedText = h('p', { class: 'form-error', id: 'join-code-error', attrs: { role: 'alert' } });
+  const retry = h('button', { type: 'button', class: 'btn', i18n: 'common.retry' });
+  const home = h('a', { href: '#', class: 'btn btn-primary', id: 'join-home', i18n: 'join.home' });
+  const refused = h('section', { class: 'card join-card', id: 'join-refused', hidden: true, attrs: { 'aria-labelledby': 'join-refused-title' } },
+    h('h1', { id: 'join-refused-title', i18n: 'join.refused_title' }),
+    h('p', { class: 'hint' }, h('span', { i18n: 'join.code' }), ' ', h('code', { class: 'mono join-code', text: code })),
+    refusedText,
+    h('p', { class: 'hint', i18n: 'join.refused_hint' }),
+    h('div', { class: 'actions' }, home, retry));
+  form.hidden = true;
+  fill(main, h('div', { class: 'join' }, checking, refused, form));
   main.classList.remove('main-drill');
 
   function setMode(facilitator) {
@@ -58,7 +73,31 @@ export function joinScreen({ main, code, asFacilitator, onJoined, onHome }) {
     newbie.hidden = facilitator;
   }
   setMode(facilitatorMode);
-  name.focus();
+
+  let gone = false;
+  async function check() {
+    checking.hidden = false;
+    refused.hidden = true;
+    form.hidden = true;
+    try {
+      const res = await checkCode(code);
+      if (gone) return;
+      setMode(res && res.seat === 'facilitator');
+      checking.hidden = true;
+      form.hidden = false;
+      name.focus();
+    } catch (err) {
+      if (gone) return;
+      checking.hidden = true;
+      refusedText.textContent = err.message;
+      // A network failure may pass; a wrong or ended code will not.
+      retry.hidden = err.code !== 'network' && err.code !== 'full' && err.code !== 'storage';
+      refused.hidden = false;
+      home.focus();
+    }
+  }
+  retry.addEventListener('click', check);
+  check();
 
   let busy = false;
   function setBusy(on) {
@@ -107,5 +146,9 @@ export function joinScreen({ main, code, asFacilitator, onJoined, onHome }) {
     if (checked) checked.checked = false;
     submit({ newcomer: true });
   });
-  return { destroy() {} };
+  return {
+    destroy() {
+      gone = true;
+    },
+  };
 }

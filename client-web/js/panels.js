@@ -650,3 +650,57 @@ export function reviewNotesPanel(ctx) {
   }
   return { el, update };
 }
+
+/** The response roles a drill needs someone in (or a bot) from the first minute. */
+const KEY_ROLES = ['incident_owner', 'comms_lead', 'engineer', 'support_agent'];
+
+/**
+ * The facilitator's checklist at the start (docs/facilitating.md), in
+ * order, while the drill waits in the lobby: each step says whether it is
+ * done, from the drill itself. Hidden once the clock runs.
+ */
+export function startChecklistPanel(ctx) {
+  const items = ['created', 'share', 'plan', 'roles', 'start'].map((step, i) => {
+    const mark = h('span', { class: 'check-mark', attrs: { 'aria-hidden': 'true' } });
+    const title = h('span', { class: 'check-title', i18n: `checklist.${step}` });
+    const detail = h('span', { class: 'check-detail' });
+    const state = h('span', { class: 'sr-only' });
+    const li = h('li', { class: 'check-item', dataset: { step } },
+      h('span', { class: 'check-num', text: String(i + 1), attrs: { 'aria-hidden': 'true' } }), mark, h('span', { class: 'check-text' }, title, detail), state);
+    return { step, li, mark, detail, state };
+  });
+  const list = h('ol', { class: 'checklist', id: 'start-checklist' }, items.map((x) => x.li));
+  const el = panel('panel.checklist', h('p', { class: 'hint', i18n: 'checklist.hint' }), list);
+  el.id = 'start-checklist-panel';
+  function update(state) {
+    el.hidden = state.status !== 'lobby';
+    if (el.hidden) return;
+    const people = (state.roster || []).filter((s) => s.seat && s.seat.kind === 'participant');
+    const plans = currentPlans(state);
+    const taken = new Set(people.map((s) => s.seat.role));
+    const missing = KEY_ROLES.filter((r) => !taken.has(r));
+    const done = {
+      created: true,
+      share: people.length > 0,
+      plan: plans.length > 0,
+      roles: missing.length === 0,
+      start: false,
+    };
+    const details = {
+      created: t('checklist.created_detail', { min: Math.round((state.drill.duration_s || 0) / 60) }),
+      share: t('checklist.share_detail', { n: people.length }),
+      plan: plans.length ? t('checklist.plan_detail', { n: plans.length }) : t('checklist.plan_none'),
+      roles: missing.length
+        ? t('checklist.roles_missing', { roles: missing.map((r) => t(`role.${r}`)).join(t('checklist.sep')) })
+        : t('checklist.roles_ok'),
+      start: t('checklist.start_detail'),
+    };
+    for (const x of items) {
+      x.li.classList.toggle('check-done', done[x.step]);
+      x.mark.textContent = done[x.step] ? '✓' : '';
+      x.state.textContent = t(done[x.step] ? 'checklist.done' : 'checklist.todo');
+      x.detail.textContent = details[x.step];
+    }
+  }
+  return { el, update };
+}

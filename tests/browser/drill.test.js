@@ -290,17 +290,15 @@ test('a server error is shown to the user', { timeout: 30_000 }, async () => {
   const a = await person('en-US');
   try {
     await a.page.goto(`${env.base}/#join=no-such-code`);
-    await a.page.fill('#join-name', 'Ken');
-    await a.page.click('#newbie-button');
-    const error = a.page.locator('#join-error');
+    const error = a.page.locator('#join-code-error');
     await error.waitFor();
-    assert.match(await error.textContent(), /no drill with that code/);
+    assert.equal(await error.textContent(), 'No drill has this join code.');
 
     // A tab whose session the server does not know (say, the drill is gone)
     // goes home, says why, and forgets the session.
-    await a.page.evaluate(() => sessionStorage.setItem('firedrill.session', JSON.stringify({ token: 'gone', lastSeq: null, cid: 3 })));
-    await a.page.goto(`${env.base}/`);
-    await a.page.locator('.toast', { hasText: 'unknown session token' }).waitFor();
+    await a.page.evaluate(() => sessionStorage.setItem('firedrill.session', JSON.stringify({ token: 'gone', lastSeq: null, cid: 3, drillId: 'gone' })));
+    await a.page.goto(`${env.base}/#drill=gone`);
+    await a.page.locator('.toast', { hasText: 'This session is not known to the server.' }).waitFor();
     await a.page.locator('#create-button').waitFor();
     assert.equal(await a.page.evaluate(() => sessionStorage.getItem('firedrill.session')), null);
   } finally {

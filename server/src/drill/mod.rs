@@ -317,6 +317,18 @@ impl Registry {
         }
     }
 
+    /// What this code would open, without taking a seat: `Ok(true)` for a
+    /// facilitator code, `Ok(false)` for a join code. The join screen asks
+    /// first, so that a wrong code is refused before a name is typed.
+    pub fn check_code(&self, code: &str) -> Result<bool, DrillError> {
+        let (drill_id, facilitator) = self.codes.get(code).map(|d| d.value().clone()).ok_or(DrillError::UnknownCode)?;
+        let handle = self.drills.get(&drill_id).map(|h| h.value().clone()).ok_or(DrillError::UnknownCode)?;
+        if handle.tx.is_closed() || handle.status_page.borrow().ended {
+            return Err(DrillError::Ended);
+        }
+        Ok(facilitator)
+    }
+
     /// Joins the drill with this code: the facilitator code makes a
     /// co-facilitator; the join code a participant in `role`, or in support
     /// for a newcomer, unless a role was planned for this name.

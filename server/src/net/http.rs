@@ -181,6 +181,28 @@ pub(super) async fn join(State(app): State<Arc<AppState>>, body: Bytes) -> Resul
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct CheckCodeReq {
+    code: String,
+}
+
+#[derive(Serialize)]
+struct CheckCodeRes {
+    seat: &'static str,
+}
+
+/// Whether a code opens a drill (`POST /api/join/check`), and as what:
+/// `participant` for a join code, `facilitator` for a facilitator code.
+/// Takes no seat. Asked in the body, as `POST /api/join` is, so that codes
+/// stay out of request lines and their logs.
+pub(super) async fn check_code(State(app): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
+    let req: CheckCodeReq = parse_body(&body)?;
+    let facilitator = app.registry.check_code(&req.code)?;
+    let seat = if facilitator { "facilitator" } else { "participant" };
+    Ok(axum::Json(CheckCodeRes { seat }).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PracticeReq {
     scenario: String,
     name: String,

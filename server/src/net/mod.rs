@@ -53,6 +53,7 @@ pub fn router(registry: Arc<Registry>, config: Config) -> Router {
         .route("/api/drills", post(http::create_drill))
         .route("/api/drills/{id}/status", get(http::status_page))
         .route("/api/join", post(http::join))
+        .route("/api/join/check", post(http::check_code))
         .route("/api/practice", post(http::practice))
         .route("/api/history", get(http::history))
         .route("/api/history/{id}", get(http::finished_drill).delete(http::delete_drill))
