@@ -266,8 +266,16 @@ impl Client {
 }
 
 /// The `firedrill` binary of this workspace, built if needed (tests that
-/// must kill and restart a real process use it).
+/// must kill and restart a real process use it). `FIREDRILL_BIN` names one
+/// already built: `tests/run` passes the one `cargo test --workspace` built,
+/// because `cargo build -p firedrill` resolves the dependencies' features
+/// for the server alone and so would build them all a second time.
 pub fn firedrill_bin() -> std::path::PathBuf {
+    if let Some(bin) = std::env::var_os("FIREDRILL_BIN") {
+        let bin = std::path::PathBuf::from(bin);
+        assert!(bin.is_file(), "FIREDRILL_BIN={} is not a file", bin.display());
+        return bin;
+    }
     static BUILT: std::sync::Once = std::sync::Once::new();
     let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
     BUILT.call_once(|| {
