@@ -2,7 +2,9 @@
 //! drill and restarted on the same data; acknowledged commands survive,
 //! clients carry on, the public status page still shows what was published
 //! (and, once the drill has ended, is served from the store), and the
-//! finished drill replays to the same state hash.
+//! finished drill replays to the same state hash. While the database
+//! refuses writes, nothing is acknowledged that a restart would not bring
+//! back.
 
 use firedrill_tests::{Client, ServerProcess, create_drill, firedrill_bin, free_port, http, join, temp_dir};
 use serde_json::{Value, json};
@@ -182,5 +184,108 @@ async fn a_drill_stored_without_a_status_page_gets_one_from_its_log() {
     let store = Store::open(&data).expect("store opens");
     let kept = store.status_page(&drill.id).await.expect("readable").flatten().expect("kept from then on");
     assert_eq!(serde_json::from_str::<Value>(&kept).expect("JSON"), page);
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+/// Another process holds the database's write lock (a stuck writer, a
+/// backup), so the server's writes fail with `SQLITE_BUSY`: the commands
+/// it had applied stay unacknowledged until the lock is gone, new ones are
+/// refused with `store_unavailable`, and after a restart exactly the
+/// acknowledged ones are there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_that_refuses_writes_loses_nothing_acknowledged() {
+    use std::collections::BTreeMap;
+
+    let data = temp_dir("store-refuses");
+    let port = free_port();
+    let server = ServerProcess::start(&data, port).await;
+    let addr = server.addr;
+    let (_, _, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    let chat = |text: &str| json!({"type": "chat", "channel": "ops", "text": text});
+    let mut acked = Vec::new();
+    for text in ["before 1", "before 2"] {
+        fac.ok(chat(text)).await;
+        acked.push(text.to_string());
+    }
+
+    let lock = rusqlite::Connection::open(data.join("firedrill.sqlite3")).expect("the database opens");
+    lock.execute_batch("BEGIN IMMEDIATE").expect("the write lock is taken");
+    // Sent at once: the first batch waits for the lock and is refused; what
+    // came with it stays held, what came after is refused.
+    let mut sent = BTreeMap::new();
+    for i in 1..=4 {
+        let text = format!("during {i}");
+        sent.insert(fac.cmd(chat(&text)).await, text);
+    }
+    // Read in order: a reply before the store works again must not be an
+    // ack of these.
+    let mut replies: BTreeMap<u64, Value> = BTreeMap::new();
+    loop {
+        let m = fac.next().await;
+        if m["type"] == "store_status" {
+            assert_eq!(m["writable"], false, "{m}");
+            break;
+        }
+        if let Some(cid) = m["cid"].as_u64().filter(|_| m["type"] != "event") {
+            replies.insert(cid, m);
+        }
+    }
+    let mut while_down = Vec::new();
+    for i in 1..=2 {
+        while_down.push(fac.cmd(chat(&format!("while down {i}"))).await);
+    }
+    while !while_down.iter().all(|c| replies.contains_key(c)) {
+        let m = fac.next().await;
+        if let Some(cid) = m["cid"].as_u64().filter(|_| m["type"] != "event") {
+            replies.insert(cid, m);
+        }
+    }
+    for cid in &while_down {
+        assert_eq!(replies[cid]["code"], "store_unavailable", "refused while the store is down: {}", replies[cid]);
+    }
+    assert!(
+        replies.values().all(|m| m["type"] == "error" && m["code"] == "store_unavailable"),
+        "nothing acknowledged while the store refuses: {replies:?}"
+    );
+
+    lock.execute_batch("ROLLBACK").expect("the lock is released");
+    drop(lock);
+    let mut up = false;
+    while !up || !sent.keys().all(|c| replies.contains_key(c)) {
+        let m = fac.next().await;
+        if m["type"] == "store_status" {
+            assert_eq!(m["writable"], true, "{m}");
+            up = true;
+        } else if let Some(cid) = m["cid"].as_u64().filter(|_| m["type"] != "event") {
+            assert!(up || m["type"] == "error", "an ack before the store took writes: {m}");
+            replies.insert(cid, m);
+        }
+    }
+    for (cid, text) in &sent {
+        match replies[cid]["type"].as_str() {
+            Some("ack") => acked.push(text.clone()),
+            _ => assert_eq!(replies[cid]["code"], "store_unavailable", "{}", replies[cid]),
+        }
+    }
+    assert!(acked.iter().any(|t| t.starts_with("during")), "the held batch is acknowledged once stored");
+    fac.ok(chat("after")).await;
+    acked.push("after".into());
+
+    server.kill();
+    let server = ServerProcess::start(&data, port).await;
+    let (_, welcome) = Client::connect(server.addr, &fac_token, None).await;
+    let mut present = post_texts(&welcome["snapshot"], "ops");
+    present.sort();
+    acked.sort();
+    let refused = replies.values().filter(|m| m["type"] == "error").count();
+    println!(
+        "sent {}, refused {refused}, acknowledged {}, present after restart {}",
+        acked.len() + refused,
+        acked.len(),
+        present.len()
+    );
+    assert_eq!(present, acked, "after a restart: exactly the acknowledged commands ({} of them)", acked.len());
+    drop(server);
     let _ = std::fs::remove_dir_all(&data);
 }

@@ -187,8 +187,26 @@ export class DrillScreen {
         if (p && p.opts.onSettled) p.opts.onSettled();
         break;
       }
+      case 'store_status':
+        this.storeDown = msg.writable === false;
+        this.renderStoreBanner();
+        break;
       default:
         break; // pong and anything newer
+    }
+  }
+
+  /** While the drill cannot save, a banner says so (unless the connection banner shows). */
+  renderStoreBanner() {
+    if (this.banner.dataset.state === 'reconnecting') return;
+    if (this.storeDown) {
+      fill(this.banner, h('span', { i18n: 'store.down' }));
+      this.banner.hidden = false;
+      this.banner.dataset.state = 'store';
+    } else if (this.banner.dataset.state === 'store') {
+      this.banner.hidden = true;
+      this.banner.dataset.state = 'open';
+      fill(this.banner);
     }
   }
 
@@ -286,10 +304,13 @@ export class DrillScreen {
       this.bannerTimer = setInterval(draw, 1000);
       this.banner.hidden = false;
       this.banner.dataset.state = 'reconnecting';
+      // The server says again on connecting if it still cannot save.
+      this.storeDown = false;
     } else {
       this.banner.hidden = true;
       this.banner.dataset.state = state;
       fill(this.banner);
+      this.renderStoreBanner();
     }
     if (this.built) {
       this.renderConn();

@@ -41,6 +41,8 @@ const STRINGS = {
     'errcode.not_found': 'Not found.',
     'errcode.storage': 'The server could not read or write its data.',
     'errcode.conflict': 'Someone saved this document first.',
+    'errcode.store_unavailable': 'The drill cannot save right now; nothing changed. Try again in a moment.',
+    'store.down': 'The drill cannot save right now. Nothing sent so far is lost; the clock waits until it can save again.',
 
     'home.title': 'Incident-response drills',
     'home.steps_title': 'Your first drill, step by step',
@@ -999,6 +1001,8 @@ const STRINGS = {
     'errcode.not_found': '見つかりません。',
     'errcode.storage': 'サーバーがデータを読み書きできませんでした。',
     'errcode.conflict': '先に他の人がこの資料を保存しました。',
+    'errcode.store_unavailable': 'ドリルが今は保存できません。何も変わっていません。少し待ってからもう一度お試しください。',
+    'store.down': 'ドリルが今は保存できません。これまでに送った内容は失われません。保存できるようになるまで時計は止まります。',
 
     'home.title': '緊急事態訓練',
     'home.steps_title': 'はじめての訓練の進め方',

@@ -69,7 +69,7 @@ fn load(bencher: Bencher, records: usize) {
     let rt = runtime();
     let (store, dir) = store(&rt, "load");
     for chunk in 0..records / 1_000 {
-        let batch = (0..1_000).map(|i| chat(i, (chunk * 1_000 + i as usize) as u64 + 1)).collect();
+        let batch: Vec<_> = (0..1_000).map(|i| chat(i, (chunk * 1_000 + i as usize) as u64 + 1)).collect();
         rt.block_on(store.append("bench", chunk as u64, batch)).expect("appended");
     }
     bencher.counter(ItemsCount::new(records)).bench_local(|| rt.block_on(store.load("bench")).expect("loaded"));

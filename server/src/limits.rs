@@ -172,3 +172,16 @@ pub const STATUS_PAGE_NOTICES_MAX: usize = 50;
 /// Longest drill id the status page looks up; anything longer is no drill
 /// (ids are 16 hex digits).
 pub const DRILL_ID_CHARS_MAX: usize = 64;
+
+/// Real milliseconds a drill waits before it tries its database again after
+/// a refused write; the wait doubles after each refusal.
+pub const STORE_RETRY_FIRST_MS: u64 = 100;
+
+/// Longest wait between two tries of a database that refuses writes, in
+/// real milliseconds.
+pub const STORE_RETRY_MAX_MS: u64 = 2_000;
+
+/// Real seconds a drill waits for its database to take writes again before
+/// it stops (closing its connections with `1011`); what was stored before
+/// is restored when the server starts again.
+pub const STORE_OUTAGE_MAX_S: u64 = 60;

@@ -97,6 +97,8 @@ pub struct Metrics {
     pub slow_drops: Counter,
     /// Connections closed for sending too fast.
     pub rate_limited: Counter,
+    /// Times a drill's store started refusing writes.
+    pub store_outages: Counter,
     /// Deepest outbound queue seen at the last fan-out, in messages.
     pub outbound_queue_depth_max: Gauge,
 }
@@ -116,6 +118,7 @@ pub static METRICS: Metrics = Metrics {
     commands_refused: Counter::new(),
     slow_drops: Counter::new(),
     rate_limited: Counter::new(),
+    store_outages: Counter::new(),
     outbound_queue_depth_max: Gauge::new(),
 };
 
@@ -148,6 +151,12 @@ pub fn render() -> String {
         "counter",
         "Connections closed for sending too fast.",
         m.rate_limited.get().to_string(),
+    );
+    metric(
+        "firedrill_store_outages_total",
+        "counter",
+        "Times a drill's database started refusing writes.",
+        m.store_outages.get().to_string(),
     );
     metric(
         "firedrill_outbound_queue_depth_max",

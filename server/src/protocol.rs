@@ -782,6 +782,15 @@ pub enum ServerMsg {
         /// The `t` from the ping.
         t: u64,
     },
+    /// Whether the drill can save what happens. Not sequenced. Sent to
+    /// every connection when its database starts refusing writes
+    /// (`writable: false`: commands are refused with `store_unavailable`,
+    /// the clock stands still, nothing already sent is lost) and when it
+    /// works again (`writable: true`), and on connecting while it refuses.
+    StoreStatus {
+        /// Whether the drill can save again.
+        writable: bool,
+    },
 }
 
 /// Why the server refused something. Stable strings; clients switch on them.
@@ -808,6 +817,9 @@ pub enum ErrorCode {
     Full,
     /// Someone saved a newer version of the document first.
     Conflict,
+    /// The drill cannot save right now (its database refuses writes):
+    /// nothing changed; send the command again in a moment.
+    StoreUnavailable,
 }
 
 /// A seat as everyone may see it.

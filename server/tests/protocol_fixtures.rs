@@ -176,7 +176,8 @@ fn coverage() -> Coverage {
             | ServerMsg::Ack { .. }
             | ServerMsg::Answer { .. }
             | ServerMsg::Error { .. }
-            | ServerMsg::Pong { .. } => {}
+            | ServerMsg::Pong { .. }
+            | ServerMsg::StoreStatus { .. } => {}
         }
     }
     c

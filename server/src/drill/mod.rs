@@ -363,6 +363,7 @@ impl Registry {
             Ok(got) => got,
             Err(ErrorCode::Full) => return Err(DrillError::DrillFull),
             Err(ErrorCode::InvalidValue) => return Err(DrillError::NoRole),
+            Err(ErrorCode::StoreUnavailable) => return Err(DrillError::Storage),
             Err(_) => return Err(DrillError::Ended),
         };
         self.sessions.insert(token_hash, Session { drill_id: handle.id.clone(), seat: seat_id });

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::{Instant, MissedTickBehavior};
 use tracing::Instrument;
 
@@ -31,7 +31,7 @@ use crate::protocol::{
 };
 use crate::scenario::Scenario;
 use crate::sim::{Actor, BotSkill, Crew, Sim, SimCommand, SimEvent};
-use crate::store::{LogRecord, LoggedInput, Store, Unfinished};
+use crate::store::{DrillLog, LogRecord, LoggedInput, Store, StoreError, Unfinished};
 
 /// Real milliseconds between two checks of whether ticks are due.
 const WAKE_INTERVAL_MS: u64 = 20;
@@ -150,6 +150,18 @@ enum Held {
     Reply(ConnId, Frame),
     /// A pulse for every connection.
     Pulse(Frame),
+    /// The answer to a request for a seat: a join is answered only once
+    /// the seat is stored, so that a token handed out survives a restart.
+    Seat(oneshot::Sender<Result<(u32, SeatKind), ErrorCode>>, Result<(u32, SeatKind), ErrorCode>),
+}
+
+/// The drill's database refuses writes: since when, and when to try again.
+#[derive(Debug, Clone, Copy)]
+struct Outage {
+    since: Instant,
+    next_try: Instant,
+    /// The wait before `next_try`, doubled after each refusal.
+    wait_ms: u64,
 }
 
 struct DrillTask {
@@ -170,7 +182,10 @@ struct DrillTask {
     seq: u64,
     summary: Option<Summary>,
     /// Where inputs are persisted; `None` runs the drill in memory only.
-    store: Option<Store>,
+    store: Option<Arc<dyn DrillLog>>,
+    /// Set while the store refuses writes: output stays held, commands
+    /// are refused, the clock stands still.
+    outage: Option<Outage>,
     /// Inputs applied but not yet committed.
     pending: Vec<LogRecord>,
     /// Tick last written to the store.
@@ -227,6 +242,21 @@ pub(super) fn spawn(
     facilitator_code: String,
     store: Option<Store>,
 ) -> Started {
+    let store = store.map(|s| Arc::new(s) as Arc<dyn DrillLog>);
+    spawn_logged(id, join_code, scenario, seed, bots, facilitator_code, store)
+}
+
+/// Starts the task for a new drill writing to any drill log (the store, or
+/// in tests one that fails).
+fn spawn_logged(
+    id: String,
+    join_code: String,
+    scenario: Scenario,
+    seed: u64,
+    bots: Bots,
+    facilitator_code: String,
+    store: Option<Arc<dyn DrillLog>>,
+) -> Started {
     let (tx, rx) = mpsc::channel(limits::DRILL_INBOX_LEN_MAX);
     let span = tracing::info_span!("drill", id = %id);
     let mut task = DrillTask::new(id, join_code, &scenario, seed, bots, store);
@@ -247,7 +277,7 @@ pub(super) fn restore(u: Unfinished, scenario: Scenario, store: Store) -> (Start
         &scenario,
         u.drill.seed,
         u.drill.bots,
-        Some(store),
+        Some(Arc::new(store)),
     );
     task.facilitator_code = u.drill.facilitator_code.clone();
     let hashes = span.in_scope(|| task.replay(&u));
@@ -319,7 +349,14 @@ pub fn replay_for_review(u: &Unfinished, scenario: &Scenario) -> crate::review::
 }
 
 impl DrillTask {
-    fn new(id: String, join_code: String, s: &Scenario, seed: u64, bots: Bots, store: Option<Store>) -> DrillTask {
+    fn new(
+        id: String,
+        join_code: String,
+        s: &Scenario,
+        seed: u64,
+        bots: Bots,
+        store: Option<Arc<dyn DrillLog>>,
+    ) -> DrillTask {
         let info = DrillInfo {
             id,
             scenario: s.id.clone(),
@@ -353,6 +390,7 @@ impl DrillTask {
             seq: 0,
             summary: None,
             store,
+            outage: None,
             pending: Vec::new(),
             checkpoint_tick: 0,
             held: Vec::new(),
@@ -464,9 +502,20 @@ impl DrillTask {
                 },
                 _ = wake.tick(), if self.status == DrillStatus::Running => self.advance(),
                 _ = pulse.tick(), if !self.conns.is_empty() => self.send_pulse(),
+                _ = sleep_until_some(self.outage.map(|o| o.next_try)) => {}
                 _ = sleep_until_some(linger) => break,
             }
             self.flush().await;
+            if let Some(o) = self.outage
+                && now().duration_since(o.since) >= Duration::from_secs(limits::STORE_OUTAGE_MAX_S)
+            {
+                self.stop_for_outage();
+                // The inbox closes first, so that each connection, seeing
+                // its queue end, can tell the drill stopped.
+                drop(rx);
+                self.conns.clear();
+                break;
+            }
             if self.status == DrillStatus::Ended && self.conns.is_empty() {
                 idle_since.get_or_insert_with(now);
             } else {
@@ -478,41 +527,11 @@ impl DrillTask {
     }
 
     /// Commits pending inputs, then releases the output they caused. An
-    /// input is acknowledged only once it is stored.
+    /// input is acknowledged only once it is stored: while the store
+    /// refuses, everything stays held (see [`Self::commit`]).
     async fn flush(&mut self) {
-        let tick = self.sim.tick();
-        // Events caused by ticks must be reproducible before anyone sees
-        // them: a restart replays to the stored tick, so store it first.
-        let tick_events = tick > self.checkpoint_tick && self.held.iter().any(|h| matches!(h, Held::Event(..)));
-        let due = !self.pending.is_empty() || tick_events || tick >= self.checkpoint_tick + TICKS_PER_CHECKPOINT;
-        if let Some(store) = &self.store
-            && due
-        {
-            let records = std::mem::take(&mut self.pending);
-            if let Err(e) = store.append(&self.info.id, tick, records).await {
-                tracing::error!(error = %e, "could not store drill inputs");
-            }
-            self.checkpoint_tick = tick;
-        }
-        self.pending.clear();
-        if let Some(summary) =
-            self.summary.as_ref().filter(|_| self.status == DrillStatus::Ended && !self.result_stored)
-            && let Some(store) = &self.store
-        {
-            self.result_stored = true;
-            if let Err(e) = store.finish(&self.info.id, summary.clone()).await {
-                tracing::error!(error = %e, "could not store the drill's result");
-            }
-            // The public page outlives the task: keep its final state.
-            let page = self.status_page.borrow().clone();
-            match serde_json::to_string(&*page) {
-                Ok(json) => {
-                    if let Err(e) = store.save_status_page(&self.info.id, json).await {
-                        tracing::error!(error = %e, "could not store the drill's status page");
-                    }
-                }
-                Err(e) => tracing::error!(error = %e, "could not serialize the drill's status page"),
-            }
+        if !self.commit().await {
+            return;
         }
         let mut slow = Vec::new();
         let mut sent = 0u64;
@@ -545,6 +564,10 @@ impl DrillTask {
                         }
                     }
                 }
+                Held::Seat(reply, result) => {
+                    // The caller may have given up; nothing to do then.
+                    let _ = reply.send(result);
+                }
             }
         }
         if sent > 0 {
@@ -563,6 +586,113 @@ impl DrillTask {
         }
     }
 
+    /// Stores what is pending (and, once the drill has ended, its
+    /// result); `true` when everything is stored and the held output may
+    /// go out. A refused write keeps the inputs pending and the output
+    /// held, and is tried again with a growing wait.
+    async fn commit(&mut self) -> bool {
+        let Some(store) = self.store.clone() else {
+            self.pending.clear();
+            return true;
+        };
+        if self.outage.is_some_and(|o| now() < o.next_try) {
+            return false;
+        }
+        let tick = self.sim.tick();
+        // Events caused by ticks must be reproducible before anyone sees
+        // them: a restart replays to the stored tick, so store it first.
+        let tick_events = tick > self.checkpoint_tick && self.held.iter().any(|h| matches!(h, Held::Event(..)));
+        let due = !self.pending.is_empty() || tick_events || tick >= self.checkpoint_tick + TICKS_PER_CHECKPOINT;
+        if due {
+            let records: Arc<[LogRecord]> = std::mem::take(&mut self.pending).into();
+            if let Err(e) = store.append(&self.info.id, tick, records.clone()).await {
+                // One transaction: nothing of the batch was stored.
+                self.pending = records.to_vec();
+                self.store_refused(&e, "could not store drill inputs");
+                return false;
+            }
+            self.checkpoint_tick = tick;
+        }
+        if let Some(summary) = self.summary.clone().filter(|_| self.status == DrillStatus::Ended && !self.result_stored)
+        {
+            if let Err(e) = store.finish(&self.info.id, summary).await {
+                self.store_refused(&e, "could not store the drill's result");
+                return false;
+            }
+            // The public page outlives the task: keep its final state.
+            let page = self.status_page.borrow().clone();
+            match serde_json::to_string(&*page) {
+                Ok(json) => {
+                    if let Err(e) = store.save_status_page(&self.info.id, json).await {
+                        self.store_refused(&e, "could not store the drill's status page");
+                        return false;
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "could not serialize the drill's status page"),
+            }
+            self.result_stored = true;
+        }
+        if self.outage.take().is_some() {
+            tracing::warn!("the store takes writes again; the drill goes on");
+            // The clock stood still while nothing could be stored.
+            if self.status == DrillStatus::Running {
+                self.anchor = Some((now(), self.sim.tick()));
+            }
+            self.send_now(&encode_msg(&ServerMsg::StoreStatus { writable: true }));
+        }
+        true
+    }
+
+    /// Notes a refused write: the first starts an outage (every connection
+    /// is told), later ones wait longer before the next try.
+    fn store_refused(&mut self, e: &StoreError, what: &str) {
+        let t = now();
+        match &mut self.outage {
+            Some(o) => {
+                o.wait_ms = (o.wait_ms * 2).min(limits::STORE_RETRY_MAX_MS);
+                o.next_try = t + Duration::from_millis(o.wait_ms);
+                tracing::warn!(error = %e, wait_ms = o.wait_ms, "{what}; trying again");
+            }
+            None => {
+                let wait_ms = limits::STORE_RETRY_FIRST_MS;
+                self.outage = Some(Outage { since: t, next_try: t + Duration::from_millis(wait_ms), wait_ms });
+                METRICS.store_outages.inc();
+                tracing::error!(error = %e, "{what}; holding output and refusing commands until it works again");
+                self.send_now(&encode_msg(&ServerMsg::StoreStatus { writable: false }));
+            }
+        }
+    }
+
+    /// The store refused for longer than the drill may wait: tell every
+    /// connection why before they are closed. What was stored stays, and
+    /// the drill is restored from it when the server starts again.
+    fn stop_for_outage(&mut self) {
+        tracing::error!(
+            pending = self.pending.len(),
+            held = self.held.len(),
+            "the store refused writes for too long; stopping the drill (it is restored from what was stored on the next start)"
+        );
+        let message = format!(
+            "the drill stopped: its database refused writes for {} s. Nothing acknowledged is lost; \
+             the drill comes back from what was saved when the server restarts with a working database",
+            limits::STORE_OUTAGE_MAX_S
+        );
+        self.send_now(&encode_msg(&ServerMsg::Error { code: ErrorCode::StoreUnavailable, message, cid: None }));
+    }
+
+    /// Sends a frame to every connection at once, outside the held output
+    /// (it is about the drill's saving, not an effect of an input).
+    fn send_now(&mut self, frame: &Frame) {
+        if self.replaying {
+            return;
+        }
+        let slow: Vec<ConnId> =
+            self.conns.iter().filter(|c| c.out.try_send(frame.clone()).is_err()).map(|c| c.id).collect();
+        for id in slow {
+            self.drop_conn(id);
+        }
+    }
+
     fn log_input(&mut self, input: LoggedInput) {
         if !self.replaying {
             self.pending.push(LogRecord { tick: self.sim.tick(), input });
@@ -571,11 +701,32 @@ impl DrillTask {
 
     fn handle(&mut self, input: Input) {
         match input {
-            Input::AddSeat { name, seat, token_hash, reply } => {
-                // The caller may have given up; nothing to do then.
-                let _ = reply.send(self.add_seat(name, seat, token_hash));
+            Input::AddSeat { reply, .. } if self.outage.is_some() => {
+                let _ = reply.send(Err(ErrorCode::StoreUnavailable));
             }
-            Input::Connect { seat, conn, last_seq, out } => self.connect(seat, conn, last_seq, out),
+            Input::AddSeat { name, seat, token_hash, reply } => {
+                let result = self.add_seat(name, seat, token_hash);
+                self.held.push(Held::Seat(reply, result));
+            }
+            Input::Connect { seat, conn, last_seq, out } => {
+                if self.outage.is_some() {
+                    // The welcome waits with the rest of the output.
+                    let _ = out.try_send(encode_msg(&ServerMsg::StoreStatus { writable: false }));
+                }
+                self.connect(seat, conn, last_seq, out);
+            }
+            Input::Command { conn, cid, .. } if self.outage.is_some() => {
+                // Refused at once, and not remembered: once the store works
+                // again, the same command with the same cid is applied.
+                let message = "the drill cannot save right now; nothing changed. Send it again in a moment".to_string();
+                let frame =
+                    encode_msg(&ServerMsg::Error { code: ErrorCode::StoreUnavailable, message, cid: Some(cid) });
+                if let Some(c) = self.conns.iter().find(|c| c.id == conn)
+                    && c.out.try_send(frame).is_err()
+                {
+                    self.drop_conn(conn);
+                }
+            }
             Input::Command { seat, conn, cid, cmd } => self.command(seat, conn, cid, cmd),
             Input::Disconnect { seat, conn } => self.disconnect(seat, conn),
         }
@@ -1355,6 +1506,10 @@ impl DrillTask {
     // --- time ------------------------------------------------------------
 
     fn advance(&mut self) {
+        // Nothing the world does could be stored: it waits.
+        if self.outage.is_some() {
+            return;
+        }
         let Some((since, tick0)) = self.anchor else { return };
         let elapsed_ms = since.elapsed().as_millis() as u64;
         let due = tick0 + elapsed_ms * u64::from(self.speed) / 1000 / limits::TICK_DRILL_SECONDS;
@@ -1585,7 +1740,9 @@ impl DrillTask {
     }
 
     fn send_pulse(&mut self) {
-        if self.replaying {
+        // While the store refuses, the clock stands still and pulses would
+        // only pile up behind the held output.
+        if self.replaying || self.outage.is_some() {
             return;
         }
         if let Some(frame) = self.pulse_frame() {
@@ -1780,6 +1937,298 @@ fn check_text(text: &str) -> Result<String, (ErrorCode, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A drill log in memory that refuses writes while told to, the way a
+    /// database does (`SQLITE_IOERR`): no record of a refused batch is kept.
+    #[derive(Debug, Default)]
+    struct FlakyLog {
+        stored: std::sync::Mutex<Vec<LogRecord>>,
+        refuse: std::sync::atomic::AtomicBool,
+        refused: std::sync::atomic::AtomicU32,
+    }
+
+    impl FlakyLog {
+        fn refuse(&self, on: bool) {
+            self.refuse.store(on, std::sync::atomic::Ordering::SeqCst);
+        }
+
+        fn check(&self) -> Result<(), StoreError> {
+            if self.refuse.load(std::sync::atomic::Ordering::SeqCst) {
+                self.refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let e = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_IOERR);
+                return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, Some("disk I/O error".into()))));
+            }
+            Ok(())
+        }
+
+        fn stored(&self) -> Vec<LogRecord> {
+            self.stored.lock().map(|s| s.clone()).unwrap_or_default()
+        }
+    }
+
+    impl DrillLog for FlakyLog {
+        fn append<'a>(&'a self, _: &'a str, _: u64, records: Arc<[LogRecord]>) -> crate::store::StoreFuture<'a> {
+            Box::pin(async move {
+                self.check()?;
+                if let Ok(mut s) = self.stored.lock() {
+                    s.extend(records.iter().cloned());
+                }
+                Ok(())
+            })
+        }
+
+        fn finish<'a>(&'a self, _: &'a str, _: Summary) -> crate::store::StoreFuture<'a> {
+            Box::pin(async move { self.check() })
+        }
+
+        fn save_status_page<'a>(&'a self, _: &'a str, _: String) -> crate::store::StoreFuture<'a> {
+            Box::pin(async move { self.check() })
+        }
+    }
+
+    fn scenario() -> Scenario {
+        crate::scenario::parse(include_str!("../../../scenarios/lunch-peak-pos-outage.toml"))
+            .unwrap_or_else(|p| panic!("{p:?}"))
+    }
+
+    /// A drill task on `log`, with a facilitator connected as connection 1.
+    struct Live {
+        inbox: mpsc::Sender<Input>,
+        out: mpsc::Receiver<Frame>,
+    }
+
+    async fn live(log: Arc<dyn DrillLog>) -> Live {
+        let (inbox, _page) =
+            spawn_logged("d1".into(), "join".into(), scenario(), 1, Bots::Off, "fcode".into(), Some(log));
+        let got = add_seat(&inbox, "Aiko").await;
+        assert_eq!(got, Ok((0, SeatKind::Facilitator)));
+        let (tx, mut out) = mpsc::channel(limits::OUTBOUND_QUEUE_LEN_MAX);
+        inbox
+            .send(Input::Connect { seat: 0, conn: 1, last_seq: None, out: tx })
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let welcome = next(&mut out).await;
+        assert_eq!(welcome["type"], "welcome", "{welcome}");
+        Live { inbox, out }
+    }
+
+    async fn add_seat(inbox: &mpsc::Sender<Input>, name: &str) -> Result<(u32, SeatKind), ErrorCode> {
+        let (reply, rx) = oneshot::channel();
+        let input =
+            Input::AddSeat { name: name.into(), seat: Some(SeatKind::Facilitator), token_hash: "h".into(), reply };
+        inbox.send(input).await.unwrap_or_else(|e| panic!("{e}"));
+        rx.await.unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    async fn chat(l: &Live, cid: u64, text: String) {
+        let cmd = Command::Chat { channel: Channel::Ops, text };
+        l.inbox.send(Input::Command { seat: 0, conn: 1, cid, cmd }).await.unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// The next message that is not a pulse, or `{"type":"closed"}`.
+    async fn next(out: &mut mpsc::Receiver<Frame>) -> serde_json::Value {
+        let deadline = now() + Duration::from_secs(120);
+        loop {
+            let m = tokio::time::timeout_at(deadline, out.recv()).await.unwrap_or_else(|e| panic!("no message: {e}"));
+            let Some(frame) = m else { return serde_json::json!({"type": "closed"}) };
+            let v: serde_json::Value = serde_json::from_str(frame.as_str()).unwrap_or_else(|e| panic!("{e}"));
+            if v["type"] != "pulse" {
+                return v;
+            }
+        }
+    }
+
+    /// The reply to `cid`, noting every other message on the way.
+    async fn reply_to(
+        out: &mut mpsc::Receiver<Frame>,
+        cid: u64,
+        seen: &mut Vec<serde_json::Value>,
+    ) -> serde_json::Value {
+        loop {
+            let m = next(out).await;
+            assert_ne!(m["type"], "closed", "closed while waiting for the reply to {cid}");
+            if m["cid"] == cid && m["type"] != "event" {
+                return m;
+            }
+            seen.push(m);
+        }
+    }
+
+    fn chats_stored(records: &[LogRecord]) -> Vec<u64> {
+        records
+            .iter()
+            .filter_map(|r| match &r.input {
+                LoggedInput::Command { cid, cmd: Command::Chat { .. }, .. } => Some(*cid),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_refused_append_acknowledges_nothing_until_the_store_takes_it() {
+        let log = Arc::new(FlakyLog::default());
+        let mut l = live(log.clone()).await;
+        let mut seen = Vec::new();
+        chat(&l, 1, "stored at once".into()).await;
+        assert_eq!(reply_to(&mut l.out, 1, &mut seen).await["type"], "ack");
+
+        log.refuse(true);
+        chat(&l, 2, "applied, then held".into()).await;
+        // The store refuses the batch: its ack and its post stay held, and
+        // every connection is told the drill cannot save.
+        let m = next(&mut l.out).await;
+        assert_eq!(m, serde_json::json!({"type": "store_status", "writable": false}));
+        // Meanwhile new commands and joins are refused, retryably.
+        chat(&l, 3, "refused".into()).await;
+        let m = next(&mut l.out).await;
+        assert_eq!(
+            (m["type"].as_str(), m["code"].as_str(), m["cid"].as_u64()),
+            (Some("error"), Some("store_unavailable"), Some(3)),
+            "{m}"
+        );
+        assert_eq!(add_seat(&l.inbox, "Ren").await, Err(ErrorCode::StoreUnavailable));
+        // It keeps trying, with growing waits.
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let tries = log.refused.load(std::sync::atomic::Ordering::SeqCst);
+        assert!((2..=6).contains(&tries), "{tries} tries in 800 ms");
+        assert!(l.out.try_recv().is_err(), "nothing is released while the store refuses");
+        assert_eq!(chats_stored(&log.stored()), vec![1]);
+
+        log.refuse(false);
+        // First the news that it saves again, then what was held.
+        let m = next(&mut l.out).await;
+        assert_eq!(m, serde_json::json!({"type": "store_status", "writable": true}));
+        let ack = reply_to(&mut l.out, 2, &mut seen).await;
+        assert_eq!(ack["type"], "ack", "{ack}");
+        assert!(
+            seen.iter().any(|m| m["event"]["post"]["body"]["text"] == "applied, then held"),
+            "the post comes with its ack"
+        );
+        // The refused command was not remembered: sent again, it is applied.
+        chat(&l, 3, "refused".into()).await;
+        assert_eq!(reply_to(&mut l.out, 3, &mut seen).await["type"], "ack");
+        assert_eq!(chats_stored(&log.stored()), vec![1, 2, 3], "every acknowledged command is stored, once");
+    }
+
+    /// Fills a real database, or makes it read-only, and checks that what
+    /// was acknowledged is exactly what is stored, before and after it
+    /// takes writes again.
+    async fn a_real_store_refusing(fault: crate::store::WriteFault) {
+        let store = Store::in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let record = crate::store::DrillRecord {
+            id: "d1".into(),
+            join_code: "join".into(),
+            facilitator_code: "fcode".into(),
+            scenario_id: "lunch-peak-pos-outage".into(),
+            scenario_toml: String::new(),
+            seed: 1,
+            bots: Bots::Off,
+            created_ms: 1,
+        };
+        store.create_drill(record).await.unwrap_or_else(|e| panic!("{e}"));
+        let mut l = live(Arc::new(store.clone())).await;
+        store.set_write_fault(fault).await.unwrap_or_else(|e| panic!("{e}"));
+        let mut seen = Vec::new();
+        let mut acked = Vec::new();
+        let mut cid = 0;
+        // Long posts fill the last page soon; a read-only database refuses
+        // the first.
+        let held = loop {
+            cid += 1;
+            assert!(cid < 200, "the store never refused");
+            chat(&l, cid, format!("{cid} {}", "x".repeat(limits::CHAT_TEXT_CHARS_MAX - 8))).await;
+            let reply = loop {
+                let m = next(&mut l.out).await;
+                if m["type"] == "store_status" || (m["cid"] == cid && m["type"] != "event") {
+                    break m;
+                }
+                assert_ne!(m["type"], "closed");
+            };
+            if reply["type"] == "store_status" {
+                assert_eq!(reply["writable"], false);
+                break cid;
+            }
+            assert_eq!(reply["type"], "ack", "{reply}");
+            acked.push(cid);
+        };
+        // The database itself says why.
+        let big = Command::Chat { channel: Channel::Ops, text: "y".repeat(limits::CHAT_TEXT_CHARS_MAX) };
+        let probe = vec![LogRecord { tick: 0, input: LoggedInput::Command { seat: 0, cid: u64::MAX, cmd: big } }; 16];
+        let why = store.append("d1", 0, probe).await.err().unwrap_or_else(|| panic!("the store took a write"));
+        match fault {
+            crate::store::WriteFault::Full => assert!(why.is_full(), "{why}"),
+            _ => assert!(why.is_read_only(), "{why}"),
+        }
+        let stored = store.load("d1").await.unwrap_or_else(|e| panic!("{e}")).map(|u| u.log).unwrap_or_default();
+        assert_eq!(chats_stored(&stored), acked, "acknowledged = stored while it refuses");
+
+        store.set_write_fault(crate::store::WriteFault::None).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(reply_to(&mut l.out, held, &mut seen).await["type"], "ack");
+        acked.push(held);
+        let stored = store.load("d1").await.unwrap_or_else(|e| panic!("{e}")).map(|u| u.log).unwrap_or_default();
+        assert_eq!(chats_stored(&stored), acked, "acknowledged = stored once it takes writes again");
+    }
+
+    #[tokio::test]
+    async fn a_full_database_acknowledges_only_what_it_stored() {
+        a_real_store_refusing(crate::store::WriteFault::Full).await;
+    }
+
+    #[tokio::test]
+    async fn a_read_only_database_acknowledges_only_what_it_stored() {
+        a_real_store_refusing(crate::store::WriteFault::ReadOnly).await;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_store_that_stays_broken_stops_the_drill_which_comes_back_from_what_was_stored() {
+        let log = Arc::new(FlakyLog::default());
+        let mut l = live(log.clone()).await;
+        let mut seen = Vec::new();
+        chat(&l, 1, "kept".into()).await;
+        assert_eq!(reply_to(&mut l.out, 1, &mut seen).await["type"], "ack");
+        log.refuse(true);
+        chat(&l, 2, "never acknowledged".into()).await;
+        assert_eq!(next(&mut l.out).await["type"], "store_status");
+        let started = now();
+        // The drill says why it stops, then closes every connection and
+        // its inbox.
+        let m = next(&mut l.out).await;
+        assert_eq!((m["type"].as_str(), m["code"].as_str()), (Some("error"), Some("store_unavailable")), "{m}");
+        assert!(m["cid"].is_null(), "{m}");
+        assert_eq!(next(&mut l.out).await["type"], "closed");
+        assert!(l.inbox.is_closed(), "the drill task stopped");
+        let waited = started.elapsed();
+        assert!(waited >= Duration::from_secs(limits::STORE_OUTAGE_MAX_S), "stopped after {waited:?}");
+        assert!(waited < Duration::from_secs(limits::STORE_OUTAGE_MAX_S + 3), "stopped after {waited:?}");
+
+        // Restored from what was stored: the acknowledged post is there,
+        // the refused batch is not.
+        let stored = log.stored();
+        assert_eq!(chats_stored(&stored), vec![1]);
+        let drill = crate::store::DrillRecord {
+            id: "d1".into(),
+            join_code: "join".into(),
+            facilitator_code: "fcode".into(),
+            scenario_id: "lunch-peak-pos-outage".into(),
+            scenario_toml: String::new(),
+            seed: 1,
+            bots: Bots::Off,
+            created_ms: 1,
+        };
+        let u = Unfinished { drill, tick: 0, log: stored };
+        let (_, snapshot) = replay_at(&u, &scenario(), 0);
+        let texts: Vec<String> = snapshot
+            .channels
+            .iter()
+            .filter(|c| c.channel == Channel::Ops)
+            .flat_map(|c| c.posts.iter())
+            .filter_map(|p| match &p.body {
+                PostBody::Text { text } => Some(text.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(texts, vec!["kept".to_string()]);
+    }
 
     fn posts(ids: std::ops::RangeInclusive<u64>) -> VecDeque<Post> {
         ids.map(|id| Post { id, author: Author::System, body: PostBody::Text { text: format!("{id}") }, tick: id })

@@ -46,6 +46,7 @@ mod code {
     pub const AWAY: u16 = 1001;
     pub const POLICY: u16 = 1008;
     pub const SIZE: u16 = 1009;
+    pub const INTERNAL: u16 = 1011;
     pub const AGAIN: u16 = 1013;
 }
 
@@ -241,7 +242,11 @@ async fn serve(conn: u64, session: Session, handle: DrillHandle, last_seq: Optio
             biased;
             m = out_rx.recv() => {
                 let Some(first) = m else {
-                    // The drill dropped us: too slow, or the drill is gone.
+                    // The drill dropped us: too slow, or the drill stopped
+                    // with us connected (its store refused writes too long).
+                    if handle.tx.is_closed() {
+                        break Some((code::INTERNAL, "drill stopped: its database refused writes"));
+                    }
                     break Some((code::AGAIN, "too slow; resume"));
                 };
                 if write_batch(&mut socket, &mut out_rx, first).await.is_err() {

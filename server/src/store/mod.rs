@@ -13,7 +13,10 @@
 //! simulation is deterministic, so replaying the inputs rebuilds the world,
 //! the channels and the event numbering exactly (`drill::task`).
 
+use std::future::Future;
 use std::path::Path;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -134,19 +137,91 @@ pub enum StoreError {
     Closed,
 }
 
+impl StoreError {
+    /// Whether the database refused because it is full (`SQLITE_FULL`: the
+    /// disk, or the size the database may reach).
+    pub fn is_full(&self) -> bool {
+        matches!(self, StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DiskFull)
+    }
+
+    /// Whether the database refused because it may not be written
+    /// (`SQLITE_READONLY`).
+    pub fn is_read_only(&self) -> bool {
+        matches!(self, StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ReadOnly)
+    }
+}
+
+/// A future the drill log's methods return.
+pub type StoreFuture<'a> = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + 'a>>;
+
+/// What a drill task writes while it runs: its inputs, then its result.
+/// [`Store`] is the real one; tests put a failing one in its place to check
+/// that nothing is acknowledged before it is stored.
+pub trait DrillLog: Send + Sync + std::fmt::Debug + 'static {
+    /// Appends inputs and the tick reached, in one transaction: all of
+    /// them, or (on an error) none.
+    fn append<'a>(&'a self, drill: &'a str, tick: u64, records: Arc<[LogRecord]>) -> StoreFuture<'a>;
+    /// Marks a drill finished with its summary.
+    fn finish<'a>(&'a self, drill: &'a str, summary: Summary) -> StoreFuture<'a>;
+    /// Keeps a drill's final public status page (JSON).
+    fn save_status_page<'a>(&'a self, drill: &'a str, json: String) -> StoreFuture<'a>;
+}
+
+impl DrillLog for Store {
+    fn append<'a>(&'a self, drill: &'a str, tick: u64, records: Arc<[LogRecord]>) -> StoreFuture<'a> {
+        Box::pin(Store::append(self, drill, tick, records))
+    }
+
+    fn finish<'a>(&'a self, drill: &'a str, summary: Summary) -> StoreFuture<'a> {
+        Box::pin(Store::finish(self, drill, summary))
+    }
+
+    fn save_status_page<'a>(&'a self, drill: &'a str, json: String) -> StoreFuture<'a> {
+        Box::pin(Store::save_status_page(self, drill, json))
+    }
+}
+
+/// A way to make a real store refuse writes, for tests of what a drill does
+/// then (`SQLITE_FULL`, `SQLITE_READONLY`), and to make it work again.
+#[cfg(test)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WriteFault {
+    /// The database may not grow past the pages it has now.
+    Full,
+    /// The database refuses every write.
+    ReadOnly,
+    /// Writes work again.
+    None,
+}
+
 type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
 
 enum Op {
     CreateDrill(DrillRecord, Reply<()>),
-    Append { drill: String, tick: u64, records: Vec<LogRecord>, reply: Reply<()> },
-    Finish { drill: String, summary: Box<Summary>, reply: Reply<()> },
+    Append {
+        drill: String,
+        tick: u64,
+        records: Arc<[LogRecord]>,
+        reply: Reply<()>,
+    },
+    Finish {
+        drill: String,
+        summary: Box<Summary>,
+        reply: Reply<()>,
+    },
     LoadUnfinished(Reply<Vec<Unfinished>>),
     Load(String, Reply<Option<Unfinished>>),
     ListFinished(Reply<Vec<FinishedDrill>>),
     Finished(String, Reply<Option<FinishedDrill>>),
     Delete(String, Reply<bool>),
-    SaveStatusPage { drill: String, json: String, reply: Reply<()> },
+    SaveStatusPage {
+        drill: String,
+        json: String,
+        reply: Reply<()>,
+    },
     StatusPage(String, Reply<Option<Option<String>>>),
+    #[cfg(test)]
+    Fault(WriteFault, Reply<()>),
 }
 
 /// Handle to the writer thread. Cheap to clone.
@@ -209,8 +284,9 @@ impl Store {
     }
 
     /// Appends inputs and the tick reached, in one transaction.
-    pub async fn append(&self, drill: &str, tick: u64, records: Vec<LogRecord>) -> Result<(), StoreError> {
+    pub async fn append(&self, drill: &str, tick: u64, records: impl Into<Arc<[LogRecord]>>) -> Result<(), StoreError> {
         let drill = drill.to_string();
+        let records = records.into();
         self.call(|reply| Op::Append { drill, tick, records, reply }).await
     }
 
@@ -262,6 +338,13 @@ impl Store {
     pub async fn status_page(&self, id: &str) -> Result<Option<Option<String>>, StoreError> {
         let id = id.to_string();
         self.call(|r| Op::StatusPage(id, r)).await
+    }
+
+    /// Makes the database refuse writes as a full disk or a read-only file
+    /// would, or work again.
+    #[cfg(test)]
+    pub(crate) async fn set_write_fault(&self, fault: WriteFault) -> Result<(), StoreError> {
+        self.call(|r| Op::Fault(fault, r)).await
     }
 }
 
@@ -380,6 +463,17 @@ fn writer(mut conn: Connection, rx: std_mpsc::Receiver<Op>) {
                     .optional()
                     .map_err(StoreError::from);
                 let _ = reply.send(r);
+            }
+            #[cfg(test)]
+            Op::Fault(fault, reply) => {
+                let sql = match fault {
+                    // Lower than the pages in use, the cap becomes exactly
+                    // those pages: the next page needed is refused.
+                    WriteFault::Full => "PRAGMA query_only = 0; PRAGMA max_page_count = 1;",
+                    WriteFault::ReadOnly => "PRAGMA query_only = 1;",
+                    WriteFault::None => "PRAGMA query_only = 0; PRAGMA max_page_count = 1073741823;",
+                };
+                let _ = reply.send(conn.execute_batch(sql).map_err(StoreError::from));
             }
         }
     }
