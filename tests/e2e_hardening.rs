@@ -9,7 +9,7 @@ use firedrill::protocol::{
     Channel, Command, ComponentStatus, Disposition, DrillStatus, FaultOp, Medium, Phase, PulseKind, Query, Role,
     SeatKind, authorize,
 };
-use firedrill_tests::{Client, TestServer, create_drill, http, http_with, join};
+use firedrill_tests::{ADMIN_TOKEN, Client, TestServer, create_drill, http, http_with, join};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -238,7 +238,8 @@ async fn refuse_everything_forbidden(seats: &mut [(Role, Client)], status: Drill
 }
 
 async fn metric(addr: std::net::SocketAddr, name: &str) -> u64 {
-    let (status, body) = http(addr, "GET", "/metrics", None).await;
+    let admin = format!("Bearer {ADMIN_TOKEN}");
+    let ((status, body), _) = http_with(addr, "GET", "/metrics", None, &[("Authorization", admin.as_str())]).await;
     assert_eq!(status, 200);
     let text = body.as_str().unwrap_or_default().to_string();
     text.lines()
@@ -304,7 +305,13 @@ async fn the_http_surface_is_typed_and_locked_down() {
     let (status, v) = http(addr, "POST", "/api/drills", Some(&json!({"scenario": "nope", "name": "A"}))).await;
     assert_eq!((status, v["error"].as_str()), (404, Some("unknown_scenario")));
 
-    let (status, body) = http(addr, "GET", "/metrics", None).await;
+    // The metrics are for the operator.
+    let (status, _) = http(addr, "GET", "/metrics", None).await;
+    assert_eq!(status, 401);
+    let ((status, _), _) = http_with(addr, "GET", "/metrics", None, &[("Authorization", "Bearer not-the-token")]).await;
+    assert_eq!(status, 403);
+    let admin = format!("Bearer {ADMIN_TOKEN}");
+    let ((status, body), _) = http_with(addr, "GET", "/metrics", None, &[("Authorization", admin.as_str())]).await;
     assert_eq!(status, 200);
     let text = body.as_str().unwrap_or_default();
     for name in

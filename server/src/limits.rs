@@ -11,6 +11,17 @@ pub const CLIENT_MESSAGE_BYTES_MAX: usize = 64 * 1024;
 /// Largest HTTP request body the API accepts.
 pub const HTTP_BODY_BYTES_MAX: usize = 64 * 1024;
 
+/// Session tokens one request may send (`Authorization: Bearer a,b,...`):
+/// a browser lists the history of every drill it holds a seat in.
+pub const BEARER_TOKENS_MAX: usize = 256;
+
+/// Characters in one bearer token (session tokens are 64, an admin token
+/// may be longer).
+pub const TOKEN_CHARS_MAX: usize = 128;
+
+/// Characters an admin token must have at least (`--admin-token`).
+pub const ADMIN_TOKEN_CHARS_MIN: usize = 32;
+
 /// Read buffer per WebSocket connection. tungstenite's default (128 KiB)
 /// would cost ~135 KiB per idle connection; clients send short commands,
 /// and a longer message (a document edit) grows it as far as it needs.

@@ -35,6 +35,15 @@ struct ServeArgs {
     /// Another origin allowed to open the WebSocket (repeatable).
     #[arg(long = "allow-origin")]
     allow_origin: Vec<String>,
+    /// The operator's credential: whoever sends it as a bearer token reads
+    /// /metrics and every stored drill. At least 32 characters. Visible to
+    /// other local users in the process list: prefer --admin-token-file.
+    #[arg(long, conflicts_with = "admin_token_file")]
+    admin_token: Option<String>,
+    /// A file whose content (surrounding white space trimmed) is the admin
+    /// token, e.g. a secret mounted by the hosting platform.
+    #[arg(long)]
+    admin_token_file: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -163,7 +172,18 @@ fn serve_inner(args: ServeArgs) -> anyhow::Result<()> {
         let listener = socket.listen(LISTEN_BACKLOG)?;
         let addr = listener.local_addr()?;
         eprintln!("firedrill: serving on http://{addr}");
-        let config = firedrill::net::Config { data_dir: Some(args.data), allow_origins: args.allow_origin };
+        let admin_token = match (args.admin_token, &args.admin_token_file) {
+            (Some(t), _) => Some(t),
+            (None, Some(file)) => Some(
+                std::fs::read_to_string(file)
+                    .map_err(|e| anyhow::anyhow!("cannot read the admin token file {}: {e}", file.display()))?
+                    .trim()
+                    .to_string(),
+            ),
+            (None, None) => None,
+        };
+        let config =
+            firedrill::net::Config { data_dir: Some(args.data), allow_origins: args.allow_origin, admin_token };
         let shutdown = async {
             // If the signal handler cannot be installed, run until killed.
             if tokio::signal::ctrl_c().await.is_err() {

@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use super::AppState;
+use super::{AppState, access};
 use crate::drill::DrillError;
 use crate::protocol::Role;
 
@@ -54,12 +54,24 @@ pub(super) async fn healthz() -> &'static str {
     "ok"
 }
 
-pub(super) async fn metrics() -> Response {
+/// `GET /metrics`: for the operator only (the admin token as a bearer
+/// token); `401` without a credential, `403` with another one or when the
+/// server has no admin token.
+pub(super) async fn metrics(State(app): State<Arc<AppState>>, headers: axum::http::HeaderMap) -> Response {
+    let caller = match access::caller(&headers, app.admin_hash.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    if !caller.admin {
+        let status = if caller.anonymous() { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+        return (status, "the metrics are for the server's operator: send the admin token as a bearer token\n")
+            .into_response();
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], crate::metrics::render()).into_response()
 }
 
 /// An API error: a status and a JSON body `{"error", "message"}`.
-pub(super) struct ApiError(StatusCode, &'static str, String);
+pub(super) struct ApiError(pub StatusCode, pub &'static str, pub String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -206,31 +218,54 @@ pub(super) async fn practice(State(app): State<Arc<AppState>>, body: Bytes) -> R
     Ok((StatusCode::CREATED, axum::Json(res)).into_response())
 }
 
-/// Finished drills with their results, newest first (empty when the server
+/// Finished drills with their results, newest first: every one for the
+/// operator, those in which one of the caller's session tokens holds a seat
+/// for anyone else (none for an anonymous caller, and none when the server
 /// keeps no data).
-pub(super) async fn history(State(app): State<Arc<AppState>>) -> Result<Response, ApiError> {
+pub(super) async fn history(
+    State(app): State<Arc<AppState>>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let caller = access::caller(&headers, app.admin_hash.as_deref())?;
     let Some(store) = app.registry.store() else {
         return Ok(axum::Json(Vec::<crate::store::FinishedDrill>::new()).into_response());
     };
-    let list = store.list_finished().await.map_err(|e| {
+    if caller.anonymous() {
+        return Ok(axum::Json(Vec::<crate::store::FinishedDrill>::new()).into_response());
+    }
+    let unreadable = |e: crate::store::StoreError| {
         tracing::error!(error = %e, "could not list finished drills");
         ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill history could not be read".into())
-    })?;
+    };
+    let mut list = store.list_finished().await.map_err(unreadable)?;
+    if !caller.admin {
+        let mine = store.seated(caller.token_hashes.clone()).await.map_err(unreadable)?;
+        list.retain(|d| mine.contains(&d.id));
+    }
     Ok(axum::Json(list).into_response())
 }
 
-/// One finished drill and its result.
+/// One finished drill and its result, for the people of that drill and the
+/// operator.
 pub(super) async fn finished_drill(
     State(app): State<Arc<AppState>>,
     axum::extract::Path(id): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
+    let caller = access::caller(&headers, app.admin_hash.as_deref())?;
     let not_found = || ApiError(StatusCode::NOT_FOUND, "not_found", "no finished drill with that id".into());
     let store = app.registry.store().ok_or_else(not_found)?;
-    let drill = store.finished(&id).await.map_err(|e| {
-        tracing::error!(error = %e, "could not read a finished drill");
-        ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be read".into())
-    })?;
-    Ok(axum::Json(drill.ok_or_else(not_found)?).into_response())
+    let drill = store
+        .finished(&id)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not read a finished drill");
+            ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be read".into())
+        })?
+        .ok_or_else(not_found)?;
+    let stored = store.load(&id).await.ok().flatten().ok_or_else(not_found)?;
+    access::require_reader(&caller, &stored)?;
+    Ok(axum::Json(drill).into_response())
 }
 
 /// The public status page of a drill (`GET /api/drills/{id}/status`):
@@ -317,19 +352,24 @@ pub(super) async fn review(
             ApiError(StatusCode::BAD_REQUEST, "invalid_value", "format must be json, md, html or csv".into())
         })?,
     };
+    let caller = access::caller(&headers, app.admin_hash.as_deref())?;
     let not_found = || ApiError(StatusCode::NOT_FOUND, "not_found", "no drill with that id".into());
     let store = app.registry.store().ok_or_else(not_found)?;
-    // Live, while the drill runs, for its facilitators; for everyone once
-    // it has ended.
+    // Live, while the drill runs, for its facilitators; once it has ended,
+    // for each of its people as far as their seat saw.
     let live = require_finished(store, &id).await.is_err();
     let (stored, scenario) = load_for_replay(store, &id).await?;
-    if live {
-        require_facilitator(&headers, &stored)?;
-    }
+    let reader = if live {
+        access::require_facilitator(&caller, &stored)?;
+        crate::review::export::Reader::Everything
+    } else {
+        access::require_reader(&caller, &stored)?
+    };
     // Replaying and the two baselines are CPU work: keep it off the
     // runtime's threads.
     let body = tokio::task::spawn_blocking(move || {
-        let review = crate::review::build(crate::drill::replay_for_review(&stored, &scenario));
+        let mut review = crate::review::build(crate::drill::replay_for_review(&stored, &scenario));
+        crate::review::export::redact(&mut review, reader);
         crate::review::export::render(&review, format)
     })
     .await
@@ -386,18 +426,17 @@ async fn require_finished(store: &crate::store::Store, id: &str) -> Result<(), A
     })
 }
 
-/// Loads a finished drill for someone who proves, with
-/// `Authorization: Bearer <session token>`, to have been one of its
-/// facilitators (the token's hash is in the drill's log).
+/// Loads a finished drill for one of its facilitators (or the operator):
+/// `404` for an unknown drill, `401`/`403` for anyone else, `403` while the
+/// drill runs.
 async fn load_as_facilitator(
     app: &AppState,
     headers: &axum::http::HeaderMap,
     id: &str,
 ) -> Result<(crate::store::Store, crate::store::Unfinished), ApiError> {
+    let caller = access::caller(headers, app.admin_hash.as_deref())?;
     let not_found = || ApiError(StatusCode::NOT_FOUND, "not_found", "no drill with that id".into());
     let store = app.registry.store().ok_or_else(not_found)?.clone();
-    bearer(headers)?;
-    require_finished(&store, id).await?;
     let stored = store
         .load(id)
         .await
@@ -406,40 +445,9 @@ async fn load_as_facilitator(
             ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be read".into())
         })?
         .ok_or_else(not_found)?;
-    require_facilitator(headers, &stored)?;
+    access::require_facilitator(&caller, &stored)?;
+    require_finished(&store, id).await?;
     Ok((store, stored))
-}
-
-/// The session token sent as `Authorization: Bearer <token>`.
-fn bearer(headers: &axum::http::HeaderMap) -> Result<&str, ApiError> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty() && t.len() <= 128)
-        .ok_or_else(|| {
-            ApiError(
-                StatusCode::UNAUTHORIZED,
-                "bad_token",
-                "send a facilitator's session token as a bearer token".into(),
-            )
-        })
-}
-
-/// Checks `Authorization: Bearer <session token>` against the drill's
-/// facilitators (the token's hash is in the drill's log).
-fn require_facilitator(headers: &axum::http::HeaderMap, stored: &crate::store::Unfinished) -> Result<(), ApiError> {
-    let token = bearer(headers)?;
-    let hash = crate::drill::hash_token(token);
-    let facilitator = stored.log.iter().any(|r| {
-        matches!(&r.input, crate::store::LoggedInput::AddSeat { seat: crate::protocol::SeatKind::Facilitator, token_hash, .. } if *token_hash == hash)
-    });
-    if facilitator {
-        Ok(())
-    } else {
-        Err(ApiError(StatusCode::FORBIDDEN, "forbidden", "only the drill's facilitators may do this".into()))
-    }
 }
 
 /// Everything stored about a finished drill, for a facilitator to file or
@@ -519,19 +527,32 @@ pub(super) async fn replay(
     State(app): State<Arc<AppState>>,
     axum::extract::Path(id): axum::extract::Path<String>,
     q: Result<axum::extract::Query<ReplayQuery>, axum::extract::rejection::QueryRejection>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
+    use crate::review::export::Reader;
+    let caller = access::caller(&headers, app.admin_hash.as_deref())?;
     let axum::extract::Query(q) = q.map_err(|_| {
         ApiError(StatusCode::BAD_REQUEST, "invalid_value", "tick must be a whole number of drill seconds".into())
     })?;
     let not_found = || ApiError(StatusCode::NOT_FOUND, "not_found", "no drill with that id".into());
     let store = app.registry.store().ok_or_else(not_found)?;
-    require_finished(store, &id).await?;
     let (stored, scenario) = load_for_replay(store, &id).await?;
+    // Who replays sees what their seat saw: facilitators as an observer
+    // with the answer key, internal seats as an observer, outside actors as
+    // a store did.
+    let (role, answer_key) = match access::require_reader(&caller, &stored)? {
+        Reader::Everything => (Role::Observer, true),
+        Reader::Internal => (Role::Observer, false),
+        Reader::Outside => (Role::StoreActor, false),
+    };
+    require_finished(store, &id).await?;
     let ticks = stored.tick;
     let (tick, snapshot) =
-        tokio::task::spawn_blocking(move || crate::drill::replay_at(&stored, &scenario, q.tick)).await.map_err(
-            |_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the drill could not be replayed".into()),
-        )?;
+        tokio::task::spawn_blocking(move || crate::drill::replay_at(&stored, &scenario, q.tick, role, answer_key))
+            .await
+            .map_err(|_| {
+                ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the drill could not be replayed".into())
+            })?;
     Ok(axum::Json(serde_json::json!({ "tick": tick, "ticks": ticks, "snapshot": snapshot })).into_response())
 }
 

@@ -7,6 +7,7 @@
 //! lives here: the `Origin` allow-list, body and message size limits,
 //! buffer sizes, timeouts and the page's security headers.
 
+mod access;
 mod http;
 mod ws;
 
@@ -25,13 +26,27 @@ use crate::limits;
 use crate::store::Store;
 
 /// How the server is set up.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Config {
     /// Where drills and results are kept (`--data`).
     pub data_dir: Option<PathBuf>,
     /// Origins allowed to open a WebSocket besides the server's own
     /// (`--allow-origin`), e.g. `https://drills.example.com`.
     pub allow_origins: Vec<String>,
+    /// The operator's credential (`--admin-token`, `--admin-token-file`):
+    /// who sends it as a bearer token reads `/metrics` and every stored
+    /// drill, and may export and delete any. `None`: nobody may.
+    pub admin_token: Option<String>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("allow_origins", &self.allow_origins)
+            .field("admin_token", &self.admin_token.as_ref().map(|_| "(set)"))
+            .finish()
+    }
 }
 
 /// Shared by every request handler.
@@ -39,13 +54,16 @@ pub struct Config {
 pub(crate) struct AppState {
     pub registry: Arc<Registry>,
     pub config: Config,
+    /// SHA-256 of the admin token, if there is one.
+    pub admin_hash: Option<String>,
     /// Next connection id.
     pub next_conn: AtomicU64,
 }
 
 /// The application's routes, for [`run`] and for tests.
 pub fn router(registry: Arc<Registry>, config: Config) -> Router {
-    let state = Arc::new(AppState { registry, config, next_conn: AtomicU64::new(1) });
+    let admin_hash = config.admin_token.as_deref().map(crate::drill::hash_token);
+    let state = Arc::new(AppState { registry, config, admin_hash, next_conn: AtomicU64::new(1) });
     Router::new()
         .route("/healthz", get(http::healthz))
         .route("/metrics", get(http::metrics))
@@ -72,6 +90,17 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    if let Some(t) = &config.admin_token
+        && (t.len() < limits::ADMIN_TOKEN_CHARS_MIN
+            || t.len() > limits::TOKEN_CHARS_MAX
+            || !t.chars().all(|c| c.is_ascii_graphic() && c != ','))
+    {
+        return Err(std::io::Error::other(format!(
+            "the admin token must be {} to {} printable ASCII characters without commas or spaces",
+            limits::ADMIN_TOKEN_CHARS_MIN,
+            limits::TOKEN_CHARS_MAX
+        )));
+    }
     let store = match &config.data_dir {
         Some(dir) => Some(Store::open(dir).map_err(std::io::Error::other)?),
         None => None,
