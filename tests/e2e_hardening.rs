@@ -380,3 +380,61 @@ async fn a_client_that_stops_reading_is_dropped_and_others_keep_their_latency() 
     let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
     fac.ok(json!({"type": "chat", "channel": "ops", "text": "still fine"})).await;
 }
+
+/// Sends a raw request (`head` without the blank line) and returns the status.
+async fn raw_status(addr: std::net::SocketAddr, head: &str, body: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let req = format!("{head}Content-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+    s.write_all(req.as_bytes()).await.expect("write");
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut buf)).await;
+    String::from_utf8_lossy(&buf).split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+#[tokio::test]
+async fn cross_site_posts_and_rebinding_host_names_are_refused() {
+    let config = firedrill::net::Config { hosts: vec!["drills.example.com".into()], ..Default::default() };
+    let server = TestServer::start_with(config).await;
+    let addr = server.addr;
+    let body = json!({"scenario": "lunch-peak-pos-outage", "name": "Aiko"}).to_string();
+    let post = |host: &str, origin: Option<&str>, content_type: &str| {
+        let origin = origin.map(|o| format!("Origin: {o}\r\n")).unwrap_or_default();
+        format!("POST /api/drills HTTP/1.1\r\nHost: {host}\r\n{origin}Content-Type: {content_type}\r\n")
+    };
+    let own = addr.to_string();
+    let json_type = "application/json";
+    // A form or a text/plain fetch from another site (no preflight): not JSON.
+    assert_eq!(raw_status(addr, &post(&own, Some("http://evil.example"), "text/plain"), &body).await, 403);
+    assert_eq!(raw_status(addr, &post(&own, None, "text/plain"), &body).await, 415);
+    assert_eq!(raw_status(addr, &post(&own, None, "application/x-www-form-urlencoded"), &body).await, 415);
+    // JSON from a page of another origin.
+    assert_eq!(raw_status(addr, &post(&own, Some("http://evil.example"), json_type), &body).await, 403);
+    assert_eq!(raw_status(addr, &post(&own, Some("null"), json_type), &body).await, 403);
+    // DNS rebinding: the attacker's name resolves to this server, so Host
+    // and Origin agree with each other, but the server does not answer to it.
+    let evil = format!("evil.example:{}", addr.port());
+    let evil_origin = format!("http://{evil}");
+    assert_eq!(raw_status(addr, &post(&evil, Some(&evil_origin), json_type), &body).await, 421);
+    let page = format!("GET / HTTP/1.1\r\nHost: {evil}\r\n");
+    assert_eq!(raw_status(addr, &page, "").await, 421, "pages too");
+    let ws = format!(
+        "GET /ws HTTP/1.1\r\nHost: {evil}\r\nOrigin: {evil_origin}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    );
+    assert_eq!(raw_status(addr, &ws, "").await, 421, "the WebSocket too");
+    let probe = format!("GET /healthz HTTP/1.1\r\nHost: 10.0.0.7:{}\r\n", addr.port());
+    assert_eq!(raw_status(addr, &probe, "").await, 200, "health probes ask by address");
+    // The server's own origin, by address or by a configured name.
+    let own_origin = format!("http://{own}");
+    assert_eq!(raw_status(addr, &post(&own, Some(&own_origin), json_type), &body).await, 201);
+    assert_eq!(raw_status(addr, &post(&own, None, "application/json; charset=utf-8"), &body).await, 201);
+    let named = format!("drills.example.com:{}", addr.port());
+    let named_origin = format!("https://{named}");
+    assert_eq!(raw_status(addr, &post(&named, Some(&named_origin), json_type), &body).await, 201);
+    let localhost = format!("localhost:{}", addr.port());
+    let origin = format!("http://{localhost}");
+    assert_eq!(raw_status(addr, &post(&localhost, Some(&origin), json_type), &body).await, 201);
+    // A matching name that is not configured is refused even for GET.
+    assert_eq!(raw_status(addr, "GET /api/scenarios HTTP/1.1\r\nHost: drills.example.org\r\n", "").await, 421);
+}

@@ -32,9 +32,15 @@ struct ServeArgs {
     /// Directory for drills and results.
     #[arg(long, default_value = "firedrill-data")]
     data: PathBuf,
-    /// Another origin allowed to open the WebSocket (repeatable).
+    /// Another origin allowed to open the WebSocket and send requests that
+    /// change something (repeatable).
     #[arg(long = "allow-origin")]
     allow_origin: Vec<String>,
+    /// A host name the server answers to, e.g. drills.example.com
+    /// (repeatable). Loopback names and the address it listens on are
+    /// always allowed; requests for any other Host are refused.
+    #[arg(long = "host")]
+    host: Vec<String>,
     /// The operator's credential: whoever sends it as a bearer token reads
     /// /metrics and every stored drill. At least 32 characters. Visible to
     /// other local users in the process list: prefer --admin-token-file.
@@ -182,8 +188,12 @@ fn serve_inner(args: ServeArgs) -> anyhow::Result<()> {
             ),
             (None, None) => None,
         };
-        let config =
-            firedrill::net::Config { data_dir: Some(args.data), allow_origins: args.allow_origin, admin_token };
+        let config = firedrill::net::Config {
+            data_dir: Some(args.data),
+            allow_origins: args.allow_origin,
+            admin_token,
+            hosts: args.host,
+        };
         let shutdown = async {
             // If the signal handler cannot be installed, run until killed.
             if tokio::signal::ctrl_c().await.is_err() {

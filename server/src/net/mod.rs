@@ -8,6 +8,7 @@
 //! buffer sizes, timeouts and the page's security headers.
 
 mod access;
+mod guard;
 mod http;
 mod ws;
 
@@ -37,6 +38,10 @@ pub struct Config {
     /// who sends it as a bearer token reads `/metrics` and every stored
     /// drill, and may export and delete any. `None`: nobody may.
     pub admin_token: Option<String>,
+    /// Host names the server answers to besides loopback and the address
+    /// it listens on (`--host`), e.g. `drills.example.com`; a request for
+    /// any other `Host` is refused (`421`).
+    pub hosts: Vec<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -45,6 +50,7 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("allow_origins", &self.allow_origins)
             .field("admin_token", &self.admin_token.as_ref().map(|_| "(set)"))
+            .field("hosts", &self.hosts)
             .finish()
     }
 }
@@ -80,6 +86,7 @@ pub fn router(registry: Arc<Registry>, config: Config) -> Router {
         .route("/ws", get(ws::upgrade))
         .fallback(get(http::static_file))
         .layer(DefaultBodyLimit::max(limits::HTTP_BODY_BYTES_MAX))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
         .layer(axum::middleware::from_fn(http::security_headers))
         .with_state(state)
 }
@@ -87,7 +94,7 @@ pub fn router(registry: Arc<Registry>, config: Config) -> Router {
 /// Serves until `shutdown` completes. Tests call this on `127.0.0.1:0`.
 pub async fn run(
     listener: TcpListener,
-    config: Config,
+    mut config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     if let Some(t) = &config.admin_token
@@ -109,6 +116,10 @@ pub async fn run(
     let restored = registry.restore().await.map_err(std::io::Error::other)?;
     if restored > 0 {
         tracing::info!(drills = restored, "restored unfinished drills");
+    }
+    let local = listener.local_addr()?.ip();
+    if !local.is_unspecified() {
+        config.hosts.push(local.to_string());
     }
     let app = router(registry, config);
     tracing::info!(addr = %listener.local_addr()?, "serving");

@@ -75,7 +75,7 @@ pub(super) async fn upgrade(State(app): State<Arc<AppState>>, mut req: Request) 
     let Ok(accept) = HeaderValue::try_from(derive_accept_key(key.as_bytes())) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    if !origin_allowed(headers, &app.config.allow_origins) {
+    if !super::guard::origin_allowed(&app, headers) {
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
     }
     if METRICS.connections.get() >= limits::CONNECTIONS_PER_SERVER_MAX as i64 {
@@ -123,20 +123,6 @@ fn header_has_token(headers: &HeaderMap, name: &HeaderName, token: &str) -> bool
 /// Whether a header is exactly `value`, in any case.
 fn header_is(headers: &HeaderMap, name: &HeaderName, value: &str) -> bool {
     headers.get(name).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(value.as_bytes()))
-}
-
-/// A browser always sends `Origin` on a WebSocket upgrade; it must be this
-/// server's own origin (same host) or one on the allow-list. Clients that
-/// are not browsers send none and are not subject to cross-site attacks.
-fn origin_allowed(headers: &HeaderMap, allow: &[String]) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN) else { return true };
-    let Ok(origin) = origin.to_str() else { return false };
-    if allow.iter().any(|a| a == origin) {
-        return true;
-    }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    let bare = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://"));
-    !host.is_empty() && bare == Some(host)
 }
 
 async fn connection(socket: Socket, app: Arc<AppState>) {
