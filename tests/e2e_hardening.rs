@@ -438,3 +438,81 @@ async fn cross_site_posts_and_rebinding_host_names_are_refused() {
     // A matching name that is not configured is refused even for GET.
     assert_eq!(raw_status(addr, "GET /api/scenarios HTTP/1.1\r\nHost: drills.example.org\r\n", "").await, 421);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drill_creation_is_limited_per_address_and_empty_lobbies_count_apart() {
+    use firedrill::limits::{DRILL_CREATES_PER_ADDRESS_MAX, LOBBY_DRILLS_PER_SERVER_MAX};
+    let config = firedrill::net::Config {
+        trust_forwarded_for: true,
+        admin_token: Some(ADMIN_TOKEN.into()),
+        ..Default::default()
+    };
+    let server = TestServer::start_with(config).await;
+    let addr = server.addr;
+    let body = json!({"scenario": "lunch-peak-pos-outage", "name": "Flood"}).to_string();
+    let create = |from: String, auth: Option<String>| {
+        let body = body.clone();
+        async move {
+            let mut headers = vec![("X-Forwarded-For", from.as_str())];
+            if let Some(a) = &auth {
+                headers.push(("Authorization", a.as_str()));
+            }
+            http_with(addr, "POST", "/api/drills", Some(&body), &headers).await.0
+        }
+    };
+    // One address: a burst, then 429.
+    let mut codes = Vec::new();
+    for _ in 0..DRILL_CREATES_PER_ADDRESS_MAX {
+        let (status, v) = create("198.51.100.1".into(), None).await;
+        assert_eq!(status, 201, "{v}");
+        codes.push(v["join_code"].as_str().unwrap_or_default().to_string());
+    }
+    let (status, v) = create("198.51.100.1".into(), None).await;
+    assert_eq!((status, v["error"].as_str()), (429, Some("too_many")), "{v}");
+    // IPv6 counts by its /64.
+    for i in 0..DRILL_CREATES_PER_ADDRESS_MAX {
+        assert_eq!(create(format!("2001:db8:1:2::{i:x}"), None).await.0, 201);
+    }
+    assert_eq!(create("2001:db8:1:2:ffff::1".into(), None).await.0, 429, "the same /64");
+    // Many addresses fill the lobbies, never the slots of drills people play.
+    let mut n = 2 * DRILL_CREATES_PER_ADDRESS_MAX as usize;
+    while n < LOBBY_DRILLS_PER_SERVER_MAX {
+        assert_eq!(create(format!("192.0.2.{n}"), None).await.0, 201);
+        n += 1;
+    }
+    let (status, v) = create("192.0.2.250".into(), None).await;
+    assert_eq!((status, v["error"].as_str()), (503, Some("full")), "{v}");
+    assert!(v["message"].as_str().unwrap_or_default().contains("waiting"), "{v}");
+    // Someone joins one: it is a drill now, and a lobby is free again.
+    join(addr, &codes[0], "Kenji", "incident_owner").await;
+    assert_eq!(create("192.0.2.251".into(), None).await.0, 201);
+    // The operator is not limited per address.
+    let admin = Some(format!("Bearer {ADMIN_TOKEN}"));
+    join(addr, &codes[1], "Mai", "engineer").await;
+    assert_eq!(create("198.51.100.1".into(), admin).await.0, 201);
+}
+
+#[tokio::test]
+async fn an_operator_may_require_a_creation_token() {
+    let token = "creation-token-0123456789abcdef-0123456789";
+    let config = firedrill::net::Config {
+        create_token: Some(token.into()),
+        admin_token: Some(ADMIN_TOKEN.into()),
+        ..Default::default()
+    };
+    let server = TestServer::start_with(config).await;
+    let body = json!({"scenario": "lunch-peak-pos-outage", "name": "Aiko"}).to_string();
+    let post = |path: &'static str, auth: Option<String>| {
+        let body = body.clone();
+        async move {
+            let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("Authorization", a.as_str())).collect();
+            http_with(server.addr, "POST", path, Some(&body), &headers).await.0
+        }
+    };
+    let (status, v) = post("/api/drills", None).await;
+    assert_eq!((status, v["error"].as_str()), (401, Some("bad_token")), "{v}");
+    assert_eq!(post("/api/drills", Some("Bearer wrong".into())).await.0, 403);
+    assert_eq!(post("/api/practice", None).await.0, 401, "practice drills too");
+    assert_eq!(post("/api/drills", Some(format!("Bearer {token}"))).await.0, 201);
+    assert_eq!(post("/api/drills", Some(format!("Bearer {ADMIN_TOKEN}"))).await.0, 201);
+}

@@ -50,6 +50,22 @@ struct ServeArgs {
     /// token, e.g. a secret mounted by the hosting platform.
     #[arg(long)]
     admin_token_file: Option<PathBuf>,
+    /// A file holding the creation token: when given, creating a drill (or
+    /// a practice drill) needs it, or the admin token, as a bearer token.
+    #[arg(long)]
+    create_token_file: Option<PathBuf>,
+    /// The server runs behind a reverse proxy on this machine: limits per
+    /// client address use the last address of X-Forwarded-For on requests
+    /// from loopback.
+    #[arg(long)]
+    trust_forwarded_for: bool,
+}
+
+/// The content of a token file, surrounding white space trimmed.
+fn read_token(file: &std::path::Path) -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read the token file {}: {e}", file.display()))?;
+    Ok(text.trim().to_string())
 }
 
 #[derive(Subcommand)]
@@ -180,12 +196,7 @@ fn serve_inner(args: ServeArgs) -> anyhow::Result<()> {
         eprintln!("firedrill: serving on http://{addr}");
         let admin_token = match (args.admin_token, &args.admin_token_file) {
             (Some(t), _) => Some(t),
-            (None, Some(file)) => Some(
-                std::fs::read_to_string(file)
-                    .map_err(|e| anyhow::anyhow!("cannot read the admin token file {}: {e}", file.display()))?
-                    .trim()
-                    .to_string(),
-            ),
+            (None, Some(file)) => Some(read_token(file)?),
             (None, None) => None,
         };
         let config = firedrill::net::Config {
@@ -193,6 +204,8 @@ fn serve_inner(args: ServeArgs) -> anyhow::Result<()> {
             allow_origins: args.allow_origin,
             admin_token,
             hosts: args.host,
+            create_token: args.create_token_file.as_deref().map(read_token).transpose()?,
+            trust_forwarded_for: args.trust_forwarded_for,
         };
         let shutdown = async {
             // If the signal handler cannot be installed, run until killed.

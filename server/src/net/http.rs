@@ -92,7 +92,9 @@ impl From<DrillError> for ApiError {
             DrillError::BadName | DrillError::NoRole | DrillError::BadSpeed => {
                 (StatusCode::BAD_REQUEST, "invalid_value")
             }
-            DrillError::TooManyDrills | DrillError::DrillFull => (StatusCode::SERVICE_UNAVAILABLE, "full"),
+            DrillError::TooManyDrills | DrillError::TooManyLobbies | DrillError::DrillFull => {
+                (StatusCode::SERVICE_UNAVAILABLE, "full")
+            }
             DrillError::Ended | DrillError::Gone => (StatusCode::GONE, "ended"),
             DrillError::Storage => (StatusCode::SERVICE_UNAVAILABLE, "storage"),
         };
@@ -153,8 +155,100 @@ struct CreateRes {
     seat_id: u32,
 }
 
-pub(super) async fn create_drill(State(app): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
+/// Whether this caller may create a drill now: with the creation token
+/// (or the admin token) when the server requires one, and within
+/// `DRILL_CREATES_PER_ADDRESS_MAX` per window for its address (`429`
+/// `too_many`, with `Retry-After`). Counts the creation.
+fn may_create(app: &AppState, headers: &axum::http::HeaderMap, peer: std::net::IpAddr) -> Result<(), ApiError> {
+    let caller = access::caller(headers, app.admin_hash.as_deref())?;
+    if let Some(create) = &app.create_hash
+        && !caller.admin
+        && !caller.token_hashes.contains(create)
+    {
+        let status = if caller.anonymous() { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+        return Err(ApiError(status, "bad_token", "this server creates drills only with its creation token".into()));
+    }
+    if caller.admin {
+        return Ok(());
+    }
+    let Some(client) = client_address(app, headers, peer) else { return Ok(()) };
+    let key = address_key(client);
+    let window = std::time::Duration::from_secs(crate::limits::DRILL_CREATE_WINDOW_S);
+    let now = clock();
+    if app.creates.len() >= crate::limits::DRILL_CREATE_ADDRESSES_MAX && !app.creates.contains_key(&key) {
+        app.creates.retain(|_, (start, _)| now.saturating_duration_since(*start) < window);
+    }
+    let too_many = |left: std::time::Duration| {
+        ApiError(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many",
+            format!("too many drills created from this address; try again in {} s", left.as_secs().max(1)),
+        )
+    };
+    if app.creates.len() >= crate::limits::DRILL_CREATE_ADDRESSES_MAX && !app.creates.contains_key(&key) {
+        return Err(too_many(window));
+    }
+    let mut entry = app.creates.entry(key).or_insert((now, 0));
+    let (start, count) = &mut *entry;
+    if now.saturating_duration_since(*start) >= window {
+        *start = now;
+        *count = 0;
+    }
+    if *count >= crate::limits::DRILL_CREATES_PER_ADDRESS_MAX {
+        return Err(too_many(window.saturating_sub(now.saturating_duration_since(*start))));
+    }
+    *count += 1;
+    Ok(())
+}
+
+/// Who a request comes from, for per-address limits: the peer, unless it
+/// is on loopback. On loopback with `--trust-forwarded-for`, the last
+/// address of `X-Forwarded-For` (what the reverse proxy in front saw), or
+/// the proxy itself when there is none; without it `None`: the machine's
+/// own users are not limited.
+fn client_address(app: &AppState, headers: &axum::http::HeaderMap, peer: std::net::IpAddr) -> Option<std::net::IpAddr> {
+    if !peer.is_loopback() {
+        return Some(peer);
+    }
+    if !app.config.trust_forwarded_for {
+        return None;
+    }
+    // The proxy appends what it saw: only the last entry is its word. One
+    // that does not parse counts against the proxy itself.
+    let last = headers.get_all("x-forwarded-for").iter().next_back().and_then(|v| v.to_str().ok());
+    let last = last.and_then(|v| v.rsplit(',').next()).map(str::trim);
+    Some(last.and_then(|a| a.parse().ok()).unwrap_or(peer))
+}
+
+/// The address a creation counts against: IPv4 as is, IPv6 by its /64
+/// (one host usually holds a whole /64).
+fn address_key(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => std::net::IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                std::net::IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+        v4 => v4,
+    }
+}
+
+/// The real-time clock, for the creation windows.
+#[expect(clippy::disallowed_methods, reason = "rate limits are real time, outside any simulation")]
+fn clock() -> std::time::Instant {
+    std::time::Instant::now()
+}
+
+pub(super) async fn create_drill(
+    State(app): State<Arc<AppState>>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let req: CreateReq = parse_body(&body)?;
+    may_create(&app, &headers, peer.ip())?;
     let c = app.registry.create(&req.scenario, &req.name, req.seed, req.bots).await?;
     let res = CreateRes {
         drill_id: c.drill_id,
@@ -211,8 +305,14 @@ fn default_practice_speed() -> u32 {
     2
 }
 
-pub(super) async fn practice(State(app): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
+pub(super) async fn practice(
+    State(app): State<Arc<AppState>>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let req: PracticeReq = parse_body(&body)?;
+    may_create(&app, &headers, peer.ip())?;
     let j = app.registry.practice(&req.scenario, &req.name, req.role, req.speed).await?;
     let res = JoinRes { drill_id: j.drill_id, token: j.token, seat_id: j.seat_id, seat: j.seat };
     Ok((StatusCode::CREATED, axum::Json(res)).into_response())

@@ -42,6 +42,15 @@ pub struct Config {
     /// it listens on (`--host`), e.g. `drills.example.com`; a request for
     /// any other `Host` is refused (`421`).
     pub hosts: Vec<String>,
+    /// The operator's creation credential (`--create-token-file`): when
+    /// set, creating a drill (and a practice drill) needs it, or the admin
+    /// token, as a bearer token.
+    pub create_token: Option<String>,
+    /// Behind a reverse proxy on the same machine (`--trust-forwarded-for`):
+    /// requests from loopback count against the address the proxy names
+    /// last in `X-Forwarded-For`. Without it, loopback callers are not
+    /// limited per address.
+    pub trust_forwarded_for: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -51,6 +60,8 @@ impl std::fmt::Debug for Config {
             .field("allow_origins", &self.allow_origins)
             .field("admin_token", &self.admin_token.as_ref().map(|_| "(set)"))
             .field("hosts", &self.hosts)
+            .field("create_token", &self.create_token.as_ref().map(|_| "(set)"))
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
             .finish()
     }
 }
@@ -62,6 +73,10 @@ pub(crate) struct AppState {
     pub config: Config,
     /// SHA-256 of the admin token, if there is one.
     pub admin_hash: Option<String>,
+    /// SHA-256 of the creation token, if there is one.
+    pub create_hash: Option<String>,
+    /// Drills created per client address in the current window.
+    pub creates: dashmap::DashMap<std::net::IpAddr, (std::time::Instant, u32)>,
     /// Next connection id.
     pub next_conn: AtomicU64,
 }
@@ -69,7 +84,15 @@ pub(crate) struct AppState {
 /// The application's routes, for [`run`] and for tests.
 pub fn router(registry: Arc<Registry>, config: Config) -> Router {
     let admin_hash = config.admin_token.as_deref().map(crate::drill::hash_token);
-    let state = Arc::new(AppState { registry, config, admin_hash, next_conn: AtomicU64::new(1) });
+    let create_hash = config.create_token.as_deref().map(crate::drill::hash_token);
+    let state = Arc::new(AppState {
+        registry,
+        config,
+        admin_hash,
+        create_hash,
+        creates: dashmap::DashMap::new(),
+        next_conn: AtomicU64::new(1),
+    });
     Router::new()
         .route("/healthz", get(http::healthz))
         .route("/metrics", get(http::metrics))
@@ -97,13 +120,14 @@ pub async fn run(
     mut config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    if let Some(t) = &config.admin_token
-        && (t.len() < limits::ADMIN_TOKEN_CHARS_MIN
+    let weak = |t: &String| {
+        t.len() < limits::ADMIN_TOKEN_CHARS_MIN
             || t.len() > limits::TOKEN_CHARS_MAX
-            || !t.chars().all(|c| c.is_ascii_graphic() && c != ','))
-    {
+            || !t.chars().all(|c| c.is_ascii_graphic() && c != ',')
+    };
+    if config.admin_token.iter().chain(config.create_token.iter()).any(weak) {
         return Err(std::io::Error::other(format!(
-            "the admin token must be {} to {} printable ASCII characters without commas or spaces",
+            "the admin and creation tokens must be {} to {} printable ASCII characters without commas or spaces",
             limits::ADMIN_TOKEN_CHARS_MIN,
             limits::TOKEN_CHARS_MAX
         )));
@@ -123,5 +147,7 @@ pub async fn run(
     }
     let app = router(registry, config);
     tracing::info!(addr = %listener.local_addr()?, "serving");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -137,7 +137,7 @@ async fn connection_inner(mut socket: Socket, app: Arc<AppState>) {
     // served: `handshake` returns only what `serve` needs.
     let greeted = handshake(&mut socket, &app).instrument(tracing::info_span!("conn", conn)).await;
     if let Some((session, handle, last_seq)) = greeted {
-        serve(conn, session, handle, last_seq, socket).await;
+        serve(conn, session, handle, last_seq, socket, &app).await;
     }
 }
 
@@ -198,7 +198,14 @@ async fn close_gracefully(socket: &mut Socket, code: u16, reason: &'static str) 
     .await;
 }
 
-async fn serve(conn: u64, session: Session, handle: DrillHandle, last_seq: Option<u64>, mut socket: Socket) {
+async fn serve(
+    conn: u64,
+    session: Session,
+    handle: DrillHandle,
+    last_seq: Option<u64>,
+    mut socket: Socket,
+    app: &AppState,
+) {
     let span = tracing::info_span!("conn", conn, drill = %session.drill_id, seat = session.seat);
     let seat = session.seat;
     let (out_tx, mut out_rx) = mpsc::channel(limits::OUTBOUND_QUEUE_LEN_MAX);
@@ -276,6 +283,11 @@ async fn serve(conn: u64, session: Session, handle: DrillHandle, last_seq: Optio
         };
         let reply = match serde_json::from_str::<ClientMsg>(&text) {
             Ok(ClientMsg::Cmd { cid, cmd }) => {
+                // Starting a drill or planning its roles shows that people
+                // will play it: it is no longer a lobby that may expire.
+                if matches!(cmd, crate::protocol::Command::Start | crate::protocol::Command::PlanRole { .. }) {
+                    app.registry.activate(&session.drill_id);
+                }
                 if handle.tx.send(Input::Command { seat, conn, cid, cmd }).await.is_err() {
                     break Some((code::AWAY, "drill is gone"));
                 }

@@ -148,6 +148,7 @@ enum Op {
     SaveStatusPage { drill: String, json: String, reply: Reply<()> },
     StatusPage(String, Reply<Option<Option<String>>>),
     Seated(Vec<String>, Reply<Vec<String>>),
+    Discard(String, Reply<bool>),
 }
 
 /// Handle to the writer thread. Cheap to clone.
@@ -272,6 +273,13 @@ impl Store {
     pub async fn seated(&self, token_hashes: Vec<String>) -> Result<Vec<String>, StoreError> {
         self.call(|r| Op::Seated(token_hashes, r)).await
     }
+
+    /// Deletes a drill that has not finished, and its log (a lobby nobody
+    /// joined); `false` when there is no such unfinished drill.
+    pub async fn discard_unfinished(&self, id: &str) -> Result<bool, StoreError> {
+        let id = id.to_string();
+        self.call(|r| Op::Discard(id, r)).await
+    }
 }
 
 fn init_schema(conn: &Connection) -> Result<(), StoreError> {
@@ -385,6 +393,9 @@ fn writer(mut conn: Connection, rx: std_mpsc::Receiver<Op>) {
                     .map_err(StoreError::from);
                 let _ = reply.send(r);
             }
+            Op::Discard(id, reply) => {
+                let _ = reply.send(discard_unfinished(&mut conn, &id));
+            }
             Op::Seated(hashes, reply) => {
                 let _ = reply.send(seated(&conn, &hashes));
             }
@@ -407,6 +418,18 @@ fn delete_finished(conn: &mut Connection, id: &str) -> Result<bool, StoreError> 
     if n > 0 {
         tx.execute("DELETE FROM inputs WHERE drill_id = ?1", [id])?;
     }
+    tx.commit()?;
+    Ok(n > 0)
+}
+
+/// Deletes an unfinished drill and its log.
+fn discard_unfinished(conn: &mut Connection, id: &str) -> Result<bool, StoreError> {
+    let tx = conn.transaction()?;
+    tx.execute(
+        "DELETE FROM inputs WHERE drill_id = ?1 AND EXISTS (SELECT 1 FROM drills WHERE id = ?1 AND finished = 0)",
+        [id],
+    )?;
+    let n = tx.execute("DELETE FROM drills WHERE id = ?1 AND finished = 0", [id])?;
     tx.commit()?;
     Ok(n > 0)
 }
