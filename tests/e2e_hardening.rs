@@ -9,7 +9,7 @@ use firedrill::protocol::{
     Channel, Command, ComponentStatus, Disposition, DrillStatus, FaultOp, Medium, Phase, PulseKind, Query, Role,
     SeatKind, authorize,
 };
-use firedrill_tests::{Client, TestServer, create_drill, http, http_with, join};
+use firedrill_tests::{ADMIN_TOKEN, Client, TestServer, create_drill, http, http_with, join};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -238,7 +238,8 @@ async fn refuse_everything_forbidden(seats: &mut [(Role, Client)], status: Drill
 }
 
 async fn metric(addr: std::net::SocketAddr, name: &str) -> u64 {
-    let (status, body) = http(addr, "GET", "/metrics", None).await;
+    let admin = format!("Bearer {ADMIN_TOKEN}");
+    let ((status, body), _) = http_with(addr, "GET", "/metrics", None, &[("Authorization", admin.as_str())]).await;
     assert_eq!(status, 200);
     let text = body.as_str().unwrap_or_default().to_string();
     text.lines()
@@ -304,7 +305,13 @@ async fn the_http_surface_is_typed_and_locked_down() {
     let (status, v) = http(addr, "POST", "/api/drills", Some(&json!({"scenario": "nope", "name": "A"}))).await;
     assert_eq!((status, v["error"].as_str()), (404, Some("unknown_scenario")));
 
-    let (status, body) = http(addr, "GET", "/metrics", None).await;
+    // The metrics are for the operator.
+    let (status, _) = http(addr, "GET", "/metrics", None).await;
+    assert_eq!(status, 401);
+    let ((status, _), _) = http_with(addr, "GET", "/metrics", None, &[("Authorization", "Bearer not-the-token")]).await;
+    assert_eq!(status, 403);
+    let admin = format!("Bearer {ADMIN_TOKEN}");
+    let ((status, body), _) = http_with(addr, "GET", "/metrics", None, &[("Authorization", admin.as_str())]).await;
     assert_eq!(status, 200);
     let text = body.as_str().unwrap_or_default();
     for name in
@@ -372,4 +379,140 @@ async fn a_client_that_stops_reading_is_dropped_and_others_keep_their_latency() 
     // the chatters fill the channel would itself become a slow consumer.
     let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
     fac.ok(json!({"type": "chat", "channel": "ops", "text": "still fine"})).await;
+}
+
+/// Sends a raw request (`head` without the blank line) and returns the status.
+async fn raw_status(addr: std::net::SocketAddr, head: &str, body: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let req = format!("{head}Content-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+    s.write_all(req.as_bytes()).await.expect("write");
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut buf)).await;
+    String::from_utf8_lossy(&buf).split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+#[tokio::test]
+async fn cross_site_posts_and_rebinding_host_names_are_refused() {
+    let config = firedrill::net::Config { hosts: vec!["drills.example.com".into()], ..Default::default() };
+    let server = TestServer::start_with(config).await;
+    let addr = server.addr;
+    let body = json!({"scenario": "lunch-peak-pos-outage", "name": "Aiko"}).to_string();
+    let post = |host: &str, origin: Option<&str>, content_type: &str| {
+        let origin = origin.map(|o| format!("Origin: {o}\r\n")).unwrap_or_default();
+        format!("POST /api/drills HTTP/1.1\r\nHost: {host}\r\n{origin}Content-Type: {content_type}\r\n")
+    };
+    let own = addr.to_string();
+    let json_type = "application/json";
+    // A form or a text/plain fetch from another site (no preflight): not JSON.
+    assert_eq!(raw_status(addr, &post(&own, Some("http://evil.example"), "text/plain"), &body).await, 403);
+    assert_eq!(raw_status(addr, &post(&own, None, "text/plain"), &body).await, 415);
+    assert_eq!(raw_status(addr, &post(&own, None, "application/x-www-form-urlencoded"), &body).await, 415);
+    // JSON from a page of another origin.
+    assert_eq!(raw_status(addr, &post(&own, Some("http://evil.example"), json_type), &body).await, 403);
+    assert_eq!(raw_status(addr, &post(&own, Some("null"), json_type), &body).await, 403);
+    // DNS rebinding: the attacker's name resolves to this server, so Host
+    // and Origin agree with each other, but the server does not answer to it.
+    let evil = format!("evil.example:{}", addr.port());
+    let evil_origin = format!("http://{evil}");
+    assert_eq!(raw_status(addr, &post(&evil, Some(&evil_origin), json_type), &body).await, 421);
+    let page = format!("GET / HTTP/1.1\r\nHost: {evil}\r\n");
+    assert_eq!(raw_status(addr, &page, "").await, 421, "pages too");
+    let ws = format!(
+        "GET /ws HTTP/1.1\r\nHost: {evil}\r\nOrigin: {evil_origin}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    );
+    assert_eq!(raw_status(addr, &ws, "").await, 421, "the WebSocket too");
+    let probe = format!("GET /healthz HTTP/1.1\r\nHost: 10.0.0.7:{}\r\n", addr.port());
+    assert_eq!(raw_status(addr, &probe, "").await, 200, "health probes ask by address");
+    // The server's own origin, by address or by a configured name.
+    let own_origin = format!("http://{own}");
+    assert_eq!(raw_status(addr, &post(&own, Some(&own_origin), json_type), &body).await, 201);
+    assert_eq!(raw_status(addr, &post(&own, None, "application/json; charset=utf-8"), &body).await, 201);
+    let named = format!("drills.example.com:{}", addr.port());
+    let named_origin = format!("https://{named}");
+    assert_eq!(raw_status(addr, &post(&named, Some(&named_origin), json_type), &body).await, 201);
+    let localhost = format!("localhost:{}", addr.port());
+    let origin = format!("http://{localhost}");
+    assert_eq!(raw_status(addr, &post(&localhost, Some(&origin), json_type), &body).await, 201);
+    // A matching name that is not configured is refused even for GET.
+    assert_eq!(raw_status(addr, "GET /api/scenarios HTTP/1.1\r\nHost: drills.example.org\r\n", "").await, 421);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drill_creation_is_limited_per_address_and_empty_lobbies_count_apart() {
+    use firedrill::limits::{DRILL_CREATES_PER_ADDRESS_MAX, LOBBY_DRILLS_PER_SERVER_MAX};
+    let config = firedrill::net::Config {
+        trust_forwarded_for: true,
+        admin_token: Some(ADMIN_TOKEN.into()),
+        ..Default::default()
+    };
+    let server = TestServer::start_with(config).await;
+    let addr = server.addr;
+    let body = json!({"scenario": "lunch-peak-pos-outage", "name": "Flood"}).to_string();
+    let create = |from: String, auth: Option<String>| {
+        let body = body.clone();
+        async move {
+            let mut headers = vec![("X-Forwarded-For", from.as_str())];
+            if let Some(a) = &auth {
+                headers.push(("Authorization", a.as_str()));
+            }
+            http_with(addr, "POST", "/api/drills", Some(&body), &headers).await.0
+        }
+    };
+    // One address: a burst, then 429.
+    let mut codes = Vec::new();
+    for _ in 0..DRILL_CREATES_PER_ADDRESS_MAX {
+        let (status, v) = create("198.51.100.1".into(), None).await;
+        assert_eq!(status, 201, "{v}");
+        codes.push(v["join_code"].as_str().unwrap_or_default().to_string());
+    }
+    let (status, v) = create("198.51.100.1".into(), None).await;
+    assert_eq!((status, v["error"].as_str()), (429, Some("too_many")), "{v}");
+    // IPv6 counts by its /64.
+    for i in 0..DRILL_CREATES_PER_ADDRESS_MAX {
+        assert_eq!(create(format!("2001:db8:1:2::{i:x}"), None).await.0, 201);
+    }
+    assert_eq!(create("2001:db8:1:2:ffff::1".into(), None).await.0, 429, "the same /64");
+    // Many addresses fill the lobbies, never the slots of drills people play.
+    let mut n = 2 * DRILL_CREATES_PER_ADDRESS_MAX as usize;
+    while n < LOBBY_DRILLS_PER_SERVER_MAX {
+        assert_eq!(create(format!("192.0.2.{n}"), None).await.0, 201);
+        n += 1;
+    }
+    let (status, v) = create("192.0.2.250".into(), None).await;
+    assert_eq!((status, v["error"].as_str()), (503, Some("full")), "{v}");
+    assert!(v["message"].as_str().unwrap_or_default().contains("waiting"), "{v}");
+    // Someone joins one: it is a drill now, and a lobby is free again.
+    join(addr, &codes[0], "Kenji", "incident_owner").await;
+    assert_eq!(create("192.0.2.251".into(), None).await.0, 201);
+    // The operator is not limited per address.
+    let admin = Some(format!("Bearer {ADMIN_TOKEN}"));
+    join(addr, &codes[1], "Mai", "engineer").await;
+    assert_eq!(create("198.51.100.1".into(), admin).await.0, 201);
+}
+
+#[tokio::test]
+async fn an_operator_may_require_a_creation_token() {
+    let token = "creation-token-0123456789abcdef-0123456789";
+    let config = firedrill::net::Config {
+        create_token: Some(token.into()),
+        admin_token: Some(ADMIN_TOKEN.into()),
+        ..Default::default()
+    };
+    let server = TestServer::start_with(config).await;
+    let body = json!({"scenario": "lunch-peak-pos-outage", "name": "Aiko"}).to_string();
+    let post = |path: &'static str, auth: Option<String>| {
+        let body = body.clone();
+        async move {
+            let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("Authorization", a.as_str())).collect();
+            http_with(server.addr, "POST", path, Some(&body), &headers).await.0
+        }
+    };
+    let (status, v) = post("/api/drills", None).await;
+    assert_eq!((status, v["error"].as_str()), (401, Some("bad_token")), "{v}");
+    assert_eq!(post("/api/drills", Some("Bearer wrong".into())).await.0, 403);
+    assert_eq!(post("/api/practice", None).await.0, 401, "practice drills too");
+    assert_eq!(post("/api/drills", Some(format!("Bearer {token}"))).await.0, 201);
+    assert_eq!(post("/api/drills", Some(format!("Bearer {ADMIN_TOKEN}"))).await.0, 201);
 }

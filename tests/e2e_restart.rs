@@ -6,7 +6,7 @@
 //! refuses writes, nothing is acknowledged that a restart would not bring
 //! back.
 
-use firedrill_tests::{Client, ServerProcess, create_drill, firedrill_bin, free_port, http, join, temp_dir};
+use firedrill_tests::{Client, ServerProcess, create_drill, firedrill_bin, free_port, http, http_with, join, temp_dir};
 use serde_json::{Value, json};
 
 fn post_texts(snapshot: &Value, channel: &str) -> Vec<String> {
@@ -76,11 +76,13 @@ async fn a_killed_server_resumes_the_drill_with_nothing_acknowledged_lost() {
     let live = ended["event"]["summary"].clone();
     assert!(live["declared_at_s"].is_u64(), "{live}");
 
-    // Finished drills are listed and can be opened later.
-    let (status, list) = http(addr, "GET", "/api/history", None).await;
+    // Finished drills are listed and can be opened later by their people.
+    let owner_auth = format!("Bearer {owner_token}");
+    let auth = [("Authorization", owner_auth.as_str())];
+    let ((status, list), _) = http_with(addr, "GET", "/api/history", None, &auth).await;
     assert_eq!(status, 200);
     assert!(list.as_array().is_some_and(|l| l.iter().any(|d| d["id"] == drill_id.as_str())), "{list}");
-    let (status, one) = http(addr, "GET", &format!("/api/history/{drill_id}"), None).await;
+    let ((status, one), _) = http_with(addr, "GET", &format!("/api/history/{drill_id}"), None, &auth).await;
     assert_eq!(status, 200);
     assert_eq!(one["summary"], live);
     let owner_notice = json!({"type": "publish_notice", "status": "operational", "text": "Resolved."});

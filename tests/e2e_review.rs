@@ -56,8 +56,11 @@ async fn a_played_drill_has_a_review_in_every_format() {
     let ((status, provisional), _) = http_with(addr, "GET", &live, None, &[("Authorization", fac_auth.as_str())]).await;
     assert_eq!(status, 200, "{provisional}");
     assert_eq!(provisional["ended"], false);
-    let ((status, _), _) = http_with(addr, "GET", &format!("/api/history/{drill_id}/replay?tick=0"), None, &[]).await;
-    assert_eq!(status, 403);
+    let replay_path = format!("/api/history/{drill_id}/replay?tick=0");
+    let ((status, _), _) = http_with(addr, "GET", &replay_path, None, &[]).await;
+    assert_eq!(status, 401, "nobody unknown learns anything");
+    let ((status, _), _) = http_with(addr, "GET", &replay_path, None, &[("Authorization", fac_auth.as_str())]).await;
+    assert_eq!(status, 403, "the replay opens at the end");
     fac.ok(json!({"type": "end"})).await;
     fac.event("ended").await;
     fac.ok(json!({"type": "rate_capability", "capability": "declaration", "rating": "S", "comment": "<b>late</b>"}))
@@ -68,7 +71,8 @@ async fn a_played_drill_has_a_review_in_every_format() {
     assert_eq!(refused, "invalid_value");
 
     let path = |f: &str| format!("/api/history/{drill_id}/review?format={f}");
-    let ((status, review), head) = http_with(addr, "GET", &path("json"), None, &[]).await;
+    let fac = [("Authorization", fac_auth.as_str())];
+    let ((status, review), head) = http_with(addr, "GET", &path("json"), None, &fac).await;
     assert_eq!(status, 200, "{review}");
     assert!(header(&head, "content-type").is_some_and(|v| v.starts_with("application/json")), "{head}");
     assert!(header(&head, "content-security-policy").is_some(), "security headers stay: {head}");
@@ -92,28 +96,28 @@ async fn a_played_drill_has_a_review_in_every_format() {
     assert!(review["chart"]["minutes"].as_array().is_some_and(|m| !m.is_empty()));
     assert!(review["scores"]["people"].as_array().is_some_and(|p| p.iter().any(|p| p["name"] == "Kenji")));
 
-    let ((status, md), head) = http_with(addr, "GET", &path("md"), None, &[]).await;
+    let ((status, md), head) = http_with(addr, "GET", &path("md"), None, &fac).await;
     assert_eq!(status, 200);
     assert!(header(&head, "content-type").is_some_and(|v| v.starts_with("text/markdown")), "{head}");
     assert!(header(&head, "content-disposition").is_some_and(|v| v.starts_with("attachment") && v.contains(".md")));
     let md = md.as_str().unwrap_or_default().to_string();
     assert!(md.contains("# After-action review") && md.contains("Kenji") && md.contains("SRE"), "{md}");
 
-    let ((status, html), head) = http_with(addr, "GET", &path("html"), None, &[]).await;
+    let ((status, html), head) = http_with(addr, "GET", &path("html"), None, &fac).await;
     assert_eq!(status, 200);
     assert!(header(&head, "content-type").is_some_and(|v| v.starts_with("text/html")), "{head}");
     let html = html.as_str().unwrap_or_default().to_string();
     assert!(html.starts_with("<!DOCTYPE html>") && !html.contains("<script"), "{html}");
     assert!(html.contains("&lt;b&gt;late&lt;/b&gt;"), "comments are escaped");
 
-    let ((status, csv), head) = http_with(addr, "GET", &path("csv"), None, &[]).await;
+    let ((status, csv), head) = http_with(addr, "GET", &path("csv"), None, &fac).await;
     assert_eq!(status, 200);
     assert!(header(&head, "content-type").is_some_and(|v| v.starts_with("text/csv")), "{head}");
     let csv = csv.as_str().unwrap_or_default().to_string();
     assert!(csv.starts_with("tick,time,who,role,kind,text\r\n"), "{csv}");
     assert!(csv.contains("\"Kenji\",\"incident_owner\",\"declared\""), "{csv}");
 
-    let ((status, err), _) = http_with(addr, "GET", &path("pdf"), None, &[]).await;
+    let ((status, err), _) = http_with(addr, "GET", &path("pdf"), None, &fac).await;
     assert_eq!(status, 400);
     assert_eq!(err["error"], "invalid_value", "{err}");
     let ((status, _), _) = http_with(addr, "GET", "/api/history/nope/review", None, &[]).await;
@@ -122,7 +126,8 @@ async fn a_played_drill_has_a_review_in_every_format() {
     // Replay: the drill at any moment, re-run from its log.
     let replay = |q: String| {
         let path = format!("/api/history/{drill_id}/replay?{q}");
-        async move { http_with(addr, "GET", &path, None, &[]).await }
+        let auth = fac_auth.clone();
+        async move { http_with(addr, "GET", &path, None, &[("Authorization", auth.as_str())]).await }
     };
     let ((status, start), _) = replay("tick=0".into()).await;
     assert_eq!(status, 200, "{start}");

@@ -16,6 +16,9 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 /// How long any single wait in a test may take before it fails.
 pub const WAIT: Duration = Duration::from_secs(20);
 
+/// The admin token every test server is started with (`--admin-token`).
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789abcdef-0123456789";
+
 /// A server running in this process on a free loopback port.
 pub struct TestServer {
     /// Where it listens.
@@ -24,12 +27,18 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Starts a server on 127.0.0.1:0 with a fresh data directory.
+    /// Starts a server on 127.0.0.1:0, without a data directory, with
+    /// [`ADMIN_TOKEN`].
     pub async fn start() -> TestServer {
+        let config = firedrill::net::Config { admin_token: Some(ADMIN_TOKEN.into()), ..Default::default() };
+        TestServer::start_with(config).await
+    }
+
+    /// Starts a server on 127.0.0.1:0 with this configuration.
+    pub async fn start_with(config: firedrill::net::Config) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let (tx, rx) = oneshot::channel::<()>();
-        let config = firedrill::net::Config::default();
         tokio::spawn(async move {
             let shutdown = async {
                 let _ = rx.await;
@@ -304,13 +313,19 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts `firedrill serve --addr 127.0.0.1:PORT --data DATA` and waits
-    /// until `/healthz` answers.
+    /// Starts `firedrill serve --addr 127.0.0.1:PORT --data DATA
+    /// --admin-token ADMIN_TOKEN` and waits until `/healthz` answers.
     pub async fn start(data: &std::path::Path, port: u16) -> ServerProcess {
+        ServerProcess::start_with(data, port, &[]).await
+    }
+
+    /// Like [`ServerProcess::start`] with more arguments for `serve`.
+    pub async fn start_with(data: &std::path::Path, port: u16, args: &[&str]) -> ServerProcess {
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
         let child = std::process::Command::new(firedrill_bin())
-            .args(["serve", "--addr", &addr.to_string(), "--data"])
+            .args(["serve", "--addr", &addr.to_string(), "--admin-token", ADMIN_TOKEN, "--data"])
             .arg(data)
+            .args(args)
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())

@@ -2,6 +2,7 @@
 // throws an ApiError whose message is safe to show.
 
 import { t, serverError } from './i18n.js';
+import { drillToken, knownTokens } from './session.js';
 
 export class ApiError extends Error {
   constructor(code, message, status) {
@@ -13,9 +14,15 @@ export class ApiError extends Error {
 
 const TIMEOUT_MS = 15000;
 
-/** Headers that prove a facilitator's seat (export, delete). */
+/** Headers that prove a seat (a facilitator's for export and delete). */
 function bearer(token) {
   return { authorization: `Bearer ${token}` };
+}
+
+/** The headers proving this browser's seat in a drill, if it holds one. */
+function seatOf(id) {
+  const token = drillToken(id);
+  return token ? bearer(token) : undefined;
 }
 
 /** A fetch with the timeout; network failures become ApiError('network'). */
@@ -90,14 +97,26 @@ export function statusApiUrl(id) {
 }
 
 /** Finished drills, newest first. */
-export const listHistory = () => request('GET', '/api/history');
+export function listHistory() {
+  const tokens = knownTokens();
+  return request('GET', '/api/history', undefined, tokens.length ? bearer(tokens.join(',')) : undefined);
+}
 
 /** One finished drill. */
-export const historyDrill = (id) => request('GET', `/api/history/${encodeURIComponent(id)}`);
+export const historyDrill = (id) => request('GET', `/api/history/${encodeURIComponent(id)}`, undefined, seatOf(id));
 
 /** The after-action review of a stored drill (JSON). */
 export const drillReview = (id, token) =>
-  request('GET', reviewUrl(id, 'json'), undefined, token ? bearer(token) : undefined);
+  request('GET', reviewUrl(id, 'json'), undefined, token ? bearer(token) : seatOf(id));
+
+/** A review export as a file: {blob, filename}, as the server sent it. */
+export async function reviewFile(id, format) {
+  const url = format === 'json' ? `${reviewUrl(id, format)}&download=1` : reviewUrl(id, format);
+  const res = await send('GET', url, { headers: seatOf(id) });
+  if (!res.ok) throw await failure(res);
+  const m = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') || '');
+  return { blob: await res.blob(), filename: m ? m[1] : `firedrill-review-${id}.${format}` };
+}
 
 /** Where a review export can be downloaded. */
 export function reviewUrl(id, format) {
@@ -105,7 +124,7 @@ export function reviewUrl(id, format) {
 }
 
 /** A finished drill as it was at a tick: {tick, ticks, snapshot}. */
-export const drillReplay = (id, tick) => request('GET', `/api/history/${encodeURIComponent(id)}/replay?tick=${encodeURIComponent(Math.max(0, Math.floor(tick)))}`);
+export const drillReplay = (id, tick) => request('GET', `/api/history/${encodeURIComponent(id)}/replay?tick=${encodeURIComponent(Math.max(0, Math.floor(tick)))}`, undefined, seatOf(id));
 
 /**
  * Everything stored about a finished drill, for its facilitator: {blob,

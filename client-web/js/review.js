@@ -7,8 +7,9 @@
 
 import { h, fill } from './dom.js';
 import { t, getLang } from './i18n.js';
-import { drillReview, reviewUrl } from './api.js';
-import { facilitatorToken } from './session.js';
+import { drillReview, reviewUrl, reviewFile } from './api.js';
+import { drillToken } from './session.js';
+import { toast } from './toast.js';
 import { tPlus, yen, num, minSec } from './format.js';
 import { pulseQuestionText, pulseResultView } from './pulse.js';
 
@@ -211,9 +212,30 @@ function scoresView(sc) {
   ];
 }
 
+/**
+ * The export links. The server opens a review only to the drill's people,
+ * who prove their seat with a header a plain link cannot send: a click
+ * fetches the file with it and saves what came back.
+ */
 function downloads(id) {
-  return h('ul', { class: 'review-downloads' }, ['md', 'html', 'json', 'csv'].map((f) => h('li', null,
-    h('a', { href: f === 'json' ? `${reviewUrl(id, f)}&download=1` : reviewUrl(id, f), attrs: { download: '' }, class: `download-${f}`, i18n: `review.download_${f}` }))));
+  return h('ul', { class: 'review-downloads' }, ['md', 'html', 'json', 'csv'].map((f) => {
+    const a = h('a', { href: f === 'json' ? `${reviewUrl(id, f)}&download=1` : reviewUrl(id, f), attrs: { download: '' }, class: `download-${f}`, i18n: `review.download_${f}` });
+    a.addEventListener('click', async (ev) => {
+      ev.preventDefault();
+      try {
+        const { blob, filename } = await reviewFile(id, f);
+        const url = URL.createObjectURL(blob);
+        const save = h('a', { href: url, class: 'sr-only', attrs: { download: filename } });
+        document.body.appendChild(save);
+        save.click();
+        save.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 30_000);
+      } catch (e) {
+        toast(e.message);
+      }
+    });
+    return h('li', null, a);
+  }));
 }
 
 /** The review screen for one drill. */
@@ -229,8 +251,9 @@ export function reviewScreen({ main, id }) {
   async function load() {
     fill(body, h('p', { class: 'loading', i18n: 'common.loading' }));
     try {
-      // A facilitator may read the review while the drill runs.
-      review = await drillReview(id, facilitatorToken(id));
+      // A facilitator may read the review while the drill runs; after it,
+      // each of the drill's people as far as their seat saw.
+      review = await drillReview(id, drillToken(id));
     } catch (e) {
       if (gone) return;
       const retry = h('button', { type: 'button', class: 'btn btn-small', i18n: 'common.retry' });

@@ -169,6 +169,24 @@ export function facilitatorToken(drillId) {
   return typeof token === 'string' && token ? token : null;
 }
 
+/**
+ * The token that proves this browser's seat in drillId after the drill (to
+ * read its review, replay and result): the facilitator token kept for it,
+ * else this tab's session token if the session is in that drill; or null.
+ */
+export function drillToken(drillId) {
+  const s = loadSession();
+  return facilitatorToken(drillId) || (s && s.drillId === drillId ? s.token : null);
+}
+
+/** Every token this browser holds a seat with, for listing the history. */
+export function knownTokens() {
+  const s = loadSession();
+  const all = Object.values(readFacilitated()).filter((x) => typeof x === 'string' && x);
+  if (s && !all.includes(s.token)) all.push(s.token);
+  return all;
+}
+
 /** Forgets a drill's facilitator token (the drill was deleted). */
 export function forgetFacilitator(drillId) {
   const map = readFacilitated();

@@ -11,6 +11,17 @@ pub const CLIENT_MESSAGE_BYTES_MAX: usize = 64 * 1024;
 /// Largest HTTP request body the API accepts.
 pub const HTTP_BODY_BYTES_MAX: usize = 64 * 1024;
 
+/// Session tokens one request may send (`Authorization: Bearer a,b,...`):
+/// a browser lists the history of every drill it holds a seat in.
+pub const BEARER_TOKENS_MAX: usize = 256;
+
+/// Characters in one bearer token (session tokens are 64, an admin token
+/// may be longer).
+pub const TOKEN_CHARS_MAX: usize = 128;
+
+/// Characters an admin token must have at least (`--admin-token`).
+pub const ADMIN_TOKEN_CHARS_MIN: usize = 32;
+
 /// Read buffer per WebSocket connection. tungstenite's default (128 KiB)
 /// would cost ~135 KiB per idle connection; clients send short commands,
 /// and a longer message (a document edit) grows it as far as it needs.
@@ -96,8 +107,31 @@ pub const POSTS_IN_WELCOME_MAX: usize = 100;
 /// Seats (participants, facilitators and observers) in one drill.
 pub const SEATS_PER_DRILL_MAX: usize = 5_000;
 
-/// Drills that may run at once on one server.
+/// Drills that may run at once on one server (lobbies nobody has joined
+/// yet count apart, against `LOBBY_DRILLS_PER_SERVER_MAX`).
 pub const DRILLS_PER_SERVER_MAX: usize = 256;
+
+/// Drills that may wait at once for their first participant (created, not
+/// started, nobody but their creator in them). A flood of empty drills
+/// fills these, never the slots of drills people play.
+pub const LOBBY_DRILLS_PER_SERVER_MAX: usize = 64;
+
+/// Seconds after which a drill nobody but its creator joined, and that was
+/// never started, is discarded (from memory and from the database; it does
+/// not come back after a restart).
+pub const LOBBY_UNJOINED_EXPIRY_S: u64 = 3_600;
+
+/// Drills (practice drills included) one client address may create per
+/// `DRILL_CREATE_WINDOW_S`; IPv6 addresses count by their /64.
+pub const DRILL_CREATES_PER_ADDRESS_MAX: u32 = 20;
+
+/// The window of `DRILL_CREATES_PER_ADDRESS_MAX`, in seconds.
+pub const DRILL_CREATE_WINDOW_S: u64 = 600;
+
+/// Client addresses whose creations are remembered at most; past this,
+/// those whose window has passed are forgotten, and if none has, new
+/// addresses are refused until one has.
+pub const DRILL_CREATE_ADDRESSES_MAX: usize = 100_000;
 
 /// Real milliseconds between two client-facing clock/metric pulses.
 pub const PULSE_INTERVAL_MS: u64 = 500;

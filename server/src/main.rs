@@ -32,9 +32,40 @@ struct ServeArgs {
     /// Directory for drills and results.
     #[arg(long, default_value = "firedrill-data")]
     data: PathBuf,
-    /// Another origin allowed to open the WebSocket (repeatable).
+    /// Another origin allowed to open the WebSocket and send requests that
+    /// change something (repeatable).
     #[arg(long = "allow-origin")]
     allow_origin: Vec<String>,
+    /// A host name the server answers to, e.g. drills.example.com
+    /// (repeatable). Loopback names and the address it listens on are
+    /// always allowed; requests for any other Host are refused.
+    #[arg(long = "host")]
+    host: Vec<String>,
+    /// The operator's credential: whoever sends it as a bearer token reads
+    /// /metrics and every stored drill. At least 32 characters. Visible to
+    /// other local users in the process list: prefer --admin-token-file.
+    #[arg(long, conflicts_with = "admin_token_file")]
+    admin_token: Option<String>,
+    /// A file whose content (surrounding white space trimmed) is the admin
+    /// token, e.g. a secret mounted by the hosting platform.
+    #[arg(long)]
+    admin_token_file: Option<PathBuf>,
+    /// A file holding the creation token: when given, creating a drill (or
+    /// a practice drill) needs it, or the admin token, as a bearer token.
+    #[arg(long)]
+    create_token_file: Option<PathBuf>,
+    /// The server runs behind a reverse proxy on this machine: limits per
+    /// client address use the last address of X-Forwarded-For on requests
+    /// from loopback.
+    #[arg(long)]
+    trust_forwarded_for: bool,
+}
+
+/// The content of a token file, surrounding white space trimmed.
+fn read_token(file: &std::path::Path) -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read the token file {}: {e}", file.display()))?;
+    Ok(text.trim().to_string())
 }
 
 #[derive(Subcommand)]
@@ -164,7 +195,19 @@ fn serve_inner(args: ServeArgs) -> anyhow::Result<()> {
         let listener = socket.listen(LISTEN_BACKLOG)?;
         let addr = listener.local_addr()?;
         eprintln!("firedrill: serving on http://{addr}");
-        let config = firedrill::net::Config { data_dir: Some(args.data), allow_origins: args.allow_origin };
+        let admin_token = match (args.admin_token, &args.admin_token_file) {
+            (Some(t), _) => Some(t),
+            (None, Some(file)) => Some(read_token(file)?),
+            (None, None) => None,
+        };
+        let config = firedrill::net::Config {
+            data_dir: Some(args.data),
+            allow_origins: args.allow_origin,
+            admin_token,
+            hosts: args.host,
+            create_token: args.create_token_file.as_deref().map(read_token).transpose()?,
+            trust_forwarded_for: args.trust_forwarded_for,
+        };
         let shutdown = async {
             // If the signal handler cannot be installed, run until killed.
             if tokio::signal::ctrl_c().await.is_err() {

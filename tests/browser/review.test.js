@@ -42,14 +42,19 @@ test('the review opens from the end of a drill and from the history', { timeout:
     assert.ok(await fac.page.locator('#review-timeline tbody tr').count() > 3);
     assert.match(await fac.page.locator('#review-ratings').textContent(), /Declared at once <b>bots<\/b>/);
     assert.match(await fac.page.locator('#review-plan').textContent(), /Page the owner on the first alert.*SRE/);
-    // Download links for every export.
+    // Download links for every export; the files are for the drill's
+    // people, who prove their seat with their token.
+    const token = await fac.page.evaluate(() => JSON.parse(sessionStorage.getItem('firedrill.session')).token);
     for (const f of ['md', 'html', 'json', 'csv']) {
       const href = await fac.page.locator(`.review-downloads a.download-${f}`).getAttribute('href');
       assert.match(href, new RegExp(`/review\\?format=${f}`));
-      const res = await fetch(`${env.base}${href}`);
+      assert.equal((await fetch(`${env.base}${href}`)).status, 401, `${f} without a token`);
+      const res = await fetch(`${env.base}${href}`, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(res.status, 200, f);
       assert.match(res.headers.get('content-disposition') || '', /^attachment; filename="firedrill-review-/);
     }
+    const [download] = await Promise.all([fac.page.waitForEvent('download'), fac.page.click('.review-downloads a.download-md')]);
+    assert.match(download.suggestedFilename(), /^firedrill-review-.*\.md$/);
     await shot(fac.page, 'review');
 
     // Japanese, without reloading.

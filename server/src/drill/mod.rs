@@ -18,6 +18,7 @@ pub use status_page::{PublicNotice, StatusPage};
 pub use task::{replay_at, replay_for_review, replay_status_page, replay_summary};
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use dashmap::DashMap;
 use rand::Rng;
@@ -125,6 +126,9 @@ pub enum DrillError {
     /// The server runs as many drills as it may.
     #[error("the server is running as many drills as it can; try again later")]
     TooManyDrills,
+    /// As many drills as may wait for their first participant are waiting.
+    #[error("too many drills are waiting for people to join; try again later")]
+    TooManyLobbies,
     /// The drill has as many seats as it may.
     #[error("this drill is full")]
     DrillFull,
@@ -174,14 +178,32 @@ pub struct Registry {
     /// Join code -> (drill id, whether it is the facilitator code).
     codes: DashMap<String, (String, bool)>,
     sessions: DashMap<String, Session>,
+    /// Drills nobody but their creator has joined and that have not been
+    /// started, with when they were created: they count against
+    /// `LOBBY_DRILLS_PER_SERVER_MAX`, not `DRILLS_PER_SERVER_MAX`, and
+    /// expire after `LOBBY_UNJOINED_EXPIRY_S`.
+    lobbies: DashMap<String, Instant>,
     scenarios: Vec<Builtin>,
     store: Option<Store>,
+}
+
+/// The real-time clock, for lobby expiry.
+#[expect(clippy::disallowed_methods, reason = "lobby expiry is real time, outside any simulation")]
+fn clock() -> Instant {
+    Instant::now()
 }
 
 impl Registry {
     /// A registry offering these scenarios, persisting to `store` if any.
     pub fn new(scenarios: Vec<Builtin>, store: Option<Store>) -> Arc<Registry> {
-        Arc::new(Registry { drills: DashMap::new(), codes: DashMap::new(), sessions: DashMap::new(), scenarios, store })
+        Arc::new(Registry {
+            drills: DashMap::new(),
+            codes: DashMap::new(),
+            sessions: DashMap::new(),
+            lobbies: DashMap::new(),
+            scenarios,
+            store,
+        })
     }
 
     /// Reloads every unfinished drill from the store by replaying its log.
@@ -191,6 +213,17 @@ impl Registry {
         let unfinished = store.load_unfinished().await?;
         let mut n = 0;
         for u in unfinished {
+            // A lobby nobody joined does not come back once expired; one
+            // that has not expired yet keeps the time it has left.
+            let lobby = is_lobby(&u);
+            let age = Duration::from_millis(unix_ms().saturating_sub(u.drill.created_ms));
+            if lobby && age >= Duration::from_secs(limits::LOBBY_UNJOINED_EXPIRY_S) {
+                tracing::info!(drill = %u.drill.id, "a lobby nobody joined expired; discarded");
+                if let Err(e) = store.discard_unfinished(&u.drill.id).await {
+                    tracing::error!(error = %e, "could not discard an expired lobby");
+                }
+                continue;
+            }
             let scenario = match crate::scenario::parse(&u.drill.scenario_toml) {
                 Ok(s) => s,
                 Err(problems) => {
@@ -210,6 +243,9 @@ impl Registry {
             // empty code must never open a facilitator seat.
             if !facilitator_code.is_empty() {
                 self.codes.insert(facilitator_code, (id.clone(), true));
+            }
+            if lobby {
+                self.lobbies.insert(id.clone(), clock().checked_sub(age).unwrap_or_else(clock));
             }
             self.drills.insert(id.clone(), DrillHandle { id, join_code, tx, status_page });
             n += 1;
@@ -248,8 +284,11 @@ impl Registry {
             .ok_or_else(|| DrillError::UnknownScenario(scenario_id.to_string()))?
             .clone();
         self.prune();
-        if self.drills.len() >= limits::DRILLS_PER_SERVER_MAX {
+        if self.drills.len().saturating_sub(self.lobbies.len()) >= limits::DRILLS_PER_SERVER_MAX {
             return Err(DrillError::TooManyDrills);
+        }
+        if self.lobbies.len() >= limits::LOBBY_DRILLS_PER_SERVER_MAX {
+            return Err(DrillError::TooManyLobbies);
         }
         let drill_id = random_token(8);
         let join_code = random_token(16);
@@ -281,6 +320,7 @@ impl Registry {
             self.store.clone(),
         );
         let handle = DrillHandle { id: drill_id.clone(), join_code: join_code.clone(), tx, status_page };
+        self.lobbies.insert(drill_id.clone(), clock());
         self.drills.insert(drill_id.clone(), handle.clone());
         self.codes.insert(join_code.clone(), (drill_id.clone(), false));
         self.codes.insert(facilitator_code.clone(), (drill_id.clone(), true));
@@ -307,13 +347,34 @@ impl Registry {
     }
 
     /// Forgets drills whose task has stopped (ended and idle), with their
-    /// join codes and sessions.
+    /// join codes and sessions, and discards lobbies nobody joined in
+    /// `LOBBY_UNJOINED_EXPIRY_S`.
     fn prune(&self) {
+        let expiry = Duration::from_secs(limits::LOBBY_UNJOINED_EXPIRY_S);
+        let now = clock();
+        let expired: Vec<String> = self
+            .lobbies
+            .iter()
+            .filter(|l| now.saturating_duration_since(*l.value()) >= expiry)
+            .map(|l| l.key().clone())
+            .collect();
+        for id in expired {
+            tracing::info!(drill = %id, "a lobby nobody joined expired");
+            self.forget(&id);
+            if let Some(store) = self.store.clone() {
+                tokio::spawn(async move {
+                    if let Err(e) = store.discard_unfinished(&id).await {
+                        tracing::error!(error = %e, "could not discard an expired lobby");
+                    }
+                });
+            }
+        }
         let before = self.drills.len();
         self.drills.retain(|_, h| !h.tx.is_closed());
         if self.drills.len() < before {
             self.codes.retain(|_, (id, _)| self.drills.contains_key(id));
             self.sessions.retain(|_, s| self.drills.contains_key(&s.drill_id));
+            self.lobbies.retain(|id, _| self.drills.contains_key(id));
         }
     }
 
@@ -327,6 +388,17 @@ impl Registry {
             return Err(DrillError::Ended);
         }
         Ok(facilitator)
+    }
+
+    /// Someone did something that makes a lobby a drill: joined it, or its
+    /// facilitator started it. It no longer expires.
+    pub fn activate(&self, drill_id: &str) {
+        self.lobbies.remove(drill_id);
+    }
+
+    /// Drills waiting for their first participant.
+    pub fn lobby_count(&self) -> usize {
+        self.lobbies.len()
     }
 
     /// Joins the drill with this code: the facilitator code makes a
@@ -345,6 +417,7 @@ impl Registry {
             (false, None, false) => None,
         };
         let (seat_id, seat, token) = self.add_seat(&handle, name, seat).await?;
+        self.activate(&drill_id);
         Ok(Joined { drill_id, seat, token, seat_id })
     }
 
@@ -374,6 +447,7 @@ impl Registry {
     /// codes and its sessions. A task still lingering after the end serves
     /// the connections it has and then stops, as it would have anyway.
     pub fn forget(&self, drill_id: &str) {
+        self.lobbies.remove(drill_id);
         if self.drills.remove(drill_id).is_some() {
             self.codes.retain(|_, (id, _)| id != drill_id);
             self.sessions.retain(|_, s| s.drill_id != drill_id);
@@ -392,6 +466,15 @@ impl Registry {
         let handle = self.drills.get(&session.drill_id)?.value().clone();
         Some((session, handle))
     }
+}
+
+/// Whether a stored drill is a lobby nobody joined: one seat (its
+/// creator's) and never started.
+fn is_lobby(u: &crate::store::Unfinished) -> bool {
+    use crate::store::LoggedInput;
+    let seats = u.log.iter().filter(|r| matches!(r.input, LoggedInput::AddSeat { .. })).count();
+    let started = u.log.iter().any(|r| matches!(r.input, LoggedInput::Command { cmd: Command::Start, .. }));
+    seats <= 1 && !started
 }
 
 /// Trims a display name and checks it.
@@ -436,4 +519,41 @@ pub(crate) fn hash_token(token: &str) -> String {
 #[expect(clippy::disallowed_methods, reason = "a creation date is wall-clock time, outside any simulation")]
 fn unix_ms() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{DrillRecord, LogRecord, LoggedInput};
+
+    async fn stored_lobby(store: &Store, id: &str, created_ms: u64) {
+        let b = crate::scenario::builtins().into_iter().next().unwrap_or_else(|| panic!("a built-in scenario"));
+        let rec = DrillRecord {
+            id: id.into(),
+            join_code: format!("join-{id}"),
+            facilitator_code: format!("fac-{id}"),
+            scenario_id: b.scenario.id.clone(),
+            scenario_toml: b.source.to_string(),
+            seed: 1,
+            bots: Bots::Off,
+            created_ms,
+        };
+        store.create_drill(rec).await.unwrap_or_else(|e| panic!("{e}"));
+        let seat = LoggedInput::AddSeat { name: "Flood".into(), seat: SeatKind::Facilitator, token_hash: "h".into() };
+        store.append(id, 0, vec![LogRecord { tick: 0, input: seat }]).await.unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[tokio::test]
+    async fn an_expired_lobby_nobody_joined_does_not_come_back_after_a_restart() {
+        let store = Store::in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let expiry_ms = limits::LOBBY_UNJOINED_EXPIRY_S * 1000;
+        stored_lobby(&store, "old", unix_ms() - expiry_ms - 1000).await;
+        stored_lobby(&store, "new", unix_ms() - 1000).await;
+        let registry = Registry::new(crate::scenario::builtins(), Some(store.clone()));
+        assert_eq!(registry.restore().await.unwrap_or_else(|e| panic!("{e}")), 1, "only the fresh lobby");
+        assert!(store.load("old").await.unwrap_or_else(|e| panic!("{e}")).is_none(), "discarded from the store");
+        assert!(store.load("new").await.unwrap_or_else(|e| panic!("{e}")).is_some());
+        assert_eq!(registry.lobby_count(), 1, "the fresh one is still a lobby, counted apart");
+        assert!(registry.status_page("new").is_some());
+    }
 }

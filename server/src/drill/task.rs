@@ -301,15 +301,16 @@ pub fn replay_summary(u: &Unfinished, scenario: &Scenario) -> Summary {
 }
 
 /// Replays a stored drill headless up to `tick` (at most as far as its log
-/// goes) and returns the drill as it was then: everything an observer saw
-/// (every channel but the facilitators' private one, the desk, the client
-/// chats), with the answer key. Returns the tick reached and the snapshot.
-pub fn replay_at(u: &Unfinished, scenario: &Scenario, tick: u64) -> (u64, Snapshot) {
+/// goes) and returns the drill as it was then, as a seat in `role` saw it
+/// (an observer sees every channel but the facilitators' private one, the
+/// desk and the client chats), with the answer key if `answer_key`.
+/// Returns the tick reached and the snapshot.
+pub fn replay_at(u: &Unfinished, scenario: &Scenario, tick: u64, role: Role, answer_key: bool) -> (u64, Snapshot) {
     let mut task =
         DrillTask::new(u.drill.id.clone(), u.drill.join_code.clone(), scenario, u.drill.seed, u.drill.bots, None);
     task.apply_log(u, tick.min(u.tick));
-    let mut snapshot = task.snapshot(u32::MAX, SeatKind::Participant(Role::Observer));
-    snapshot.answer_key = Some(task.sim.faults());
+    let mut snapshot = task.snapshot(u32::MAX, SeatKind::Participant(role));
+    snapshot.answer_key = answer_key.then(|| task.sim.faults());
     snapshot.drill.join_code = String::new();
     (task.sim.tick(), snapshot)
 }

@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use super::AppState;
+use super::{AppState, access};
 use crate::drill::DrillError;
 use crate::protocol::Role;
 
@@ -54,12 +54,24 @@ pub(super) async fn healthz() -> &'static str {
     "ok"
 }
 
-pub(super) async fn metrics() -> Response {
+/// `GET /metrics`: for the operator only (the admin token as a bearer
+/// token); `401` without a credential, `403` with another one or when the
+/// server has no admin token.
+pub(super) async fn metrics(State(app): State<Arc<AppState>>, headers: axum::http::HeaderMap) -> Response {
+    let caller = match access::caller(&headers, app.admin_hash.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    if !caller.admin {
+        let status = if caller.anonymous() { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+        return (status, "the metrics are for the server's operator: send the admin token as a bearer token\n")
+            .into_response();
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], crate::metrics::render()).into_response()
 }
 
 /// An API error: a status and a JSON body `{"error", "message"}`.
-pub(super) struct ApiError(StatusCode, &'static str, String);
+pub(super) struct ApiError(pub StatusCode, pub &'static str, pub String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -80,7 +92,9 @@ impl From<DrillError> for ApiError {
             DrillError::BadName | DrillError::NoRole | DrillError::BadSpeed => {
                 (StatusCode::BAD_REQUEST, "invalid_value")
             }
-            DrillError::TooManyDrills | DrillError::DrillFull => (StatusCode::SERVICE_UNAVAILABLE, "full"),
+            DrillError::TooManyDrills | DrillError::TooManyLobbies | DrillError::DrillFull => {
+                (StatusCode::SERVICE_UNAVAILABLE, "full")
+            }
             DrillError::Ended | DrillError::Gone => (StatusCode::GONE, "ended"),
             DrillError::Storage => (StatusCode::SERVICE_UNAVAILABLE, "storage"),
         };
@@ -141,8 +155,100 @@ struct CreateRes {
     seat_id: u32,
 }
 
-pub(super) async fn create_drill(State(app): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
+/// Whether this caller may create a drill now: with the creation token
+/// (or the admin token) when the server requires one, and within
+/// `DRILL_CREATES_PER_ADDRESS_MAX` per window for its address (`429`
+/// `too_many`, with `Retry-After`). Counts the creation.
+fn may_create(app: &AppState, headers: &axum::http::HeaderMap, peer: std::net::IpAddr) -> Result<(), ApiError> {
+    let caller = access::caller(headers, app.admin_hash.as_deref())?;
+    if let Some(create) = &app.create_hash
+        && !caller.admin
+        && !caller.token_hashes.contains(create)
+    {
+        let status = if caller.anonymous() { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+        return Err(ApiError(status, "bad_token", "this server creates drills only with its creation token".into()));
+    }
+    if caller.admin {
+        return Ok(());
+    }
+    let Some(client) = client_address(app, headers, peer) else { return Ok(()) };
+    let key = address_key(client);
+    let window = std::time::Duration::from_secs(crate::limits::DRILL_CREATE_WINDOW_S);
+    let now = clock();
+    if app.creates.len() >= crate::limits::DRILL_CREATE_ADDRESSES_MAX && !app.creates.contains_key(&key) {
+        app.creates.retain(|_, (start, _)| now.saturating_duration_since(*start) < window);
+    }
+    let too_many = |left: std::time::Duration| {
+        ApiError(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many",
+            format!("too many drills created from this address; try again in {} s", left.as_secs().max(1)),
+        )
+    };
+    if app.creates.len() >= crate::limits::DRILL_CREATE_ADDRESSES_MAX && !app.creates.contains_key(&key) {
+        return Err(too_many(window));
+    }
+    let mut entry = app.creates.entry(key).or_insert((now, 0));
+    let (start, count) = &mut *entry;
+    if now.saturating_duration_since(*start) >= window {
+        *start = now;
+        *count = 0;
+    }
+    if *count >= crate::limits::DRILL_CREATES_PER_ADDRESS_MAX {
+        return Err(too_many(window.saturating_sub(now.saturating_duration_since(*start))));
+    }
+    *count += 1;
+    Ok(())
+}
+
+/// Who a request comes from, for per-address limits: the peer, unless it
+/// is on loopback. On loopback with `--trust-forwarded-for`, the last
+/// address of `X-Forwarded-For` (what the reverse proxy in front saw), or
+/// the proxy itself when there is none; without it `None`: the machine's
+/// own users are not limited.
+fn client_address(app: &AppState, headers: &axum::http::HeaderMap, peer: std::net::IpAddr) -> Option<std::net::IpAddr> {
+    if !peer.is_loopback() {
+        return Some(peer);
+    }
+    if !app.config.trust_forwarded_for {
+        return None;
+    }
+    // The proxy appends what it saw: only the last entry is its word. One
+    // that does not parse counts against the proxy itself.
+    let last = headers.get_all("x-forwarded-for").iter().next_back().and_then(|v| v.to_str().ok());
+    let last = last.and_then(|v| v.rsplit(',').next()).map(str::trim);
+    Some(last.and_then(|a| a.parse().ok()).unwrap_or(peer))
+}
+
+/// The address a creation counts against: IPv4 as is, IPv6 by its /64
+/// (one host usually holds a whole /64).
+fn address_key(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => std::net::IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                std::net::IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+        v4 => v4,
+    }
+}
+
+/// The real-time clock, for the creation windows.
+#[expect(clippy::disallowed_methods, reason = "rate limits are real time, outside any simulation")]
+fn clock() -> std::time::Instant {
+    std::time::Instant::now()
+}
+
+pub(super) async fn create_drill(
+    State(app): State<Arc<AppState>>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let req: CreateReq = parse_body(&body)?;
+    may_create(&app, &headers, peer.ip())?;
     let c = app.registry.create(&req.scenario, &req.name, req.seed, req.bots).await?;
     let res = CreateRes {
         drill_id: c.drill_id,
@@ -221,38 +327,67 @@ fn default_practice_speed() -> u32 {
     2
 }
 
-pub(super) async fn practice(State(app): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
+pub(super) async fn practice(
+    State(app): State<Arc<AppState>>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let req: PracticeReq = parse_body(&body)?;
+    may_create(&app, &headers, peer.ip())?;
     let j = app.registry.practice(&req.scenario, &req.name, req.role, req.speed).await?;
     let res = JoinRes { drill_id: j.drill_id, token: j.token, seat_id: j.seat_id, seat: j.seat };
     Ok((StatusCode::CREATED, axum::Json(res)).into_response())
 }
 
-/// Finished drills with their results, newest first (empty when the server
+/// Finished drills with their results, newest first: every one for the
+/// operator, those in which one of the caller's session tokens holds a seat
+/// for anyone else (none for an anonymous caller, and none when the server
 /// keeps no data).
-pub(super) async fn history(State(app): State<Arc<AppState>>) -> Result<Response, ApiError> {
+pub(super) async fn history(
+    State(app): State<Arc<AppState>>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let caller = access::caller(&headers, app.admin_hash.as_deref())?;
     let Some(store) = app.registry.store() else {
         return Ok(axum::Json(Vec::<crate::store::FinishedDrill>::new()).into_response());
     };
-    let list = store.list_finished().await.map_err(|e| {
+    if caller.anonymous() {
+        return Ok(axum::Json(Vec::<crate::store::FinishedDrill>::new()).into_response());
+    }
+    let unreadable = |e: crate::store::StoreError| {
         tracing::error!(error = %e, "could not list finished drills");
         ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill history could not be read".into())
-    })?;
+    };
+    let mut list = store.list_finished().await.map_err(unreadable)?;
+    if !caller.admin {
+        let mine = store.seated(caller.token_hashes.clone()).await.map_err(unreadable)?;
+        list.retain(|d| mine.contains(&d.id));
+    }
     Ok(axum::Json(list).into_response())
 }
 
-/// One finished drill and its result.
+/// One finished drill and its result, for the people of that drill and the
+/// operator.
 pub(super) async fn finished_drill(
     State(app): State<Arc<AppState>>,
     axum::extract::Path(id): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
+    let caller = access::caller(&headers, app.admin_hash.as_deref())?;
     let not_found = || ApiError(StatusCode::NOT_FOUND, "not_found", "no finished drill with that id".into());
     let store = app.registry.store().ok_or_else(not_found)?;
-    let drill = store.finished(&id).await.map_err(|e| {
-        tracing::error!(error = %e, "could not read a finished drill");
-        ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be read".into())
-    })?;
-    Ok(axum::Json(drill.ok_or_else(not_found)?).into_response())
+    let drill = store
+        .finished(&id)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not read a finished drill");
+            ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be read".into())
+        })?
+        .ok_or_else(not_found)?;
+    let stored = store.load(&id).await.ok().flatten().ok_or_else(not_found)?;
+    access::require_reader(&caller, &stored)?;
+    Ok(axum::Json(drill).into_response())
 }
 
 /// The public status page of a drill (`GET /api/drills/{id}/status`):
@@ -339,19 +474,24 @@ pub(super) async fn review(
             ApiError(StatusCode::BAD_REQUEST, "invalid_value", "format must be json, md, html or csv".into())
         })?,
     };
+    let caller = access::caller(&headers, app.admin_hash.as_deref())?;
     let not_found = || ApiError(StatusCode::NOT_FOUND, "not_found", "no drill with that id".into());
     let store = app.registry.store().ok_or_else(not_found)?;
-    // Live, while the drill runs, for its facilitators; for everyone once
-    // it has ended.
+    // Live, while the drill runs, for its facilitators; once it has ended,
+    // for each of its people as far as their seat saw.
     let live = require_finished(store, &id).await.is_err();
     let (stored, scenario) = load_for_replay(store, &id).await?;
-    if live {
-        require_facilitator(&headers, &stored)?;
-    }
+    let reader = if live {
+        access::require_facilitator(&caller, &stored)?;
+        crate::review::export::Reader::Everything
+    } else {
+        access::require_reader(&caller, &stored)?
+    };
     // Replaying and the two baselines are CPU work: keep it off the
     // runtime's threads.
     let body = tokio::task::spawn_blocking(move || {
-        let review = crate::review::build(crate::drill::replay_for_review(&stored, &scenario));
+        let mut review = crate::review::build(crate::drill::replay_for_review(&stored, &scenario));
+        crate::review::export::redact(&mut review, reader);
         crate::review::export::render(&review, format)
     })
     .await
@@ -408,18 +548,17 @@ async fn require_finished(store: &crate::store::Store, id: &str) -> Result<(), A
     })
 }
 
-/// Loads a finished drill for someone who proves, with
-/// `Authorization: Bearer <session token>`, to have been one of its
-/// facilitators (the token's hash is in the drill's log).
+/// Loads a finished drill for one of its facilitators (or the operator):
+/// `404` for an unknown drill, `401`/`403` for anyone else, `403` while the
+/// drill runs.
 async fn load_as_facilitator(
     app: &AppState,
     headers: &axum::http::HeaderMap,
     id: &str,
 ) -> Result<(crate::store::Store, crate::store::Unfinished), ApiError> {
+    let caller = access::caller(headers, app.admin_hash.as_deref())?;
     let not_found = || ApiError(StatusCode::NOT_FOUND, "not_found", "no drill with that id".into());
     let store = app.registry.store().ok_or_else(not_found)?.clone();
-    bearer(headers)?;
-    require_finished(&store, id).await?;
     let stored = store
         .load(id)
         .await
@@ -428,40 +567,9 @@ async fn load_as_facilitator(
             ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be read".into())
         })?
         .ok_or_else(not_found)?;
-    require_facilitator(headers, &stored)?;
+    access::require_facilitator(&caller, &stored)?;
+    require_finished(&store, id).await?;
     Ok((store, stored))
-}
-
-/// The session token sent as `Authorization: Bearer <token>`.
-fn bearer(headers: &axum::http::HeaderMap) -> Result<&str, ApiError> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty() && t.len() <= 128)
-        .ok_or_else(|| {
-            ApiError(
-                StatusCode::UNAUTHORIZED,
-                "bad_token",
-                "send a facilitator's session token as a bearer token".into(),
-            )
-        })
-}
-
-/// Checks `Authorization: Bearer <session token>` against the drill's
-/// facilitators (the token's hash is in the drill's log).
-fn require_facilitator(headers: &axum::http::HeaderMap, stored: &crate::store::Unfinished) -> Result<(), ApiError> {
-    let token = bearer(headers)?;
-    let hash = crate::drill::hash_token(token);
-    let facilitator = stored.log.iter().any(|r| {
-        matches!(&r.input, crate::store::LoggedInput::AddSeat { seat: crate::protocol::SeatKind::Facilitator, token_hash, .. } if *token_hash == hash)
-    });
-    if facilitator {
-        Ok(())
-    } else {
-        Err(ApiError(StatusCode::FORBIDDEN, "forbidden", "only the drill's facilitators may do this".into()))
-    }
 }
 
 /// Everything stored about a finished drill, for a facilitator to file or
@@ -541,19 +649,32 @@ pub(super) async fn replay(
     State(app): State<Arc<AppState>>,
     axum::extract::Path(id): axum::extract::Path<String>,
     q: Result<axum::extract::Query<ReplayQuery>, axum::extract::rejection::QueryRejection>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
+    use crate::review::export::Reader;
+    let caller = access::caller(&headers, app.admin_hash.as_deref())?;
     let axum::extract::Query(q) = q.map_err(|_| {
         ApiError(StatusCode::BAD_REQUEST, "invalid_value", "tick must be a whole number of drill seconds".into())
     })?;
     let not_found = || ApiError(StatusCode::NOT_FOUND, "not_found", "no drill with that id".into());
     let store = app.registry.store().ok_or_else(not_found)?;
-    require_finished(store, &id).await?;
     let (stored, scenario) = load_for_replay(store, &id).await?;
+    // Who replays sees what their seat saw: facilitators as an observer
+    // with the answer key, internal seats as an observer, outside actors as
+    // a store did.
+    let (role, answer_key) = match access::require_reader(&caller, &stored)? {
+        Reader::Everything => (Role::Observer, true),
+        Reader::Internal => (Role::Observer, false),
+        Reader::Outside => (Role::StoreActor, false),
+    };
+    require_finished(store, &id).await?;
     let ticks = stored.tick;
     let (tick, snapshot) =
-        tokio::task::spawn_blocking(move || crate::drill::replay_at(&stored, &scenario, q.tick)).await.map_err(
-            |_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the drill could not be replayed".into()),
-        )?;
+        tokio::task::spawn_blocking(move || crate::drill::replay_at(&stored, &scenario, q.tick, role, answer_key))
+            .await
+            .map_err(|_| {
+                ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the drill could not be replayed".into())
+            })?;
     Ok(axum::Json(serde_json::json!({ "tick": tick, "ticks": ticks, "snapshot": snapshot })).into_response())
 }
 

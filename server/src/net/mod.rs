@@ -7,6 +7,8 @@
 //! lives here: the `Origin` allow-list, body and message size limits,
 //! buffer sizes, timeouts and the page's security headers.
 
+mod access;
+mod guard;
 mod http;
 mod ws;
 
@@ -25,13 +27,43 @@ use crate::limits;
 use crate::store::Store;
 
 /// How the server is set up.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Config {
     /// Where drills and results are kept (`--data`).
     pub data_dir: Option<PathBuf>,
     /// Origins allowed to open a WebSocket besides the server's own
     /// (`--allow-origin`), e.g. `https://drills.example.com`.
     pub allow_origins: Vec<String>,
+    /// The operator's credential (`--admin-token`, `--admin-token-file`):
+    /// who sends it as a bearer token reads `/metrics` and every stored
+    /// drill, and may export and delete any. `None`: nobody may.
+    pub admin_token: Option<String>,
+    /// Host names the server answers to besides loopback and the address
+    /// it listens on (`--host`), e.g. `drills.example.com`; a request for
+    /// any other `Host` is refused (`421`).
+    pub hosts: Vec<String>,
+    /// The operator's creation credential (`--create-token-file`): when
+    /// set, creating a drill (and a practice drill) needs it, or the admin
+    /// token, as a bearer token.
+    pub create_token: Option<String>,
+    /// Behind a reverse proxy on the same machine (`--trust-forwarded-for`):
+    /// requests from loopback count against the address the proxy names
+    /// last in `X-Forwarded-For`. Without it, loopback callers are not
+    /// limited per address.
+    pub trust_forwarded_for: bool,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("allow_origins", &self.allow_origins)
+            .field("admin_token", &self.admin_token.as_ref().map(|_| "(set)"))
+            .field("hosts", &self.hosts)
+            .field("create_token", &self.create_token.as_ref().map(|_| "(set)"))
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .finish()
+    }
 }
 
 /// Shared by every request handler.
@@ -39,13 +71,28 @@ pub struct Config {
 pub(crate) struct AppState {
     pub registry: Arc<Registry>,
     pub config: Config,
+    /// SHA-256 of the admin token, if there is one.
+    pub admin_hash: Option<String>,
+    /// SHA-256 of the creation token, if there is one.
+    pub create_hash: Option<String>,
+    /// Drills created per client address in the current window.
+    pub creates: dashmap::DashMap<std::net::IpAddr, (std::time::Instant, u32)>,
     /// Next connection id.
     pub next_conn: AtomicU64,
 }
 
 /// The application's routes, for [`run`] and for tests.
 pub fn router(registry: Arc<Registry>, config: Config) -> Router {
-    let state = Arc::new(AppState { registry, config, next_conn: AtomicU64::new(1) });
+    let admin_hash = config.admin_token.as_deref().map(crate::drill::hash_token);
+    let create_hash = config.create_token.as_deref().map(crate::drill::hash_token);
+    let state = Arc::new(AppState {
+        registry,
+        config,
+        admin_hash,
+        create_hash,
+        creates: dashmap::DashMap::new(),
+        next_conn: AtomicU64::new(1),
+    });
     Router::new()
         .route("/healthz", get(http::healthz))
         .route("/metrics", get(http::metrics))
@@ -63,6 +110,7 @@ pub fn router(registry: Arc<Registry>, config: Config) -> Router {
         .route("/ws", get(ws::upgrade))
         .fallback(get(http::static_file))
         .layer(DefaultBodyLimit::max(limits::HTTP_BODY_BYTES_MAX))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
         .layer(axum::middleware::from_fn(http::security_headers))
         .with_state(state)
 }
@@ -70,9 +118,21 @@ pub fn router(registry: Arc<Registry>, config: Config) -> Router {
 /// Serves until `shutdown` completes. Tests call this on `127.0.0.1:0`.
 pub async fn run(
     listener: TcpListener,
-    config: Config,
+    mut config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let weak = |t: &String| {
+        t.len() < limits::ADMIN_TOKEN_CHARS_MIN
+            || t.len() > limits::TOKEN_CHARS_MAX
+            || !t.chars().all(|c| c.is_ascii_graphic() && c != ',')
+    };
+    if config.admin_token.iter().chain(config.create_token.iter()).any(weak) {
+        return Err(std::io::Error::other(format!(
+            "the admin and creation tokens must be {} to {} printable ASCII characters without commas or spaces",
+            limits::ADMIN_TOKEN_CHARS_MIN,
+            limits::TOKEN_CHARS_MAX
+        )));
+    }
     let store = match &config.data_dir {
         Some(dir) => Some(Store::open(dir).map_err(std::io::Error::other)?),
         None => None,
@@ -82,7 +142,13 @@ pub async fn run(
     if restored > 0 {
         tracing::info!(drills = restored, "restored unfinished drills");
     }
+    let local = listener.local_addr()?.ip();
+    if !local.is_unspecified() {
+        config.hosts.push(local.to_string());
+    }
     let app = router(registry, config);
     tracing::info!(addr = %listener.local_addr()?, "serving");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

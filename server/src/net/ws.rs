@@ -76,7 +76,7 @@ pub(super) async fn upgrade(State(app): State<Arc<AppState>>, mut req: Request) 
     let Ok(accept) = HeaderValue::try_from(derive_accept_key(key.as_bytes())) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    if !origin_allowed(headers, &app.config.allow_origins) {
+    if !super::guard::origin_allowed(&app, headers) {
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
     }
     if METRICS.connections.get() >= limits::CONNECTIONS_PER_SERVER_MAX as i64 {
@@ -126,20 +126,6 @@ fn header_is(headers: &HeaderMap, name: &HeaderName, value: &str) -> bool {
     headers.get(name).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(value.as_bytes()))
 }
 
-/// A browser always sends `Origin` on a WebSocket upgrade; it must be this
-/// server's own origin (same host) or one on the allow-list. Clients that
-/// are not browsers send none and are not subject to cross-site attacks.
-fn origin_allowed(headers: &HeaderMap, allow: &[String]) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN) else { return true };
-    let Ok(origin) = origin.to_str() else { return false };
-    if allow.iter().any(|a| a == origin) {
-        return true;
-    }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    let bare = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://"));
-    !host.is_empty() && bare == Some(host)
-}
-
 async fn connection(socket: Socket, app: Arc<AppState>) {
     METRICS.connections.add(1);
     connection_inner(socket, app).await;
@@ -152,7 +138,7 @@ async fn connection_inner(mut socket: Socket, app: Arc<AppState>) {
     // served: `handshake` returns only what `serve` needs.
     let greeted = handshake(&mut socket, &app).instrument(tracing::info_span!("conn", conn)).await;
     if let Some((session, handle, last_seq)) = greeted {
-        serve(conn, session, handle, last_seq, socket).await;
+        serve(conn, session, handle, last_seq, socket, &app).await;
     }
 }
 
@@ -213,7 +199,14 @@ async fn close_gracefully(socket: &mut Socket, code: u16, reason: &'static str) 
     .await;
 }
 
-async fn serve(conn: u64, session: Session, handle: DrillHandle, last_seq: Option<u64>, mut socket: Socket) {
+async fn serve(
+    conn: u64,
+    session: Session,
+    handle: DrillHandle,
+    last_seq: Option<u64>,
+    mut socket: Socket,
+    app: &AppState,
+) {
     let span = tracing::info_span!("conn", conn, drill = %session.drill_id, seat = session.seat);
     let seat = session.seat;
     let (out_tx, mut out_rx) = mpsc::channel(limits::OUTBOUND_QUEUE_LEN_MAX);
@@ -295,6 +288,11 @@ async fn serve(conn: u64, session: Session, handle: DrillHandle, last_seq: Optio
         };
         let reply = match serde_json::from_str::<ClientMsg>(&text) {
             Ok(ClientMsg::Cmd { cid, cmd }) => {
+                // Starting a drill or planning its roles shows that people
+                // will play it: it is no longer a lobby that may expire.
+                if matches!(cmd, crate::protocol::Command::Start | crate::protocol::Command::PlanRole { .. }) {
+                    app.registry.activate(&session.drill_id);
+                }
                 if handle.tx.send(Input::Command { seat, conn, cid, cmd }).await.is_err() {
                     break Some((code::AWAY, "drill is gone"));
                 }

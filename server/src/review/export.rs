@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use super::objectives::Outcome as O;
 use super::record::{Entry, What};
 use super::{Review, role_name};
+use crate::protocol::Channel;
 
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +52,51 @@ impl Format {
             Format::Html => "text/html; charset=utf-8",
             Format::Csv => "text/csv; charset=utf-8",
         }
+    }
+}
+
+/// Who reads a review once the drill is over, by what their seat saw
+/// during it (see `docs/protocol.md`, "Who may read what").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// The drill's facilitators and the server's operators: everything.
+    Everything,
+    /// A seat inside the company: what internal seats saw, without the
+    /// facilitators' channel, the answer key (faults as they really were)
+    /// or the script of injects.
+    Internal,
+    /// An outside actor (a store or a corporate client): what outside
+    /// actors saw, i.e. what was published and the public feed, and the
+    /// results everyone got at the end.
+    Outside,
+}
+
+/// Leaves in the review only what `reader` may read. The same filter
+/// serves every format, since all of them are rendered from the result.
+pub fn redact(r: &mut Review, reader: Reader) {
+    let keep = |w: &What| match reader {
+        Reader::Everything => true,
+        Reader::Internal => !matches!(
+            w,
+            What::FaultStarted { .. }
+                | What::FaultStopped { .. }
+                | What::InjectFired { .. }
+                | What::Message { channel: Channel::Facilitators, .. }
+        ),
+        Reader::Outside => {
+            matches!(w, What::Notice { .. } | What::Message { channel: Channel::Social, .. } | What::Ended)
+        }
+    };
+    r.timeline.retain(|e| keep(&e.what));
+    let kept: std::collections::BTreeSet<(u64, &str)> =
+        r.timeline.iter().map(|e| (e.tick, super::kind(&e.what))).collect();
+    r.chart.marks.retain(|m| kept.contains(&(m.tick, m.kind.as_str())));
+    if reader == Reader::Outside {
+        // Status reports, ratings and improvement items were the company's
+        // own business.
+        r.awareness.reports.clear();
+        r.ratings.clear();
+        r.improvements.clear();
     }
 }
 

@@ -222,6 +222,8 @@ enum Op {
     StatusPage(String, Reply<Option<Option<String>>>),
     #[cfg(test)]
     Fault(WriteFault, Reply<()>),
+    Seated(Vec<String>, Reply<Vec<String>>),
+    Discard(String, Reply<bool>),
 }
 
 /// Handle to the writer thread. Cheap to clone.
@@ -348,6 +350,21 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The ids of the drills in which one of these session token hashes
+    /// holds a seat (for listing what a caller may read).
+    pub async fn seated(&self, token_hashes: Vec<String>) -> Result<Vec<String>, StoreError> {
+        self.call(|r| Op::Seated(token_hashes, r)).await
+    }
+
+    /// Deletes a drill that has not finished, and its log (a lobby nobody
+    /// joined); `false` when there is no such unfinished drill.
+    pub async fn discard_unfinished(&self, id: &str) -> Result<bool, StoreError> {
+        let id = id.to_string();
+        self.call(|r| Op::Discard(id, r)).await
+    }
+}
+
 fn init_schema(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
@@ -373,7 +390,9 @@ fn init_schema(conn: &Connection) -> Result<(), StoreError> {
              tick INTEGER NOT NULL,
              input TEXT NOT NULL,
              PRIMARY KEY (drill_id, n)
-         ) WITHOUT ROWID;",
+         ) WITHOUT ROWID;
+         CREATE INDEX IF NOT EXISTS inputs_seat_token ON inputs (json_extract(input, '$.token_hash'))
+             WHERE json_extract(input, '$.kind') = 'add_seat';",
     )?;
     migrate(conn)?;
     Ok(())
@@ -457,6 +476,12 @@ fn writer(mut conn: Connection, rx: std_mpsc::Receiver<Op>) {
                     .map_err(StoreError::from);
                 let _ = reply.send(r);
             }
+            Op::Discard(id, reply) => {
+                let _ = reply.send(discard_unfinished(&mut conn, &id));
+            }
+            Op::Seated(hashes, reply) => {
+                let _ = reply.send(seated(&conn, &hashes));
+            }
             Op::StatusPage(id, reply) => {
                 let r = conn
                     .query_row("SELECT status_page FROM drills WHERE id = ?1", [&id], |r| r.get::<_, Option<String>>(0))
@@ -489,6 +514,37 @@ fn delete_finished(conn: &mut Connection, id: &str) -> Result<bool, StoreError> 
     }
     tx.commit()?;
     Ok(n > 0)
+}
+
+/// Deletes an unfinished drill and its log.
+fn discard_unfinished(conn: &mut Connection, id: &str) -> Result<bool, StoreError> {
+    let tx = conn.transaction()?;
+    tx.execute(
+        "DELETE FROM inputs WHERE drill_id = ?1 AND EXISTS (SELECT 1 FROM drills WHERE id = ?1 AND finished = 0)",
+        [id],
+    )?;
+    let n = tx.execute("DELETE FROM drills WHERE id = ?1 AND finished = 0", [id])?;
+    tx.commit()?;
+    Ok(n > 0)
+}
+
+/// Drills with a seat for one of these token hashes (through the partial
+/// index on the seats' token hashes).
+fn seated(conn: &Connection, hashes: &[String]) -> Result<Vec<String>, StoreError> {
+    let mut q = conn.prepare_cached(
+        "SELECT DISTINCT drill_id FROM inputs \
+         WHERE json_extract(input, '$.kind') = 'add_seat' AND json_extract(input, '$.token_hash') = ?1",
+    )?;
+    let mut out = Vec::new();
+    for h in hashes {
+        for id in q.query_map([h], |r| r.get::<_, String>(0))? {
+            let id = id?;
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn append(conn: &mut Connection, drill: &str, tick: u64, records: &[LogRecord]) -> Result<(), StoreError> {

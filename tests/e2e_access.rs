@@ -1,0 +1,143 @@
+//! After a drill, who may read what follows the audiences of the drill
+//! itself: its facilitators and the server's operator everything, an
+//! internal seat what internal seats saw, an outside actor what outside
+//! actors saw, anyone else only the public status page.
+
+use firedrill_tests::{ADMIN_TOKEN, Client, ServerProcess, create_drill, free_port, http_with, join, temp_dir};
+use serde_json::{Value, json};
+
+const INTERNAL: &str = "war room only: rollback at 12:05";
+const PRIVATE: &str = "facilitators only: inject the Kansai call next";
+const PUBLIC: &str = "our card reader is broken again";
+
+async fn get(addr: std::net::SocketAddr, path: &str, token: Option<&str>) -> (u16, Value) {
+    let auth = token.map(|t| format!("Bearer {t}"));
+    let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("Authorization", a.as_str())).collect();
+    http_with(addr, "GET", path, None, &headers).await.0
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    list.as_array().map(|l| l.iter().filter_map(|d| d["id"].as_str().map(String::from)).collect()).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_drill_each_reads_what_their_seat_saw_and_nobody_else_reads_anything() {
+    let data = temp_dir("access");
+    let server = ServerProcess::start(&data, free_port()).await;
+    let addr = server.addr;
+    let (drill, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let owner_token = join(addr, &code, "Kenji", "incident_owner").await;
+    let store_token = join(addr, &code, "Ramen shop", "store_actor").await;
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    let (mut owner, _) = Client::connect(addr, &owner_token, None).await;
+    let (mut store, _) = Client::connect(addr, &store_token, None).await;
+    fac.ok(json!({"type": "set_speed", "speed": 120})).await;
+    fac.ok(json!({"type": "start"})).await;
+    owner.wait_for("an alert", |m| m["event"]["post"]["body"]["alert"] == true).await;
+    owner.ok(json!({"type": "declare"})).await;
+    owner.ok(json!({"type": "chat", "channel": "incident-war-room", "text": INTERNAL})).await;
+    fac.ok(json!({"type": "chat", "channel": "facilitators", "text": PRIVATE})).await;
+    store.ok(json!({"type": "chat", "channel": "social", "text": PUBLIC})).await;
+    fac.ok(json!({"type": "end"})).await;
+    fac.event("ended").await;
+
+    // Someone else's drill, whose facilitator is a stranger to this one.
+    let (other, _, other_fac) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let (mut o, _) = Client::connect(addr, &other_fac, None).await;
+    o.ok(json!({"type": "end"})).await;
+    o.event("ended").await;
+
+    // The history lists what the caller may read.
+    assert_eq!(get(addr, "/api/history", None).await, (200, json!([])), "anonymous: nothing");
+    for t in [&fac_token, &owner_token, &store_token] {
+        let (status, list) = get(addr, "/api/history", Some(t)).await;
+        assert_eq!((status, ids(&list)), (200, vec![drill.clone()]), "a seat lists its own drill only");
+    }
+    let (_, list) = get(addr, "/api/history", Some(&other_fac)).await;
+    assert_eq!(ids(&list), vec![other.clone()]);
+    let (_, list) = get(addr, "/api/history", Some(&format!("{owner_token},{other_fac}"))).await;
+    assert_eq!(ids(&list).len(), 2, "a browser lists every drill it holds a seat in: {list}");
+    let (_, list) = get(addr, "/api/history", Some(ADMIN_TOKEN)).await;
+    assert!(ids(&list).contains(&drill) && ids(&list).contains(&other), "the operator lists all: {list}");
+    let many = vec!["f"; firedrill::limits::BEARER_TOKENS_MAX + 1].join(",");
+    assert_eq!(get(addr, "/api/history", Some(&many)).await.0, 401, "too many tokens");
+
+    // Anonymous callers and strangers read nothing but the status page.
+    let item = format!("/api/history/{drill}");
+    let paths = [
+        item.clone(),
+        format!("{item}/review"),
+        format!("{item}/review?format=md"),
+        format!("{item}/replay?tick=0"),
+        format!("{item}/export"),
+    ];
+    for p in &paths {
+        assert_eq!(get(addr, p, None).await.0, 401, "anonymous {p}");
+        assert_eq!(get(addr, p, Some(&other_fac)).await.0, 403, "another drill's facilitator {p}");
+    }
+    assert_eq!(get(addr, &format!("/api/drills/{drill}/status"), None).await.0, 200, "the status page is public");
+
+    // The review, as each reader may read it, in every format.
+    let review = |t: &str, f: &str| {
+        let path = format!("{item}/review?format={f}");
+        let t = t.to_string();
+        let json = f == "json";
+        async move {
+            let (status, v) = get(addr, &path, Some(&t)).await;
+            assert_eq!(status, 200, "{path}: {v}");
+            if json { v.to_string() } else { v.as_str().unwrap_or_default().to_string() }
+        }
+    };
+    for f in ["json", "md", "html", "csv"] {
+        // How a fault of the answer key shows in each format.
+        let key = if f == "json" { "\"fault_started\"" } else { " active: " };
+        let all = review(&fac_token, f).await;
+        assert!(all.contains(INTERNAL) && all.contains(PRIVATE) && all.contains(PUBLIC), "{f} for facilitators");
+        assert!(all.contains(key), "{f}: the answer key for facilitators");
+        assert_eq!(review(ADMIN_TOKEN, f).await, all, "{f}: the operator reads what facilitators read");
+        let inside = review(&owner_token, f).await;
+        assert!(inside.contains(INTERNAL) && inside.contains(PUBLIC), "{f} for an internal seat");
+        assert!(!inside.contains(PRIVATE), "{f}: never #facilitators for an internal seat");
+        assert!(!inside.contains(key), "{f}: no answer key for an internal seat");
+        let outside = review(&store_token, f).await;
+        assert!(outside.contains(PUBLIC), "{f} for an outside actor");
+        assert!(!outside.contains(INTERNAL) && !outside.contains(PRIVATE), "{f}: nothing internal outside");
+        assert!(!outside.contains(key), "{f}: no answer key outside");
+    }
+    let (_, outside) = get(addr, &format!("{item}/review"), Some(&store_token)).await;
+    let kinds: Vec<&str> =
+        outside["timeline"].as_array().into_iter().flatten().filter_map(|e| e["what"]["kind"].as_str()).collect();
+    assert!(kinds.iter().all(|k| ["notice", "message", "ended"].contains(k)), "outside actors' timeline: {kinds:?}");
+
+    // The replay, as each seat saw the drill.
+    let at_end = format!("{item}/replay?tick=100000");
+    let channels = |v: &Value| -> Vec<String> {
+        v["snapshot"]["channels"]
+            .as_array()
+            .map(|c| c.iter().filter_map(|c| c["channel"].as_str().map(String::from)).collect())
+            .unwrap_or_default()
+    };
+    let (_, f) = get(addr, &at_end, Some(&fac_token)).await;
+    assert!(f["snapshot"]["answer_key"].as_array().is_some_and(|k| !k.is_empty()), "{f}");
+    let (_, i) = get(addr, &at_end, Some(&owner_token)).await;
+    assert_eq!(i["snapshot"]["answer_key"], Value::Null);
+    assert!(channels(&i).contains(&"incident-war-room".to_string()) && !channels(&i).contains(&"facilitators".into()));
+    let (_, s) = get(addr, &at_end, Some(&store_token)).await;
+    assert_eq!(s["snapshot"]["answer_key"], Value::Null);
+    assert_eq!(channels(&s), vec!["social".to_string()], "{s}");
+
+    // Export and delete stay with the facilitators (and the operator).
+    assert_eq!(get(addr, &format!("{item}/export"), Some(&owner_token)).await.0, 403);
+    assert_eq!(get(addr, &format!("{item}/export"), Some(ADMIN_TOKEN)).await.0, 200);
+    let del = |t: &str| {
+        let auth = format!("Bearer {t}");
+        let path = item.clone();
+        async move { http_with(addr, "DELETE", &path, None, &[("Authorization", auth.as_str())]).await.0.0 }
+    };
+    assert_eq!(del(&store_token).await, 403);
+    assert_eq!(del(&other_fac).await, 403);
+    assert_eq!(del(ADMIN_TOKEN).await, 204);
+    assert_eq!(get(addr, &item, Some(&fac_token)).await.0, 404, "gone");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data);
+}
