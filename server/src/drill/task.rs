@@ -2217,7 +2217,7 @@ mod tests {
             created_ms: 1,
         };
         let u = Unfinished { drill, tick: 0, log: stored };
-        let (_, snapshot) = replay_at(&u, &scenario(), 0);
+        let (_, snapshot) = replay_at(&u, &scenario(), 0, Role::IncidentOwner, false);
         let texts: Vec<String> = snapshot
             .channels
             .iter()
