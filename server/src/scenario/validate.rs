@@ -1477,6 +1477,15 @@ impl Validator<'_> {
                     format!("must be between 0 and {OBJECTIVE_WEIGHT_MAX}"),
                 );
             }
+            let unscored =
+                matches!(kind, ObjectiveKind::HoldTime | ObjectiveKind::LostRevenue | ObjectiveKind::Awareness);
+            if unscored && *o.weight.get_ref() > 0 {
+                self.err(
+                    o.weight.span(),
+                    format!("{p}.weight"),
+                    format!("\"{}\" is shown in the review but not scored: its weight must be 0", o.kind.get_ref()),
+                );
+            }
             out.push(Objective { kind, target_s, zero_s, weight: (*o.weight.get_ref()).min(OBJECTIVE_WEIGHT_MAX) });
         }
         out
@@ -1515,10 +1524,13 @@ pub fn default_objectives() -> Vec<Objective> {
         weight,
     };
     vec![
-        o(ObjectiveKind::Declare, 5, 20, 30),
+        o(ObjectiveKind::Declare, 5, 20, 25),
         o(ObjectiveKind::Notice, 5, 20, 20),
-        o(ObjectiveKind::Mitigate, 15, 45, 30),
-        o(ObjectiveKind::Resolve, 0, 0, 20),
+        o(ObjectiveKind::Updates, 20, 40, 10),
+        o(ObjectiveKind::Mitigate, 15, 45, 20),
+        o(ObjectiveKind::Resolve, 10, 30, 15),
+        o(ObjectiveKind::Injects, 0, 0, 5),
+        o(ObjectiveKind::Calls, 1, 2, 5),
     ]
 }
 

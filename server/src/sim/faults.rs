@@ -297,6 +297,8 @@ pub(crate) fn view(s: &Scenario, i: usize, state: &FaultState) -> FaultView {
         // it shows the drill's end.
         starts_tick: state.started_tick.or(def.scheduled_s()).unwrap_or(s.duration_s),
         active: state.active,
+        ended: state.ended_tick.is_some(),
+        fixed: state.fixed,
     }
 }
 
