@@ -442,3 +442,19 @@ fn inject_points_stay_in_proportion_to_the_objectives_weight() {
     assert!(injects <= weight.unwrap_or(0), "injects weigh {injects} of {}", r.scores.team_max);
     assert!(injects * 100 / r.scores.team_max <= 25, "injects are not most of the score");
 }
+
+#[test]
+fn resolving_between_two_waves_is_premature() {
+    let pause = world(400, What::FaultStopped { fault: "gateway-tls".into(), ended: false, fixed: false });
+    let es = vec![
+        fault_on(100),
+        owner(200, What::Declared),
+        pause,
+        owner(500, What::Phase { phase: Phase::Resolved }),
+        fault_on(700),
+    ];
+    let o = run(objectives::premature_resolve, &es, 3000, true, Params { target_s: 0, zero_s: 0, weight: 10 });
+    assert_eq!((o.outcome, o.points, o.max), (Outcome::Missed, 0, 10), "the fault was only paused: {o:?}");
+    let o = run(objectives::resolve, &es, 3000, true, Params { target_s: 600, zero_s: 1800, weight: 10 });
+    assert_eq!((o.outcome, o.points), (Outcome::Missed, 0), "a resolution that did not hold earns nothing");
+}

@@ -2064,6 +2064,10 @@ delay_min = 1
             "later than",
         );
         one(&mini("[[objectives]]\nkind = \"declare\"\nweight = 500\n"), "objectives[0].weight", "between 0 and 100");
+        // Shown in the review, not scored: a weight would promise points
+        // that nothing awards.
+        one(&mini("[[objectives]]\nkind = \"awareness\"\nweight = 10\n"), "objectives[0].weight", "not scored");
+        assert!(problems(&mini("[[objectives]]\nkind = \"awareness\"\nweight = 0\n")).is_empty());
     }
 
     #[test]
