@@ -64,6 +64,13 @@ fn one_of(words: &[&str]) -> Schema {
 fn fault_kind_schema(_: &mut SchemaGenerator) -> Schema {
     one_of(&vocab::names(vocab::FAULT_KINDS))
 }
+fn fault_kinds_schema(_: &mut SchemaGenerator) -> Schema {
+    let words = vocab::names(vocab::FAULT_KINDS);
+    schemars::json_schema!({ "type": "array", "items": { "type": "string", "enum": words } })
+}
+fn step_schema(_: &mut SchemaGenerator) -> Schema {
+    one_of(&vocab::names(vocab::STEPS))
+}
 fn effect_kind_schema(_: &mut SchemaGenerator) -> Schema {
     one_of(&vocab::names(vocab::EFFECT_KINDS))
 }
@@ -147,6 +154,9 @@ pub(crate) struct RawScenario {
     /// Talk scripts the declaration gives to support.
     #[serde(default)]
     pub talk_scripts: Vec<Sp<RawTalkScript>>,
+    /// What informed stores do instead of a step that fails.
+    #[serde(default)]
+    pub fallbacks: Vec<Sp<RawFallback>>,
     /// Documents the declaration creates.
     #[serde(default)]
     pub templates: Option<RawTemplates>,
@@ -760,6 +770,48 @@ pub(crate) struct RawTalkScript {
     pub faults: Vec<Sp<String>>,
     /// The script; `{placeholders}` are filled in when the emergency is declared.
     pub text: Sp<String>,
+}
+
+/// What informed stores do instead of a guest step that fails (take cash,
+/// an offline card mode, paper orders), and what it costs.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFallback {
+    /// Id used in references.
+    #[schemars(schema_with = "id_schema")]
+    pub id: Sp<String>,
+    /// What stores call it.
+    pub name: Sp<String>,
+    /// The failing service it works around (a fault on it, or on a service
+    /// it depends on).
+    #[schemars(schema_with = "id_schema")]
+    pub service: Sp<String>,
+    /// The guest step it stands in for: order_mobile, order_counter,
+    /// pay_card or pay_cash.
+    #[schemars(schema_with = "step_schema")]
+    pub step: Sp<String>,
+    /// Kinds of fault it helps with (default: all).
+    #[serde(default)]
+    #[schemars(schema_with = "fault_kinds_schema")]
+    pub fault_kinds: Vec<Sp<String>>,
+    /// Of the guests at that step in a store using it, the share it serves,
+    /// percent (default 80).
+    #[serde(default)]
+    pub serves_pct: Option<Sp<u32>>,
+    /// Of the sales it serves, the share lost later (declined offline
+    /// payments), percent (default 0).
+    #[serde(default)]
+    pub cost_pct: Option<Sp<u32>>,
+    /// Seconds it adds per guest (default 0).
+    #[serde(default)]
+    pub slower_s: Option<Sp<u32>>,
+    /// Words that name it: a notice or what a support agent said names it
+    /// when it contains one of them (any language, case-insensitive).
+    pub words: Vec<Sp<String>>,
+    /// Share of informed stores that use it without being told of it,
+    /// percent (default 25).
+    #[serde(default)]
+    pub unnamed_pct: Option<Sp<u32>>,
 }
 
 /// Document templates the declaration instantiates.

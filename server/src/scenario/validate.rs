@@ -203,6 +203,7 @@ impl Validator<'_> {
         let personas = self.personas(raw, &ix);
         let injects = self.injects(raw, &ix, duration_s);
         let talk_scripts = self.talk_scripts(raw, &ix);
+        let fallbacks = self.fallbacks(raw, &ix);
         let templates = self.templates(raw);
         let roles = self.roles(raw);
         let objectives = self.objectives(raw);
@@ -231,6 +232,7 @@ impl Validator<'_> {
             personas,
             injects,
             talk_scripts,
+            fallbacks,
             templates,
             roles,
             objectives,
@@ -408,6 +410,7 @@ impl Validator<'_> {
         self.count(&raw.personas, PERSONAS_MAX, "personas");
         self.count(&raw.injects, INJECTS_MAX, "injects");
         self.count(&raw.talk_scripts, TALK_SCRIPTS_MAX, "talk_scripts");
+        self.count(&raw.fallbacks, FALLBACKS_MAX, "fallbacks");
         self.count(&raw.roles, ROLES_MAX, "roles");
         self.count(&raw.objectives, OBJECTIVES_MAX, "objectives");
         // Ids that nothing refers to are still checked for form and
@@ -415,6 +418,7 @@ impl Validator<'_> {
         self.index(raw.clues.iter().map(|c| &c.get_ref().id), "clues");
         self.index(raw.injects.iter().map(|c| &c.get_ref().id), "injects");
         self.index(raw.talk_scripts.iter().map(|c| &c.get_ref().id), "talk_scripts");
+        self.index(raw.fallbacks.iter().map(|c| &c.get_ref().id), "fallbacks");
         if let Some(t) = &raw.templates {
             self.count(&t.notices, NOTICE_DRAFTS_MAX, "templates.notices");
             self.index(t.notices.iter().map(|c| &c.get_ref().id), "templates.notices");
@@ -1379,6 +1383,58 @@ impl Validator<'_> {
         out
     }
 
+    fn fallbacks(&mut self, raw: &RawScenario, ix: &Indexes) -> Vec<Fallback> {
+        let mut out = Vec::with_capacity(raw.fallbacks.len());
+        for (i, f) in raw.fallbacks.iter().enumerate() {
+            let p = format!("fallbacks[{i}]");
+            let f = f.get_ref();
+            let name = self.text_field(&f.name, &format!("{p}.name"), NAME_CHARS_MAX, true);
+            let service = self.resolve(&f.service, &ix.services, format!("{p}.service"), "service");
+            let step = self.word(vocab::STEPS, &f.step, &format!("{p}.step"), "step").unwrap_or(0);
+            self.count(&f.fault_kinds, vocab::FAULT_KINDS.len(), &format!("{p}.fault_kinds"));
+            let mut fault_kinds = Vec::new();
+            for (j, k) in f.fault_kinds.iter().enumerate() {
+                if let Some(k) = self.word(vocab::FAULT_KINDS, k, &format!("{p}.fault_kinds[{j}]"), "fault kind")
+                    && !fault_kinds.contains(&k)
+                {
+                    fault_kinds.push(k);
+                }
+            }
+            let serves_pct = self.opt_percent(f.serves_pct.as_ref(), &format!("{p}.serves_pct"), 80);
+            let cost_pct = self.opt_percent(f.cost_pct.as_ref(), &format!("{p}.cost_pct"), 0);
+            let unnamed_pct = self.opt_percent(f.unnamed_pct.as_ref(), &format!("{p}.unnamed_pct"), 25);
+            let slower_s = f.slower_s.as_ref().map_or(0, |x| {
+                if *x.get_ref() > 3_600 {
+                    self.err(x.span(), format!("{p}.slower_s"), "at most 3600 seconds");
+                }
+                u64::from((*x.get_ref()).min(3_600))
+            });
+            self.count(&f.words, FALLBACK_WORDS_MAX, &format!("{p}.words"));
+            if f.words.is_empty() {
+                self.err(f.id.span(), format!("{p}.words"), "name at least one word that names it in a notice");
+            }
+            let words = f
+                .words
+                .iter()
+                .enumerate()
+                .map(|(j, w)| self.text_field(w, &format!("{p}.words[{j}]"), NAME_CHARS_MAX, true).to_lowercase())
+                .collect();
+            out.push(Fallback {
+                id: f.id.get_ref().clone(),
+                name,
+                service,
+                step,
+                fault_kinds,
+                serves_pct,
+                cost_pct,
+                slower_s,
+                words,
+                unnamed_pct,
+            });
+        }
+        out
+    }
+
     fn templates(&mut self, raw: &RawScenario) -> Templates {
         let Some(t) = &raw.templates else { return Templates::default() };
         let status_board = self.document(t.status_board.as_ref(), "templates.status_board");
@@ -2068,6 +2124,23 @@ delay_min = 1
         // that nothing awards.
         one(&mini("[[objectives]]\nkind = \"awareness\"\nweight = 10\n"), "objectives[0].weight", "not scored");
         assert!(problems(&mini("[[objectives]]\nkind = \"awareness\"\nweight = 0\n")).is_empty());
+    }
+
+    #[test]
+    fn a_fallback_names_its_service_step_and_words() {
+        let good = "[[fallbacks]]\nid = \"cash\"\nname = \"Cash\"\nservice = \"pay\"\nstep = \"pay_card\"\nwords = [\"Cash\", \"現金\"]\n";
+        let s = parse(&mini(good)).unwrap_or_else(|p| panic!("{p:#?}"));
+        let f = &s.fallbacks[0];
+        assert_eq!((f.step, f.serves_pct, f.cost_pct, f.unnamed_pct), (2, 80, 0, 25), "the defaults");
+        assert!(f.named_in("Please take CASH for now") && f.named_in("現金でお願いします") && !f.named_in("card"));
+        one(&mini(&good.replace("pay_card", "pay_cheque")), "fallbacks[0].step", "unknown step");
+        one(&mini(&good.replace("service = \"pay\"", "service = \"bank\"")), "fallbacks[0].service", "unknown service");
+        one(
+            &mini(&good.replace("words = [\"Cash\", \"現金\"]", "words = []")),
+            "fallbacks[0].words",
+            "at least one word",
+        );
+        one(&mini(&format!("{good}serves_pct = 120\n")), "fallbacks[0].serves_pct", "between 0 and 100");
     }
 
     #[test]

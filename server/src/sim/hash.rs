@@ -136,6 +136,8 @@ pub(crate) fn state_hash(world: &mut World) -> u64 {
             h.u64(u64::from(m.calls_wanted) << 32 | u64::from(m.calls_answered));
             h.opt(m.posted_tick);
             h.opt(m.briefed_tick);
+            h.u64(m.told_fallbacks);
+            h.u64(m.fallbacks);
         }
     }
     // Guests in query order, which is deterministic for a deterministic
