@@ -365,6 +365,18 @@ pub struct Waves {
     pub count: Option<u32>,
 }
 
+/// What a fault caused by another does when its cause ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WithCause {
+    /// It ends too.
+    #[default]
+    Ends,
+    /// It goes back to its first stage.
+    Eases,
+    /// It goes on: it needs its own fix.
+    Stays,
+}
+
 /// A fault on the timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
@@ -396,6 +408,18 @@ pub struct Fault {
     pub fix_needs_all: bool,
     /// Actions that bring it back to its first stage without fixing it.
     pub relieved_by: Vec<usize>,
+    /// The fault that causes it (index into `faults`): it starts only while
+    /// that one is open.
+    pub caused_by: Option<usize>,
+    /// What it does when its cause ends.
+    pub with_cause: WithCause,
+    /// Actions that speed its recovery (cut the time left by `sped_by_pct`).
+    pub sped_by: Vec<usize>,
+    /// Percent of the time left that each of `sped_by` cuts.
+    pub sped_by_pct: u32,
+    /// Waves at arbitrary times: (start, end) seconds after it starts, in
+    /// order; it ends after the last. Empty: see `waves`.
+    pub wave_times: Vec<(u64, u64)>,
 }
 
 impl Fault {

@@ -113,6 +113,12 @@ fn time_of_day_schema(_: &mut SchemaGenerator) -> Schema {
 fn id_schema(_: &mut SchemaGenerator) -> Schema {
     schemars::json_schema!({ "type": "string", "pattern": "^[a-z0-9_-]{1,64}$" })
 }
+fn opt_id_schema(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({ "type": "string", "pattern": "^[a-z0-9_-]{1,64}$" })
+}
+fn with_cause_schema(_: &mut SchemaGenerator) -> Schema {
+    one_of(&["ends", "eases", "stays"])
+}
 fn ids_schema(_: &mut SchemaGenerator) -> Schema {
     schemars::json_schema!({ "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9_-]{1,64}$" } })
 }
@@ -528,6 +534,41 @@ pub(crate) struct RawFault {
     #[serde(default)]
     #[schemars(schema_with = "ids_schema")]
     pub relieved_by: Vec<Sp<String>>,
+    /// The fault that causes this one: it starts only while its cause is
+    /// still going on (a fix in time prevents it), and follows it when it
+    /// ends (`with_cause`).
+    #[serde(default)]
+    #[schemars(schema_with = "opt_id_schema")]
+    pub caused_by: Option<Sp<String>>,
+    /// What it does when its cause ends: "ends" (default), "eases" (back to
+    /// its first stage) or "stays" (the damage is done: it needs its own
+    /// fix).
+    #[serde(default)]
+    #[schemars(schema_with = "with_cause_schema")]
+    pub with_cause: Option<Sp<String>>,
+    /// Actions that speed its recovery without fixing it (an escalation to
+    /// the vendor): each cuts the time left until it recovers by itself.
+    #[serde(default)]
+    #[schemars(schema_with = "ids_schema")]
+    pub sped_by: Vec<Sp<String>>,
+    /// How much of the time left each of `sped_by` cuts, percent (default
+    /// 50).
+    #[serde(default)]
+    pub sped_by_pct: Option<Sp<u32>>,
+    /// Waves at arbitrary times, minutes after it starts, instead of
+    /// evenly spaced `waves`; it ends by itself after the last.
+    #[serde(default)]
+    pub wave_times: Vec<Sp<RawWaveTime>>,
+}
+
+/// One wave of `wave_times`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawWaveTime {
+    /// Minutes after the fault starts that the wave begins.
+    pub from_min: Sp<f64>,
+    /// Minutes after the fault starts that it is over.
+    pub to_min: Sp<f64>,
 }
 
 /// A step by which a fault gets worse.

@@ -1072,8 +1072,83 @@ impl Validator<'_> {
             .as_ref()
             .map(|r| self.minutes_pos(r, &format!("{p}.recovers_after_min"), duration_s));
         let root_cause = self.text_field(&raw.root_cause, &format!("{p}.root_cause"), LONG_TEXT_CHARS_MAX, true);
-        if raw.fixed_by.get_ref().is_empty() {
-            self.err(raw.fixed_by.span(), format!("{p}.fixed_by"), "a fault needs at least one fix");
+        self.count(&raw.wave_times, STAGES_PER_FAULT_MAX, &format!("{p}.wave_times"));
+        let mut wave_times: Vec<(u64, u64)> = Vec::with_capacity(raw.wave_times.len());
+        for (j, w) in raw.wave_times.iter().enumerate() {
+            let wp = format!("{p}.wave_times[{j}]");
+            let w = w.get_ref();
+            let from = self.minutes_u(&w.from_min, &format!("{wp}.from_min"), duration_s);
+            let to = self.minutes_u(&w.to_min, &format!("{wp}.to_min"), duration_s);
+            if to <= from {
+                self.err(w.to_min.span(), format!("{wp}.to_min"), "must be later than `from_min`");
+            }
+            if wave_times.last().is_some_and(|&(_, prev_to)| from < prev_to) {
+                self.err(w.from_min.span(), format!("{wp}.from_min"), "waves must be in time order, one after another");
+            }
+            wave_times.push((from, to.max(from + 1)));
+        }
+        if let (Some(w), Some(_)) = (raw.wave_times.first(), &raw.waves) {
+            self.err(w.span(), format!("{p}.wave_times"), "use `waves` or `wave_times`, not both");
+        }
+        if wave_times.first().is_some_and(|&(from, _)| from > 0) {
+            // A fault is hurting from its start; its first wave starts it.
+            self.err(
+                raw.wave_times[0].get_ref().from_min.span(),
+                format!("{p}.wave_times[0].from_min"),
+                "the first wave starts with the fault: 0",
+            );
+        }
+        let caused_by = raw.caused_by.as_ref().map(|c| {
+            let j = self.resolve(c, &ix.faults, format!("{p}.caused_by"), "fault");
+            if j == i && ix.faults.contains_key(c.get_ref()) {
+                self.err(c.span(), format!("{p}.caused_by"), "a fault cannot cause itself");
+            }
+            j
+        });
+        let with_cause = match &raw.with_cause {
+            None => WithCause::Ends,
+            Some(w) => {
+                if caused_by.is_none() {
+                    self.err(w.span(), format!("{p}.with_cause"), "only a fault with `caused_by` follows its cause");
+                }
+                match w.get_ref().as_str() {
+                    "ends" => WithCause::Ends,
+                    "eases" => WithCause::Eases,
+                    "stays" => WithCause::Stays,
+                    other => {
+                        self.err(
+                            w.span(),
+                            format!("{p}.with_cause"),
+                            format!("unknown rule \"{other}\" (one of: ends, eases, stays)"),
+                        );
+                        WithCause::Ends
+                    }
+                }
+            }
+        };
+        let sped_by = self.resolve_list(&raw.sped_by, &ix.actions, &format!("{p}.sped_by"), "action");
+        if let Some(x) = raw.sped_by.first()
+            && recovers_after_s.is_none()
+        {
+            self.err(
+                x.span(),
+                format!("{p}.sped_by"),
+                "only a fault that recovers by itself (`recovers_after_min`) can be sped up",
+            );
+        }
+        let sped_by_pct = raw.sped_by_pct.as_ref().map_or(50, |x| self.percent(x, &format!("{p}.sped_by_pct")));
+        // A fault with no fix of the company's own (a vendor's outage) must
+        // end some other way.
+        let ends_itself = recovers_after_s.is_some()
+            || raw.waves.as_ref().is_some_and(|w| w.get_ref().count.is_some())
+            || !wave_times.is_empty()
+            || (caused_by.is_some() && with_cause == WithCause::Ends);
+        if raw.fixed_by.get_ref().is_empty() && !ends_itself {
+            self.err(
+                raw.fixed_by.span(),
+                format!("{p}.fixed_by"),
+                "a fault needs at least one fix, unless it ends by itself (`recovers_after_min`, `waves` with a `count`, `wave_times`) or with its cause (`caused_by`)",
+            );
         }
         let fixed_by = self.resolve_list(raw.fixed_by.get_ref(), &ix.actions, &format!("{p}.fixed_by"), "action");
         let fix_needs_all = match &raw.fix_needs {
@@ -1107,6 +1182,11 @@ impl Validator<'_> {
             fixed_by,
             fix_needs_all,
             relieved_by,
+            caused_by,
+            with_cause,
+            sped_by,
+            sped_by_pct,
+            wave_times,
         }
     }
 
@@ -2141,6 +2221,23 @@ delay_min = 1
             "at least one word",
         );
         one(&mini(&format!("{good}serves_pct = 120\n")), "fallbacks[0].serves_pct", "between 0 and 100");
+    }
+
+    #[test]
+    fn causes_escalations_and_wave_times_are_checked() {
+        let fault = |extra: &str| MINI.replacen("fixed_by = [\"fix\"]", &format!("fixed_by = [\"fix\"]\n{extra}"), 1);
+        one(&fault("caused_by = \"nope\""), "faults[0].caused_by", "unknown fault");
+        one(&fault("with_cause = \"stays\""), "faults[0].with_cause", "only a fault with `caused_by`");
+        one(&fault("sped_by = [\"fix\"]"), "faults[0].sped_by", "recovers by itself");
+        one(
+            &fault("wave_times = [{ from_min = 0, to_min = 3 }, { from_min = 2, to_min = 5 }]"),
+            "faults[0].wave_times[1].from_min",
+            "in time order",
+        );
+        one(&fault("wave_times = [{ from_min = 0, to_min = 0 }]"), "faults[0].wave_times[0].to_min", "later than");
+        // No fix of our own is fine for a fault that ends by itself.
+        let vendor = MINI.replacen("fixed_by = [\"fix\"]", "fixed_by = []\nrecovers_after_min = 10", 1);
+        assert!(problems(&vendor).is_empty(), "{:?}", problems(&vendor));
     }
 
     #[test]

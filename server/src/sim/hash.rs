@@ -77,6 +77,7 @@ pub(crate) fn state_hash(world: &mut World) -> u64 {
         h.u64(f.fixes_done);
         h.u64(f.boost_stage as u64);
         h.u64(f.boost_spread as u64);
+        h.u64(f.sped_s);
     }
     for r in &world.resource::<Runs>().0 {
         h.u64(r.action as u64);
