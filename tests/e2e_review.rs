@@ -62,7 +62,8 @@ async fn a_played_drill_has_a_review_in_every_format() {
     let ((status, _), _) = http_with(addr, "GET", &replay_path, None, &[("Authorization", fac_auth.as_str())]).await;
     assert_eq!(status, 403, "the replay opens at the end");
     fac.ok(json!({"type": "end"})).await;
-    fac.event("ended").await;
+    let ended = fac.event("ended").await;
+    let banner = ended["event"]["summary"].clone();
     fac.ok(json!({"type": "rate_capability", "capability": "declaration", "rating": "S", "comment": "<b>late</b>"}))
         .await;
     fac.ok(json!({"type": "add_improvement", "text": "Page the owner on the first alert", "owner": "SRE"})).await;
@@ -95,6 +96,24 @@ async fn a_played_drill_has_a_review_in_every_format() {
     assert!(out["no_response"]["lost_revenue_yen"].as_u64() >= out["perfect"]["lost_revenue_yen"].as_u64(), "{out}");
     assert!(review["chart"]["minutes"].as_array().is_some_and(|m| !m.is_empty()));
     assert!(review["scores"]["people"].as_array().is_some_and(|p| p.iter().any(|p| p["name"] == "Kenji")));
+    // One score everywhere: the end banner, the review (its headline and
+    // its objectives), and the history show the same number, made of the
+    // review's objectives.
+    let score = banner["score"].as_u64().expect("the end banner has a score");
+    assert_eq!(review["scores"]["team_pct"].as_u64(), Some(score), "{banner}");
+    assert_eq!(review["summary"]["score"].as_u64(), Some(score));
+    assert_eq!(review["summary"]["score_parts"], banner["score_parts"]);
+    let counted: Vec<Value> = review["objectives"]
+        .as_array()
+        .map(|o| o.iter().filter(|o| o["max"].as_u64() > Some(0)).map(|o| o["key"].clone()).collect())
+        .unwrap_or_default();
+    let parts: Vec<Value> =
+        banner["score_parts"].as_array().map(|p| p.iter().map(|p| p["key"].clone()).collect()).unwrap_or_default();
+    assert_eq!(parts, counted, "the banner's parts are the review's objectives");
+    assert!(score < 100, "three objectives were left undone (no scoping notice, no final notice): {banner}");
+    let ((_, list), _) = http_with(addr, "GET", "/api/history", None, &[]).await;
+    let listed = list.as_array().and_then(|l| l.iter().find(|d| d["id"] == drill_id.as_str()).cloned());
+    assert_eq!(listed.map(|d| d["summary"]["score"].clone()), Some(json!(score)), "the history agrees");
 
     let ((status, md), head) = http_with(addr, "GET", &path("md"), None, &fac).await;
     assert_eq!(status, 200);

@@ -95,7 +95,8 @@ export function statusScreen({ main, id }) {
     banner.className = `sp-banner sp-${state}`;
     banner.dataset.status = page.resolved ? 'resolved' : state;
     tr(banner.querySelector('#status-headline'), headlineKey(page));
-    const sub = page.resolved ? 'statuspage.sub_resolved' : state === 'operational' ? 'statuspage.sub_operational' : 'statuspage.sub_incident';
+    const sub = page.resolved ? 'statuspage.sub_resolved' : state === 'operational' ? 'statuspage.sub_operational'
+      : page.reopened ? 'statuspage.sub_reopened' : 'statuspage.sub_incident';
     tr(banner.querySelector('#status-sub'), sub);
     ended.hidden = !page.ended;
     const list = page.notices || [];

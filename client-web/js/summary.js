@@ -66,6 +66,13 @@ export function noticeText(sum) {
   return t('history.not_declared');
 }
 
+/** A score part's name: its objective's, in the seat's language. */
+export function partLabel(key) {
+  const k = String(key || '');
+  if (k.startsWith('inject:')) return t('score.inject', { id: k.slice('inject:'.length) });
+  return t(`score.${k}`) === `score.${k}` ? k : t(`score.${k}`);
+}
+
 /** The summary's parts: [score, score parts table, times]. */
 export function summaryView(sum, { titleId, titleKey = 'summary.title' } = {}) {
   const at = (v) => (v === null || v === undefined ? t('summary.never') : tPlus(v));
@@ -95,7 +102,7 @@ export function summaryView(sum, { titleId, titleKey = 'summary.title' } = {}) {
     h('table', { class: 'score-parts' },
       h('caption', { i18n: 'summary.parts' }),
       h('tbody', null, (sum.score_parts || []).map((p) => h('tr', null,
-        h('th', { scope: 'row', text: t(`score.${p.key}`) === `score.${p.key}` ? p.key : t(`score.${p.key}`) }),
+        h('th', { scope: 'row', text: partLabel(p.key) }),
         h('td', { class: 'num' }, h('meter', { min: 0, max: p.max || 1, value: p.points, attrs: { 'aria-hidden': 'true' } })),
         h('td', { class: 'num', text: `${p.points} / ${p.max}` }))))),
     h('dl', { class: 'summary-times' }, rows.map(([k, v]) => [h('dt', { i18n: k }), h('dd', { text: v })])),

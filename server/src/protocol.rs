@@ -1273,6 +1273,14 @@ pub struct FaultView {
     pub starts_tick: u64,
     /// Whether it is active now.
     pub active: bool,
+    /// Whether it has ended for good (fixed, recovered, healed), not only
+    /// paused between waves.
+    #[serde(default)]
+    pub ended: bool,
+    /// Whether the team's fix ended it (a runbook action taking effect),
+    /// rather than the fault recovering by itself or a facilitator.
+    #[serde(default)]
+    pub fixed: bool,
 }
 
 /// The end-of-drill result, also printed by `firedrill simulate --json`.

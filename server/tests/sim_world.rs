@@ -244,7 +244,7 @@ fn waves_tempt_an_early_resolve_and_the_world_says_so() {
     apply(&mut sim, Role::IncidentOwner, SimCommand::Declare);
     apply(&mut sim, Role::IncidentOwner, SimCommand::SetPhase(Phase::Resolved));
     run_to(&mut sim, 16 * 60);
-    assert!(sim.summary(5).resolved_prematurely);
+    assert!(firedrill::review::summary(&mut sim, 5, Vec::new(), false).resolved_prematurely);
     let fired: Vec<String> = sim.fired_injects().into_iter().map(|i| i.id).collect();
     assert!(fired.contains(&"client-after-resolve".to_string()), "{fired:?}");
     assert!(sim.faults()[0].active, "the second wave came");

@@ -19,7 +19,7 @@ const {
   POSTS_IN_WELCOME_MAX, actionLabel, pickBrief, briefLines, canPin, pinsOf, isPinned,
 } = await import(path.join(CLIENT, 'state.js'));
 const { POST_KINDS, truncate, postSummary, authorName } = await import(path.join(CLIENT, 'posts.js'));
-const { timeToDeclare, noticeAfterDeclare, callsAbandoned, clientEscalations, trendRows } = await import(path.join(CLIENT, 'summary.js'));
+const { timeToDeclare, noticeAfterDeclare, callsAbandoned, clientEscalations, trendRows, partLabel } = await import(path.join(CLIENT, 'summary.js'));
 const {
   replayMarks, clampTick, sliderMax, playNext, keyTick, callCounts, latestOnly, PLAY_STEP_S,
 } = await import(path.join(CLIENT, 'replay.js'));
@@ -844,6 +844,16 @@ test('the public status page: the headline follows the latest notice, and the al
     assert.ok(keys('en').includes(`statuspage.headline_${k}`), k);
   }
   assert.equal(statusHref('ab cd'), '#status=ab%20cd');
+});
+
+test('score parts are named after the review objectives they come from', () => {
+  // Every objective key the server scores (review/objectives.rs RULES) has a name.
+  for (const k of ['declare', 'first_notice', 'scoping_notice', 'notice_cadence', 'report_cadence', 'identify', 'mitigate',
+    'resolve', 'final_notice', 'premature_resolve', 'calls_answered', 'calls_abandoned', 'client_escalations']) {
+    assert.notEqual(partLabel(k), k, k);
+  }
+  assert.equal(partLabel('inject:cto-eta'), 'Inject "cto-eta"');
+  assert.equal(partLabel('something_new'), 'something_new', 'an unknown key shows as it is');
 });
 
 test('trend rows: oldest first, null where a drill has no value', () => {

@@ -30,6 +30,10 @@ pub struct StatusPage {
     /// Whether the final notice is out: the latest says `operational`
     /// after an earlier one that did not.
     pub resolved: bool,
+    /// Whether the incident was reopened: after an all-clear, a later
+    /// notice reported trouble again (a resolution that did not hold).
+    #[serde(default)]
+    pub reopened: bool,
     /// Whether the drill has ended (the page will not change any more).
     pub ended: bool,
     /// Notices published in all (the list keeps the newest
@@ -65,6 +69,7 @@ impl StatusPage {
             language: language.to_string(),
             status: ComponentStatus::Operational,
             resolved: false,
+            reopened: false,
             ended: false,
             notices_total: 0,
             notices: Vec::new(),
@@ -87,6 +92,18 @@ pub(crate) fn build(
     let status = latest.map_or(ComponentStatus::Operational, |n| n.status);
     let resolved = status == ComponentStatus::Operational
         && notices.iter().rev().skip(1).any(|n| n.status != ComponentStatus::Operational);
+    // An all-clear (operational after trouble) followed by trouble again.
+    let mut trouble = false;
+    let mut cleared = false;
+    let mut reopened = false;
+    for n in notices {
+        if n.status == ComponentStatus::Operational {
+            cleared |= trouble;
+        } else {
+            reopened |= cleared;
+            trouble = true;
+        }
+    }
     let list = notices
         .iter()
         .enumerate()
@@ -105,6 +122,7 @@ pub(crate) fn build(
         language: language.to_string(),
         status,
         resolved,
+        reopened,
         ended,
         notices_total: u32::try_from(notices.len()).unwrap_or(u32::MAX),
         notices: list,
@@ -151,6 +169,20 @@ mod tests {
         assert!(build("d", "en", 0, false, &[outage.clone(), clear.clone()], &[]).resolved);
         assert!(!build("d", "en", 0, false, std::slice::from_ref(&clear), &[]).resolved, "nothing was wrong");
         assert!(!build("d", "en", 0, false, &[clear, outage], &[]).resolved, "it broke again");
+    }
+
+    #[test]
+    fn trouble_after_an_all_clear_is_a_reopened_incident() {
+        let outage = notice(ComponentStatus::PartialOutage, "Cards fail.", 10);
+        let clear = notice(ComponentStatus::Operational, "Fixed.", 20);
+        let again = notice(ComponentStatus::MajorOutage, "It is back.", 30);
+        let page = build("d", "en", 0, false, &[outage.clone(), clear.clone(), again.clone()], &[]);
+        assert!(page.reopened && !page.resolved, "{page:?}");
+        assert!(!build("d", "en", 0, false, &[outage.clone(), clear.clone()], &[]).reopened, "the all-clear held");
+        assert!(!build("d", "en", 0, false, &[clear.clone(), outage.clone()], &[]).reopened, "no all-clear before");
+        // Cleared for good in the end: resolved, and it was reopened once.
+        let page = build("d", "en", 0, false, &[outage, clear.clone(), again, clear], &[]);
+        assert!(page.reopened && page.resolved);
     }
 
     #[test]

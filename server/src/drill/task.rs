@@ -215,7 +215,8 @@ struct DrillTask {
     /// Whether the drill's result is stored (the store stays open after
     /// the end: ratings and the improvement plan come later).
     result_stored: bool,
-    /// Collects events for the after-action review (replays only).
+    /// Turns events into the after-action review's entries, for the whole
+    /// drill: its end-of-drill score comes from them.
     recorder: Option<crate::review::Recorder>,
     /// Facilitators' capability ratings, in the order given.
     ratings: Vec<crate::review::Rating>,
@@ -294,9 +295,9 @@ pub fn replay_summary(u: &Unfinished, scenario: &Scenario) -> Summary {
     let mut task =
         DrillTask::new(u.drill.id.clone(), u.drill.join_code.clone(), scenario, u.drill.seed, u.drill.bots, None);
     task.replay(u);
-    match task.summary {
+    match task.summary.take() {
         Some(s) => s,
-        None => task.sim.summary(task.seed),
+        None => task.scored_summary(false),
     }
 }
 
@@ -330,11 +331,10 @@ pub fn replay_status_page(u: &Unfinished, scenario: &Scenario) -> StatusPage {
 pub fn replay_for_review(u: &Unfinished, scenario: &Scenario) -> crate::review::Replayed {
     let mut task =
         DrillTask::new(u.drill.id.clone(), u.drill.join_code.clone(), scenario, u.drill.seed, u.drill.bots, None);
-    task.recorder = Some(crate::review::Recorder::default());
     task.replay(u);
     let summary = match task.summary.take() {
         Some(s) => s,
-        None => task.sim.summary(task.seed),
+        None => task.scored_summary(false),
     };
     let entries = task.recorder.take().map(|r| r.entries()).unwrap_or_default();
     crate::review::Replayed {
@@ -404,7 +404,7 @@ impl DrillTask {
             approvals: BTreeMap::new(),
             pulses: super::pulse::Pulses::default(),
             result_stored: false,
-            recorder: None,
+            recorder: Some(crate::review::Recorder::default()),
             ratings: Vec::new(),
             improvements: Vec::new(),
             notice_wall_ms: Vec::new(),
@@ -1557,9 +1557,16 @@ impl DrillTask {
         self.send_pulse();
     }
 
+    /// The summary as of now, scored by the review's objectives on what was
+    /// recorded.
+    fn scored_summary(&mut self, ended: bool) -> Summary {
+        let entries = self.recorder.as_ref().map(crate::review::Recorder::entries).unwrap_or_default();
+        crate::review::summary(&mut self.sim, self.seed, entries, ended)
+    }
+
     fn end(&mut self) {
         self.anchor = None;
-        let summary = self.sim.summary(self.seed);
+        let summary = self.scored_summary(true);
         tracing::info!(score = summary.score, lost = summary.lost_revenue, "drill ended");
         self.summary = Some(summary.clone());
         self.pulses.close_all();

@@ -207,7 +207,7 @@ pub fn describe(e: &Entry) -> String {
         What::FaultStarted { fault, service, regions } => {
             format!("fault {fault} active: {service} in {}", regions.join(", "))
         }
-        What::FaultStopped { fault } => format!("fault {fault} stopped"),
+        What::FaultStopped { fault, .. } => format!("fault {fault} stopped"),
         What::InjectFired { inject, text } => format!("inject {inject}: {text}"),
         What::Declared => "declared the emergency".into(),
         What::Phase { phase } => format!(

@@ -25,12 +25,29 @@ pub struct Facts<'a> {
     pub reports: Vec<&'a Entry>,
     /// The first fault's start.
     pub first_fault: Option<u64>,
-    /// When the last fault stopped, if none is active at the end.
+    /// When the last fault ended for good, if none is open at the end
+    /// (however it ended: see `faults` for which the team fixed).
     pub mitigated: Option<u64>,
     /// The `resolved` that stuck (no later phase change), with its entry.
     pub resolved: Option<&'a Entry>,
-    /// Every `resolved` set while a fault was still active.
+    /// Every `resolved` set while a fault was still open (hurting, or only
+    /// paused until its next wave).
     pub premature: Vec<&'a Entry>,
+    /// Every fault that started, in the order they first started.
+    pub faults: Vec<FaultRun>,
+}
+
+/// One fault's course, from the answer key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaultRun {
+    /// The fault's id.
+    pub fault: String,
+    /// Tick it first started.
+    pub started: u64,
+    /// Tick it ended for good, if it did.
+    pub ended: Option<u64>,
+    /// Whether the team's fix ended it.
+    pub fixed: bool,
 }
 
 impl<'a> Facts<'a> {
@@ -48,8 +65,11 @@ impl<'a> Facts<'a> {
             mitigated: None,
             resolved: None,
             premature: Vec::new(),
+            faults: Vec::new(),
         };
         let mut active: BTreeMap<&str, ()> = BTreeMap::new();
+        // Started and not ended for good (paused between waves included).
+        let mut open: BTreeMap<&str, ()> = BTreeMap::new();
         let mut last_stop = None;
         for e in entries {
             match &e.what {
@@ -60,15 +80,34 @@ impl<'a> Facts<'a> {
                 What::FaultStarted { fault, .. } => {
                     f.first_fault = f.first_fault.or(Some(e.tick));
                     active.insert(fault, ());
+                    open.insert(fault, ());
+                    match f.faults.iter_mut().find(|r| r.fault == *fault) {
+                        // Started again after it ended (a facilitator's start).
+                        Some(r) if r.ended.is_some() => {
+                            r.ended = None;
+                            r.fixed = false;
+                        }
+                        Some(_) => {}
+                        None => {
+                            f.faults.push(FaultRun { fault: fault.clone(), started: e.tick, ended: None, fixed: false })
+                        }
+                    }
                 }
-                What::FaultStopped { fault } => {
+                What::FaultStopped { fault, ended, fixed } => {
                     active.remove(fault.as_str());
-                    last_stop = Some(e.tick);
+                    if *ended {
+                        open.remove(fault.as_str());
+                        last_stop = Some(e.tick);
+                        if let Some(r) = f.faults.iter_mut().find(|r| r.fault == *fault) {
+                            r.ended = Some(e.tick);
+                            r.fixed = *fixed;
+                        }
+                    }
                 }
                 What::Phase { phase } => {
                     if *phase == Phase::Resolved {
                         f.resolved = Some(e);
-                        if !active.is_empty() {
+                        if !open.is_empty() {
                             f.premature.push(e);
                         }
                     } else {
@@ -90,7 +129,7 @@ impl<'a> Facts<'a> {
                 | What::Ended => {}
             }
         }
-        if active.is_empty() {
+        if open.is_empty() {
             f.mitigated = last_stop;
         }
         f
@@ -110,7 +149,7 @@ impl<'a> Facts<'a> {
                 What::FaultStarted { fault, service, regions } => {
                     active.insert(fault, (service, regions));
                 }
-                What::FaultStopped { fault } => {
+                What::FaultStopped { fault, .. } => {
                     active.remove(fault.as_str());
                 }
                 _ => {}

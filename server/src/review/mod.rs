@@ -31,7 +31,7 @@ pub use outcome::{Cost, Outcome};
 pub use record::{Entry, Improvement, Rating, Recorder, What};
 pub use scores::{PersonScore, RoleScore, Scores};
 
-use crate::protocol::{CapabilityRating, Role, Summary};
+use crate::protocol::{CapabilityRating, Role, ScorePart, Summary};
 use crate::scenario::Scenario;
 use crate::sim::{BotSkill, Crew, Sim};
 
@@ -114,6 +114,33 @@ pub struct Replayed {
     pub sim: Sim,
 }
 
+/// The score of a drill by its scenario's objectives (the only rulebook),
+/// from its entries as of the world's tick: the team's percentage of the
+/// points possible, and one part per objective that counts.
+fn score_of(objectives: &[Objective], timeline: &[Entry]) -> (Scores, Vec<ScorePart>) {
+    let scores = scores::score(objectives, timeline);
+    let parts = objectives
+        .iter()
+        .filter(|o| o.max > 0)
+        .map(|o| ScorePart { key: o.key.clone(), points: o.points, max: o.max })
+        .collect();
+    (scores, parts)
+}
+
+/// The end-of-drill summary of a world, with its score from the review's
+/// objectives evaluated on `entries` (what the drill task recorded, or what
+/// a headless run emitted), so the end banner, the history, the review and
+/// every export show the same number. `ended`: whether the drill is over
+/// (open windows close then).
+pub fn summary(sim: &mut Sim, seed: u64, entries: Vec<Entry>, ended: bool) -> Summary {
+    let s = sim.scenario().clone();
+    let timeline = record::finish(entries, sim);
+    let facts = facts::Facts::new(&timeline, sim.tick(), ended);
+    let objectives = objectives::evaluate(&facts, &s, &objectives::plan(&s));
+    let (scores, parts) = score_of(&objectives, &timeline);
+    sim.summary(seed, scores.team_pct, parts)
+}
+
 /// Computes the review of a replayed drill (runs the two baselines).
 pub fn build(r: Replayed) -> Review {
     let s = r.sim.scenario().clone();
@@ -124,7 +151,12 @@ pub fn build(r: Replayed) -> Review {
     let awareness = awareness::assess(&facts, &s);
     let outcome = outcome::compare(&s, r.seed, ticks, outcome::cost(&r.sim));
     let chart = chart::build(&r.sim, &timeline);
-    let scores = scores::score(&objectives, &timeline);
+    let (scores, parts) = score_of(&objectives, &timeline);
+    // One score everywhere: the summary's is the review's (the same
+    // entries give the same number; this makes it so by construction).
+    let mut summary = r.summary;
+    summary.score = scores.team_pct;
+    summary.score_parts = parts;
     Review {
         drill: r.drill,
         scenario: s.id.clone(),
@@ -133,7 +165,7 @@ pub fn build(r: Replayed) -> Review {
         seed: r.seed,
         ticks,
         ended: r.ended,
-        summary: r.summary,
+        summary,
         objectives,
         awareness,
         outcome,
@@ -146,8 +178,8 @@ pub fn build(r: Replayed) -> Review {
 }
 
 /// Runs a whole scenario headless with bots of `skill` in every role, as
-/// `firedrill simulate` does, and reviews it.
-pub fn simulate(s: &Scenario, seed: u64, skill: BotSkill) -> Review {
+/// `firedrill simulate` does: the world at its end and what happened.
+fn run_headless(s: &Scenario, seed: u64, skill: BotSkill) -> (Sim, Vec<Entry>) {
     let mut sim = Sim::new(s, seed, Crew::everyone(skill));
     let ticks = s.duration_s / crate::limits::TICK_DRILL_SECONDS;
     let mut entries = Vec::new();
@@ -156,8 +188,22 @@ pub fn simulate(s: &Scenario, seed: u64, skill: BotSkill) -> Review {
         let events = sim.step();
         record::from_sim_events(sim.tick(), &events, &mut entries, &mut faults);
     }
+    (sim, entries)
+}
+
+/// The summary of a whole headless run with bots of `skill` in every role
+/// (`sim::simulate`), scored by the scenario's objectives.
+pub fn simulate_summary(s: &Scenario, seed: u64, skill: BotSkill) -> Summary {
+    let (mut sim, entries) = run_headless(s, seed, skill);
+    summary(&mut sim, seed, entries, true)
+}
+
+/// Runs a whole scenario headless with bots of `skill` in every role, as
+/// `firedrill simulate` does, and reviews it.
+pub fn simulate(s: &Scenario, seed: u64, skill: BotSkill) -> Review {
+    let (mut sim, mut entries) = run_headless(s, seed, skill);
+    let summary = summary(&mut sim, seed, entries.clone(), true);
     entries.push(Entry { tick: sim.tick(), who: String::new(), role: None, what: What::Ended });
-    let summary = sim.summary(seed);
     build(Replayed {
         drill: None,
         seed,

@@ -2,10 +2,10 @@
 //! its window closes (the way exercise platforms score injects).
 //!
 //! Every rule is one function in [`RULES`]; a scenario's `[[objectives]]`
-//! pick rules through [`rules_for`], and a scenario that names none gets
-//! [`DEFAULT_PLAN`]. To add an objective (calls answered within N seconds,
-//! abandoned calls, client escalations), write its function, add it to
-//! `RULES` and to the plan: nothing else changes.
+//! pick rules through [`rules_for`] (a scenario that names none gets the
+//! defaults of `scenario::default_objectives`, written there only). To add
+//! an objective, write its function, add it to `RULES` and to the kind
+//! that stands for it in `rules_for`: nothing else changes.
 
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +13,7 @@ use super::Text;
 use super::facts::Facts;
 use super::record::{Entry, What};
 use crate::protocol::Role;
-use crate::scenario::{ObjectiveKind, Scenario};
+use crate::scenario::{Objective as ScenarioObjective, ObjectiveKind, Scenario};
 
 /// How an objective turned out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,66 +96,72 @@ const fn p(target_min: u64, zero_min: u64, weight: u32) -> Params {
     Params { target_s: target_min * 60, zero_s: zero_min * 60, weight }
 }
 
-/// The objectives of a scenario that names none.
-pub const DEFAULT_PLAN: &[(&str, Params)] = &[
-    ("declare", p(5, 20, 30)),
-    ("first_notice", p(5, 20, 20)),
-    ("scoping_notice", p(10, 25, 10)),
-    ("notice_cadence", p(20, 40, 10)),
-    ("final_notice", p(5, 20, 10)),
-    ("report_cadence", p(15, 10, 10)),
-    ("identify", p(10, 30, 10)),
-    ("mitigate", p(15, 45, 30)),
-    ("resolve", p(10, 30, 10)),
-    ("premature_resolve", p(0, 0, 10)),
-    ("injects", p(0, 0, 2)),
-    ("calls_answered", Params { target_s: 60, zero_s: 60, weight: 10 }),
-    ("calls_abandoned", p(0, 0, 10)),
-    ("client_escalations", p(0, 0, 10)),
-];
+/// Splits `weight` by `shares` (percentages adding up to 100) so that the
+/// parts add up to `weight` exactly: the last part takes the remainder.
+fn split(weight: u32, shares: &[u32]) -> Vec<u32> {
+    let mut out: Vec<u32> = shares.iter().map(|s| weight * s / 100).collect();
+    let given: u32 = out.iter().sum();
+    if let Some(last) = out.last_mut() {
+        *last += weight - given.min(weight);
+    }
+    out
+}
 
-/// The rules a scenario's objective kind stands for, with their numbers.
-fn rules_for(
-    kind: ObjectiveKind,
-    target_s: Option<u64>,
-    zero_s: Option<u64>,
-    weight: u32,
-) -> Vec<(&'static str, Params)> {
-    let with = |key: &'static str, share: u32| {
-        let d = DEFAULT_PLAN.iter().find(|(k, _)| *k == key).map_or(p(0, 0, 0), |(_, p)| *p);
-        let target = target_s.unwrap_or(d.target_s);
-        let zero = zero_s.unwrap_or(d.zero_s).max(target);
-        (key, Params { target_s: target, zero_s: zero, weight: weight * share / 100 })
-    };
-    match kind {
-        ObjectiveKind::Declare => vec![with("declare", 100)],
+/// The rules a scenario's objective stands for, with their numbers: a
+/// kind's weight is split between its rules (the parts add up to it), and
+/// its target and cut-off time the main rule; the secondary rules' times
+/// follow from them.
+pub fn rules_for(o: &ScenarioObjective) -> Vec<(&'static str, Params)> {
+    let w = o.weight;
+    // Validation fills in every timed kind's default times; these only
+    // guard a hand-built scenario.
+    let target = o.target_s.unwrap_or(5 * 60);
+    let zero = o.zero_s.unwrap_or(target * 4).max(target);
+    let at = |target_s: u64, zero_s: u64, weight: u32| Params { target_s, zero_s: zero_s.max(target_s), weight };
+    match o.kind {
+        ObjectiveKind::Declare => vec![("declare", at(target, zero, w))],
         ObjectiveKind::Notice => {
-            vec![with("first_notice", 70), (with("scoping_notice", 30).0, p(10, 25, weight * 30 / 100))]
+            let [a, b] = split(w, &[70, 30])[..] else { return Vec::new() };
+            vec![("first_notice", at(target, zero, a)), ("scoping_notice", at(target + 300, zero + 300, b))]
         }
         ObjectiveKind::Updates => {
-            vec![with("notice_cadence", 50), (with("report_cadence", 50).0, p(15, 10, weight / 2))]
+            let [a, b] = split(w, &[50, 50])[..] else { return Vec::new() };
+            vec![("notice_cadence", at(target, zero, a)), ("report_cadence", p(15, 10, b))]
         }
-        ObjectiveKind::Mitigate => vec![with("mitigate", 100), (with("identify", 0).0, p(10, 30, weight / 3))],
-        ObjectiveKind::Resolve => vec![
-            (with("resolve", 50).0, p(10, 30, weight / 2)),
-            (with("final_notice", 25).0, p(5, 20, weight / 4)),
-            (with("premature_resolve", 25).0, p(0, 0, weight / 4)),
-        ],
-        ObjectiveKind::Injects => vec![("injects", p(0, 0, weight.max(1)))],
-        ObjectiveKind::Calls => vec![with("calls_answered", 50), (with("calls_abandoned", 50).0, p(0, 0, weight / 2))],
-        // Measured elsewhere in the review (awareness, business outcome,
-        // the desk figures of the summary).
+        ObjectiveKind::Mitigate => {
+            let [a, b] = split(w, &[75, 25])[..] else { return Vec::new() };
+            vec![("mitigate", at(target, zero, a)), ("identify", at(target * 2 / 3, zero * 2 / 3, b))]
+        }
+        ObjectiveKind::Resolve => {
+            let [a, b, c] = split(w, &[50, 25, 25])[..] else { return Vec::new() };
+            vec![
+                ("resolve", at(target, zero, a)),
+                ("final_notice", at(target / 2, zero * 2 / 3, b)),
+                ("premature_resolve", p(0, 0, c)),
+            ]
+        }
+        ObjectiveKind::Injects => vec![("injects", p(0, 0, w))],
+        ObjectiveKind::Calls => {
+            let [a, b, c] = split(w, &[40, 30, 30])[..] else { return Vec::new() };
+            vec![
+                ("calls_answered", Params { target_s: target, zero_s: target, weight: a }),
+                ("calls_abandoned", p(0, 0, b)),
+                ("client_escalations", p(0, 0, c)),
+            ]
+        }
+        // Shown in the review (awareness, business outcome, the desk
+        // figures of the summary), not scored: validation keeps their
+        // weight at 0.
         ObjectiveKind::HoldTime | ObjectiveKind::LostRevenue | ObjectiveKind::Awareness => Vec::new(),
     }
 }
 
-/// The plan for a scenario: its own objectives, or the defaults when it
-/// names none (validation fills in the short default list then).
+/// The plan for a scenario: the rules of its objectives (validation gives
+/// a scenario that names none [`crate::scenario::default_objectives`]).
+/// This is the only scoring rulebook: the review, the end-of-drill
+/// summary, the history and every export score by it.
 pub fn plan(s: &Scenario) -> Vec<(&'static str, Params)> {
-    if s.objectives.is_empty() || s.objectives == crate::scenario::default_objectives() {
-        return DEFAULT_PLAN.to_vec();
-    }
-    s.objectives.iter().flat_map(|o| rules_for(o.kind, o.target_s, o.zero_s, o.weight)).collect()
+    s.objectives.iter().flat_map(rules_for).collect()
 }
 
 /// Evaluates every objective of the plan.
@@ -235,6 +241,19 @@ fn not_applicable(key: &str, label: Text, rule: Text, role: Option<Role>) -> Obj
     }
 }
 
+/// An objective that needs the declaration when nobody declared: missed
+/// once the drill is over if there was something to declare (a signal or a
+/// fault), pending before; not applicable only when nothing happened.
+/// Not declaring is a miss, not an excuse.
+fn undeclared(key: &str, label: Text, rule: Text, role: Option<Role>, f: &Facts, weight: u32) -> Objective {
+    let mut o = not_applicable(key, label, rule, role);
+    let Some(start) = f.first_signal.or(f.first_fault) else { return o };
+    o.start_tick = Some(start);
+    o.max = weight;
+    o.outcome = if f.ended { Outcome::Missed } else { Outcome::Pending };
+    o
+}
+
 fn min(s: u64) -> u64 {
     s / 60
 }
@@ -279,7 +298,7 @@ pub fn first_notice(f: &Facts, _: &Scenario, p: Params) -> Vec<Objective> {
         format!("発令から{}分以内に最初の外部告知を出す。{}分で0点。", min(p.target_s), min(p.zero_s)),
     );
     let Some(d) = f.declared else {
-        return vec![not_applicable("first_notice", label, rule, Some(Role::CommsLead))];
+        return vec![undeclared("first_notice", label, rule, Some(Role::CommsLead), f, p.weight)];
     };
     let done = f.notices.first().copied();
     vec![timed(
@@ -312,7 +331,7 @@ pub fn scoping_notice(f: &Facts, _: &Scenario, p: Params) -> Vec<Objective> {
         ),
     );
     let Some(d) = f.declared else {
-        return vec![not_applicable("scoping_notice", label, rule, Some(Role::CommsLead))];
+        return vec![undeclared("scoping_notice", label, rule, Some(Role::CommsLead), f, p.weight)];
     };
     let done = f.notices.get(1).copied();
     vec![timed(
@@ -345,8 +364,16 @@ pub fn notice_cadence(f: &Facts, _: &Scenario, p: Params) -> Vec<Objective> {
         ),
     );
     let role = Some(Role::CommsLead);
-    let (Some(_), Some(first)) = (f.declared, f.notices.first()) else {
-        return vec![not_applicable("notice_cadence", label, rule, role)];
+    if f.declared.is_none() {
+        return vec![undeclared("notice_cadence", label, rule, role, f, p.weight)];
+    }
+    let Some(first) = f.notices.first() else {
+        // Declared, and not a single notice: the cadence never started.
+        let mut o = undeclared("notice_cadence", label, rule, role, f, p.weight);
+        if f.ended || f.resolved.is_some() {
+            o.outcome = Outcome::Missed;
+        }
+        return vec![o];
     };
     let close = f.close();
     let mut prev = first.tick;
@@ -400,6 +427,16 @@ pub fn final_notice(f: &Facts, _: &Scenario, p: Params) -> Vec<Objective> {
         ),
     );
     let Some(r) = f.resolved else {
+        // Never resolved: the all-clear is missed once every fault is over
+        // and the drill has ended (the resolve objective counts the
+        // resolution itself).
+        if f.declared.is_none() || f.mitigated.is_some() {
+            let mut o = undeclared("final_notice", label, rule, Some(Role::CommsLead), f, p.weight);
+            if f.declared.is_some() && !f.ended {
+                o.outcome = Outcome::Pending;
+            }
+            return vec![o];
+        }
         return vec![not_applicable("final_notice", label, rule, Some(Role::CommsLead))];
     };
     let from = f.mitigated.unwrap_or(r.tick).min(r.tick);
@@ -435,7 +472,7 @@ pub fn report_cadence(f: &Facts, _: &Scenario, p: Params) -> Vec<Objective> {
     );
     let role = Some(Role::IncidentOwner);
     let Some(d) = f.declared else {
-        return vec![not_applicable("report_cadence", label, rule, role)];
+        return vec![undeclared("report_cadence", label, rule, role, f, p.weight)];
     };
     let close = f.close();
     let mut due = d.tick + p.target_s;
@@ -473,41 +510,104 @@ pub fn report_cadence(f: &Facts, _: &Scenario, p: Params) -> Vec<Objective> {
     vec![o]
 }
 
-/// Time from the first fault to the last fix.
-pub fn mitigate(f: &Facts, _: &Scenario, p: Params) -> Vec<Objective> {
+/// The team's own fixes: every fault it can fix (one with a fix in the
+/// runbook) stopped by the team's action, each judged from its own start.
+/// A fault that recovers by itself, or that a facilitator heals, earns
+/// nothing: doing nothing must never look like mitigation. A relief (an
+/// action in `relieved_by`) that took effect before the fault recovered by
+/// itself earns half, timed at the relief.
+pub fn mitigate(f: &Facts, s: &Scenario, p: Params) -> Vec<Objective> {
     let label = t("Mitigate".into(), "影響の緩和".into());
     let rule = t(
         format!(
-            "Stop every fault within {} min of the first one starting; zero points at {} min.",
+            "Stop every fault that has a fix with the team's own action within {} min of its start; zero points at {} min. A fault that recovers by itself (or that a facilitator heals) earns nothing; one the team relieved before it recovered earns half. Points are shared equally between the faults.",
             min(p.target_s),
             min(p.zero_s)
         ),
-        format!("最初の障害発生から{}分以内にすべての障害を止める。{}分で0点。", min(p.target_s), min(p.zero_s)),
+        format!(
+            "修正手段のある障害を、発生から{}分以内にチームの対処で止める。{}分で0点。自然に回復した（またはファシリテーターが止めた）障害は0点、回復前にチームが緩和していた障害は半分。点は障害ごとに等分。",
+            min(p.target_s),
+            min(p.zero_s)
+        ),
     );
-    let Some(start) = f.first_fault else {
-        return vec![not_applicable("mitigate", label, rule, Some(Role::Engineer))];
+    let role = Some(Role::Engineer);
+    let def = |id: &str| s.faults.iter().find(|x| x.id == id);
+    let fixable: Vec<_> = f.faults.iter().filter(|r| def(&r.fault).is_some_and(|d| !d.fixed_by.is_empty())).collect();
+    if fixable.is_empty() {
+        return vec![not_applicable("mitigate", label, rule, role)];
+    }
+    // The team's relief of a fault: the first `relieved_by` action that
+    // took effect while it was open.
+    let relief = |r: &super::facts::FaultRun| {
+        let d = def(&r.fault)?;
+        f.entries.iter().find(|e| {
+            e.tick >= r.started
+                && r.ended.is_none_or(|end| e.tick <= end)
+                && matches!(&e.what, What::ActionDone { action, .. }
+                    if s.actions.iter().position(|a| a.id == *action).is_some_and(|i| d.relieved_by.contains(&i)))
+        })
     };
-    // Credited to whoever ran the action that stopped the last fault.
-    let done = f.mitigated.and_then(|m| {
+    let span = p.zero_s.saturating_sub(p.target_s);
+    let mut earned: u64 = 0;
+    let (mut all_fixed, mut all_on_time, mut open) = (true, true, false);
+    let mut last_fix: Option<u64> = None;
+    let mut start = u64::MAX;
+    for r in &fixable {
+        start = start.min(r.started);
+        let credit = |at: u64| {
+            let took = at.saturating_sub(r.started);
+            u64::from(late_points(1000, took.saturating_sub(p.target_s), span.max(1)))
+        };
+        match r.ended {
+            Some(end) if r.fixed => {
+                earned += credit(end);
+                all_on_time &= end - r.started <= p.target_s;
+                last_fix = last_fix.max(Some(end));
+            }
+            ended => {
+                all_fixed = false;
+                open |= ended.is_none();
+                if ended.is_some()
+                    && let Some(x) = relief(r)
+                {
+                    earned += credit(x.tick) / 2;
+                }
+            }
+        }
+    }
+    // Credited to whoever ran the action that took effect at the last fix.
+    let last = last_fix.filter(|_| all_fixed).and_then(|m| {
         f.entries
             .iter()
             .rev()
-            .find(|e| e.tick <= m && matches!(e.what, What::ActionDone { .. }))
-            .filter(|e| e.tick == m)
+            .find(|e| e.tick == m && matches!(e.what, What::ActionDone { .. }))
             .or_else(|| f.entries.iter().find(|e| e.tick == m && matches!(e.what, What::FaultStopped { .. })))
     });
-    vec![timed(
-        "mitigate",
+    let points = (u64::from(p.weight) * earned / (1000 * fixable.len() as u64)) as u32;
+    let outcome = if all_fixed && all_on_time {
+        Outcome::Met
+    } else if all_fixed {
+        Outcome::MetLate
+    } else if open && !f.ended {
+        Outcome::Pending
+    } else {
+        Outcome::Missed
+    };
+    let due = start + p.target_s;
+    vec![Objective {
+        key: "mitigate".into(),
         label,
         rule,
-        Some(Role::Engineer),
-        f,
-        start,
-        start + p.target_s,
-        start + p.zero_s,
-        done,
-        p.weight,
-    )]
+        role,
+        start_tick: Some(start),
+        due_tick: Some(due),
+        done_tick: last.map(|e| e.tick),
+        done_by: last.map(|e| e.who.clone()),
+        margin_s: last.map(|e| e.tick as i64 - due as i64),
+        outcome,
+        points: if outcome == Outcome::Met { p.weight } else { points },
+        max: p.weight,
+    }]
 }
 
 /// Naming the cause: the first hypothesis stated, the phase set to
@@ -618,9 +718,13 @@ pub fn premature_resolve(f: &Facts, _: &Scenario, p: Params) -> Vec<Objective> {
 
 /// Every fired inject's expected response, by the right role, in time. A
 /// response is anything a seat (or bot) in that role posts or does after
-/// the inject fired. Points: the inject's weight times the rule's weight.
+/// the inject fired. Points: the rule's weight shared between the
+/// scenario's injects that expect a response, in proportion to their own
+/// weights, so injects weigh what the objective weighs however many there
+/// are (one that never fired is not applicable).
 pub fn injects(f: &Facts, s: &Scenario, p: Params) -> Vec<Objective> {
     let mut out = Vec::new();
+    let total: u64 = s.injects.iter().filter(|i| i.expect.is_some()).map(|i| u64::from(i.weight.max(1))).sum();
     for e in f.entries {
         let What::InjectFired { inject, .. } = &e.what else { continue };
         let Some(def) = s.injects.iter().find(|i| i.id == *inject) else { continue };
@@ -654,7 +758,8 @@ pub fn injects(f: &Facts, s: &Scenario, p: Params) -> Vec<Objective> {
         };
         let done =
             f.entries.iter().find(|r| r.tick >= e.tick && r.by_team() && r.role == Some(role) && answers(&r.what));
-        let max = def.weight.max(1) * p.weight;
+        let max =
+            (u64::from(p.weight) * u64::from(def.weight.max(1)) / total.max(1)).max(u64::from(p.weight > 0)) as u32;
         out.push(timed(
             &key,
             label,

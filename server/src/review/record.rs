@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::{
-    ActionStage, Author, CallState, CallView, CapabilityRating, Channel, ComponentStatus, Disposition, Event, Phase,
-    PostBody, PulseResult, Role, SeatKind, Speaker,
+    ActionStage, Author, CallState, CallView, CapabilityRating, Channel, ComponentStatus, Disposition, Event,
+    FaultView, Phase, PostBody, PulseResult, Role, SeatKind, Speaker,
 };
 use crate::sim::{Actor, Sim, SimEvent};
 
@@ -57,10 +57,18 @@ pub enum What {
         /// The regions it hurts, by id.
         regions: Vec<String>,
     },
-    /// A fault stopped (answer key).
+    /// A fault stopped (answer key): for good, or only until its next
+    /// wave.
     FaultStopped {
         /// The fault's id.
         fault: String,
+        /// Whether it is over for good (else it pauses between waves).
+        #[serde(default)]
+        ended: bool,
+        /// Whether the team's fix ended it (not self-recovery or a
+        /// facilitator's heal).
+        #[serde(default)]
+        fixed: bool,
     },
     /// An inject from the script fell due.
     InjectFired {
@@ -194,47 +202,24 @@ pub struct Improvement {
     pub tick: u64,
 }
 
-/// Collects a drill task's events while it replays its log.
+/// Turns a drill task's events into entries as they are emitted (the
+/// task keeps one for the whole drill, so its end-of-drill score comes
+/// from the same entries as the review of its log).
 #[derive(Debug, Default)]
 pub struct Recorder {
-    events: Vec<(u64, Event)>,
+    /// Entries so far (world entries from the `Sim` are added by
+    /// [`finish`]).
+    out: Vec<Entry>,
+    /// Every seat so far: display name and kind, by seat id.
+    seats: BTreeMap<u32, (String, SeatKind)>,
+    /// Fault state, to turn fault views into start/stop entries.
+    faults: FaultTracker,
     /// Roles of whoever acted through the simulation (people and bots), by
     /// display name, as last seen.
     actors: BTreeMap<String, Role>,
 }
 
 impl Recorder {
-    /// Keeps an event emitted at `tick`.
-    pub fn event(&mut self, tick: u64, event: &Event) {
-        match event {
-            // Presence, documents and pins do not show in the review; seat
-            // changes are needed to know who had which role.
-            Event::DocUpdated { .. }
-            | Event::PinChanged { .. }
-            | Event::Status { .. }
-            | Event::RolePlanned { .. }
-            | Event::ChatUpdated { .. }
-            | Event::InjectUpdated { .. }
-            | Event::PulseAsked { .. } => {}
-            Event::CallLine { .. } | Event::ChatLine { .. } if !agent_line(event) => {}
-            Event::CallUpdated { call }
-                if !matches!(call.state, CallState::Talking | CallState::Ended | CallState::Abandoned) => {}
-            Event::CallUpdated { .. }
-            | Event::CallLine { .. }
-            | Event::ChatLine { .. }
-            | Event::PulseClosed { .. }
-            | Event::SeatChanged { .. }
-            | Event::Posted { .. }
-            | Event::ChannelOpened { .. }
-            | Event::Declared { .. }
-            | Event::PhaseChanged { .. }
-            | Event::ActionUpdated { .. }
-            | Event::NoticePublished { .. }
-            | Event::FaultChanged { .. }
-            | Event::Ended { .. } => self.events.push((tick, event.clone())),
-        }
-    }
-
     /// Notes who acted through the simulation, so bots get their role.
     pub fn actor(&mut self, actor: &Actor) {
         if let Some(role) = actor.role
@@ -244,20 +229,24 @@ impl Recorder {
         }
     }
 
-    /// Turns what was recorded into entries (world entries from `sim` are
-    /// added by [`finish`]).
+    /// The entries so far (world entries from `sim` are added by
+    /// [`finish`]).
     pub fn entries(&self) -> Vec<Entry> {
-        let mut seats: BTreeMap<u32, (String, SeatKind)> = BTreeMap::new();
-        let mut out = Vec::new();
-        let mut faults = FaultTracker::default();
-        for (tick, event) in &self.events {
-            let tick = *tick;
+        self.out.clone()
+    }
+
+    /// Turns an event emitted at `tick` into entries. Presence, documents
+    /// and pins do not show in the review; seat changes are kept to know
+    /// who had which role.
+    pub fn event(&mut self, tick: u64, event: &Event) {
+        let Recorder { out, seats, faults, actors } = self;
+        {
             let role_of = |name: &str, seats: &BTreeMap<u32, (String, SeatKind)>| -> Option<Role> {
                 let seat = seats.values().rev().find(|(n, _)| n == name).map(|(_, k)| *k);
                 match seat {
                     Some(SeatKind::Participant(r)) => Some(r),
                     Some(SeatKind::Facilitator) => None,
-                    None => self.actors.get(name).copied(),
+                    None => actors.get(name).copied(),
                 }
             };
             let mut push = |who: &str, role: Option<Role>, what: What| {
@@ -267,14 +256,14 @@ impl Recorder {
                 Event::SeatChanged { seat } => {
                     seats.insert(seat.id, (seat.name.clone(), seat.seat));
                 }
-                Event::Declared { by } => push(by, role_of(by, &seats), What::Declared),
+                Event::Declared { by } => push(by, role_of(by, seats), What::Declared),
                 Event::NoticePublished { notice } => push(
                     &notice.by,
-                    role_of(&notice.by, &seats),
+                    role_of(&notice.by, seats),
                     What::Notice { status: notice.status, text: notice.text.clone() },
                 ),
                 Event::FaultChanged { fault } => {
-                    if let Some(what) = faults.change(&fault.id, &fault.service, &fault.regions, fault.active) {
+                    if let Some(what) = faults.change(fault) {
                         push("", None, what);
                     }
                 }
@@ -309,10 +298,10 @@ impl Recorder {
                             },
                         ),
                         PostBody::Hypothesis { text, by } => {
-                            push(by, role_of(by, &seats), What::Hypothesis { text: text.clone() });
+                            push(by, role_of(by, seats), What::Hypothesis { text: text.clone() });
                         }
                         PostBody::PhaseChanged { phase, by } => {
-                            push(by, role_of(by, &seats), What::Phase { phase: *phase });
+                            push(by, role_of(by, seats), What::Phase { phase: *phase });
                         }
                         PostBody::Action { action, label, by, stage } => {
                             let (action, label) = (action.clone(), label.clone());
@@ -320,7 +309,7 @@ impl Recorder {
                                 ActionStage::Started => What::ActionStarted { action, label },
                                 ActionStage::Done => What::ActionDone { action, label },
                             };
-                            push(by, role_of(by, &seats), what);
+                            push(by, role_of(by, seats), what);
                         }
                         // Health reports, kickoffs, notices (kept from their
                         // own event) and nudges are not reviewed.
@@ -329,13 +318,13 @@ impl Recorder {
                 }
                 Event::CallUpdated { call } => {
                     if let Some((who, what)) = call_entry(call) {
-                        let role = if who.is_empty() { None } else { role_of(&who, &seats) };
+                        let role = if who.is_empty() { None } else { role_of(&who, seats) };
                         push(&who, role, what);
                     }
                 }
                 Event::ChatLine { client, line } if line.speaker == Speaker::Agent => {
                     let what = What::ClientAnswered { client: client.clone(), text: line.text.clone() };
-                    push(&line.name, role_of(&line.name, &seats).or(Some(Role::Sales)), what);
+                    push(&line.name, role_of(&line.name, seats).or(Some(Role::Sales)), what);
                 }
                 Event::PulseClosed { result } => {
                     // Closed results are sent again to everyone at the end.
@@ -365,15 +354,6 @@ impl Recorder {
                 | Event::PulseAsked { .. } => {}
             }
         }
-        out
-    }
-}
-
-/// Whether a call or chat line was said by the company's side.
-fn agent_line(event: &Event) -> bool {
-    match event {
-        Event::CallLine { line, .. } | Event::ChatLine { line, .. } => line.speaker == Speaker::Agent,
-        _ => false,
     }
 }
 
@@ -400,20 +380,20 @@ fn call_entry(call: &CallView) -> Option<(String, What)> {
 }
 
 /// Turns fault views into start/stop entries, once per change.
-#[derive(Default)]
-struct FaultTracker(BTreeMap<String, (bool, Vec<String>)>);
+#[derive(Debug, Default)]
+struct FaultTracker(BTreeMap<String, (bool, bool, Vec<String>)>);
 
 impl FaultTracker {
-    fn change(&mut self, id: &str, service: &str, regions: &[String], active: bool) -> Option<What> {
-        let before = self.0.insert(id.to_string(), (active, regions.to_vec()));
-        let same = before.as_ref().is_some_and(|(a, r)| *a == active && r == regions);
-        if same || (!active && before.is_none()) {
+    fn change(&mut self, f: &FaultView) -> Option<What> {
+        let before = self.0.insert(f.id.clone(), (f.active, f.ended, f.regions.clone()));
+        let same = before.as_ref().is_some_and(|(a, e, r)| *a == f.active && *e == f.ended && *r == f.regions);
+        if same || (!f.active && before.is_none()) {
             return None;
         }
-        Some(if active {
-            What::FaultStarted { fault: id.to_string(), service: service.to_string(), regions: regions.to_vec() }
+        Some(if f.active {
+            What::FaultStarted { fault: f.id.clone(), service: f.service.clone(), regions: f.regions.clone() }
         } else {
-            What::FaultStopped { fault: id.to_string() }
+            What::FaultStopped { fault: f.id.clone(), ended: f.ended, fixed: f.fixed }
         })
     }
 }
@@ -440,7 +420,7 @@ pub fn from_sim_events(tick: u64, events: &[(Actor, SimEvent)], out: &mut Vec<En
                 push(&n.by, actor.role, What::Notice { status: n.status, text: n.text.clone() });
             }
             SimEvent::Fault(f) => {
-                if let Some(what) = faults.0.change(&f.id, &f.service, &f.regions, f.active) {
+                if let Some(what) = faults.0.change(f) {
                     push("", None, what);
                 }
             }

@@ -40,12 +40,22 @@ fn report(tick: u64, next_min: u64, affected: &str, scope: &str) -> Entry {
     )
 }
 
+/// The scenario's fault (fixed by `rollback-payments`) starts.
 fn fault_on(tick: u64) -> Entry {
-    world(tick, What::FaultStarted { fault: "gw".into(), service: "payments".into(), regions: vec!["kanto".into()] })
+    world(
+        tick,
+        What::FaultStarted { fault: "gateway-tls".into(), service: "payments".into(), regions: vec!["kanto".into()] },
+    )
 }
 
+/// The team's fix ends it.
 fn fault_off(tick: u64) -> Entry {
-    world(tick, What::FaultStopped { fault: "gw".into() })
+    world(tick, What::FaultStopped { fault: "gateway-tls".into(), ended: true, fixed: true })
+}
+
+/// It ends by itself.
+fn fault_recovers(tick: u64) -> Entry {
+    world(tick, What::FaultStopped { fault: "gateway-tls".into(), ended: true, fixed: false })
 }
 
 const P: Params = Params { target_s: 300, zero_s: 1200, weight: 30 };
@@ -189,6 +199,27 @@ fn mitigate_resolve_and_premature_resolution() {
 }
 
 #[test]
+fn a_fault_that_recovers_by_itself_earns_no_mitigation() {
+    let mp = Params { target_s: 900, zero_s: 2700, weight: 30 };
+    // Nobody did anything; the fault ended on its own within the target.
+    let o = run(objectives::mitigate, &[fault_on(100), fault_recovers(400)], 3000, true, mp);
+    assert_eq!((o.outcome, o.points, o.max, o.done_by), (Outcome::Missed, 0, 30, None));
+    assert!(o.rule.en.contains("recovers by itself"), "the review says why: {}", o.rule.en);
+    // Still open while the drill runs: pending, no points yet.
+    let o = run(objectives::mitigate, &[fault_on(100)], 500, false, mp);
+    assert_eq!((o.outcome, o.points), (Outcome::Pending, 0));
+    // A fix that took effect halfway between target and cut-off: half.
+    let eng = e(
+        1900,
+        "Eng",
+        Some(Role::Engineer),
+        What::ActionDone { action: "rollback-payments".into(), label: "x".into() },
+    );
+    let o = run(objectives::mitigate, &[fault_on(100), eng, fault_off(1900)], 3000, true, mp);
+    assert_eq!((o.outcome, o.points, o.done_by.as_deref()), (Outcome::MetLate, 15, Some("Eng")));
+}
+
+#[test]
 fn injects_need_the_right_role_in_time() {
     let s = scenario();
     let inject = s
@@ -202,10 +233,14 @@ fn injects_need_the_right_role_in_time() {
     let by = |tick, role| {
         e(tick, "P", Some(role), What::Message { channel: crate::protocol::Channel::Ops, text: "on it".into() })
     };
-    let p = Params { target_s: 0, zero_s: 0, weight: 2 };
+    let p = Params { target_s: 0, zero_s: 0, weight: 20 };
     let es = vec![fired.clone(), by(510, wrong)];
     let o = run(objectives::injects, &es, 5000, true, p);
-    assert_eq!((o.outcome, o.max), (Outcome::Missed, inject.weight.max(1) * 2));
+    // The objective's 20 points are shared by the injects that expect a
+    // response, in proportion to their weights.
+    let total: u32 = s.injects.iter().filter(|i| i.expect.is_some()).map(|i| i.weight.max(1)).sum();
+    assert!(total > inject.weight.max(1), "the scenario has more than one inject to share with");
+    assert_eq!((o.outcome, o.max), (Outcome::Missed, 20 * inject.weight.max(1) / total));
     let es = vec![fired.clone(), by(510, wrong), by(520, expect.role)];
     let o = run(objectives::injects, &es, 5000, true, p);
     assert_eq!((o.outcome, o.done_tick), (Outcome::Met, Some(520)));
@@ -348,4 +383,78 @@ fn identifying_counts_a_hypothesis_or_the_right_fix() {
     assert_eq!(o.outcome, Outcome::Missed);
     let o = run(objectives::identify, &[], 3000, true, p);
     assert_eq!(o.outcome, Outcome::NotApplicable, "no fault, nothing to identify");
+}
+
+/// The lunch-peak scenario with `extra` lines after its fault's fixes.
+fn lunch_with(fault_extra: &str, tail: &str) -> Scenario {
+    let text = include_str!("../../../scenarios/lunch-peak-pos-outage.toml");
+    let fixes = "fixed_by = [\"rollback-payments\"]";
+    assert!(text.contains(fixes));
+    let text = format!("{}\n{tail}", text.replacen(fixes, &format!("{fixes}\n{fault_extra}"), 1));
+    crate::scenario::parse(&text).unwrap_or_else(|p| panic!("{p:?}"))
+}
+
+#[test]
+fn doing_nothing_earns_no_mitigation_and_misses_the_notices() {
+    // The fault heals by itself ten minutes in, while nobody does anything.
+    let s = lunch_with("recovers_after_min = 10", "");
+    let r = simulate(&s, 3, BotSkill::None);
+    let get = |key: &str| r.objectives.iter().find(|o| o.key == key).unwrap_or_else(|| panic!("no {key}")).clone();
+    let m = get("mitigate");
+    assert_eq!((m.outcome, m.points), (Outcome::Missed, 0), "self-recovery is not mitigation: {m:?}");
+    assert!(m.max > 0);
+    for key in ["first_notice", "scoping_notice", "notice_cadence", "report_cadence"] {
+        let o = get(key);
+        assert_eq!((o.outcome, o.points), (Outcome::Missed, 0), "{key}: not declaring is a miss: {o:?}");
+        assert!(o.max > 0, "{key} counts");
+    }
+    assert_eq!(r.summary.mitigated_at_s, None, "the summary does not call it mitigated either");
+    assert_eq!(r.summary.score, r.scores.team_pct);
+    assert!(r.summary.score <= 10, "doing nothing scores (almost) nothing: {}", r.summary.score);
+}
+
+#[test]
+fn the_headline_score_is_the_reviews_and_follows_the_scenarios_objectives() {
+    let s = scenario();
+    let r = simulate(&s, 3, BotSkill::Good);
+    assert_eq!(r.summary.score, r.scores.team_pct);
+    assert_eq!(crate::sim::simulate(&s, 3, BotSkill::Good), r.summary, "simulate prints the review's score");
+    let parts: u32 = r.summary.score_parts.iter().map(|p| p.max).sum();
+    assert_eq!(parts, r.scores.team_max, "the parts are the objectives that count");
+    // Only declaring counts here: the same run scores its declaration.
+    let only = lunch_with("", "[[objectives]]\nkind = \"declare\"\ntarget_min = 1\nzero_min = 2\nweight = 100\n");
+    let o = simulate(&only, 3, BotSkill::Good);
+    assert_eq!(o.summary.score_parts.len(), 1, "{:?}", o.summary.score_parts);
+    assert_eq!(o.summary.score_parts[0].key, "declare");
+    let d = &o.objectives[0];
+    assert_eq!(o.summary.score, d.points * 100 / d.max);
+    assert_ne!(o.summary.score, r.summary.score, "the scenario's objectives change the score");
+}
+
+#[test]
+fn inject_points_stay_in_proportion_to_the_objectives_weight() {
+    let s = crate::scenario::parse(include_str!("../../../scenarios/mobile-order-silent-loss.toml"))
+        .unwrap_or_else(|p| panic!("{p:?}"));
+    let weight = s.objectives.iter().find(|o| o.kind == crate::scenario::ObjectiveKind::Injects).map(|o| o.weight);
+    let r = simulate(&s, s.seed, BotSkill::Perfect);
+    let injects: u32 = r.objectives.iter().filter(|o| o.key.starts_with("inject:")).map(|o| o.max).sum();
+    assert!(injects > 0);
+    assert!(injects <= weight.unwrap_or(0), "injects weigh {injects} of {}", r.scores.team_max);
+    assert!(injects * 100 / r.scores.team_max <= 25, "injects are not most of the score");
+}
+
+#[test]
+fn resolving_between_two_waves_is_premature() {
+    let pause = world(400, What::FaultStopped { fault: "gateway-tls".into(), ended: false, fixed: false });
+    let es = vec![
+        fault_on(100),
+        owner(200, What::Declared),
+        pause,
+        owner(500, What::Phase { phase: Phase::Resolved }),
+        fault_on(700),
+    ];
+    let o = run(objectives::premature_resolve, &es, 3000, true, Params { target_s: 0, zero_s: 0, weight: 10 });
+    assert_eq!((o.outcome, o.points, o.max), (Outcome::Missed, 0, 10), "the fault was only paused: {o:?}");
+    let o = run(objectives::resolve, &es, 3000, true, Params { target_s: 600, zero_s: 1800, weight: 10 });
+    assert_eq!((o.outcome, o.points), (Outcome::Missed, 0), "a resolution that did not hold earns nothing");
 }

@@ -75,6 +75,12 @@ pub const INJECTS_MAX: usize = 500;
 /// Talk-script templates.
 pub const TALK_SCRIPTS_MAX: usize = 50;
 
+/// Most fallbacks (what informed stores do instead of a failing step).
+pub const FALLBACKS_MAX: usize = 32;
+
+/// Most words that name one fallback.
+pub const FALLBACK_WORDS_MAX: usize = 16;
+
 /// External notice drafts.
 pub const NOTICE_DRAFTS_MAX: usize = 50;
 

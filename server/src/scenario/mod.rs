@@ -82,6 +82,8 @@ pub struct Scenario {
     pub injects: Vec<Inject>,
     /// Talk-script templates for support.
     pub talk_scripts: Vec<TalkScript>,
+    /// What informed stores do instead of a step that fails.
+    pub fallbacks: Vec<Fallback>,
     /// Document templates the declaration instantiates.
     pub templates: Templates,
     /// Roles the drill needs; defaults when the file names none.
@@ -363,6 +365,18 @@ pub struct Waves {
     pub count: Option<u32>,
 }
 
+/// What a fault caused by another does when its cause ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WithCause {
+    /// It ends too.
+    #[default]
+    Ends,
+    /// It goes back to its first stage.
+    Eases,
+    /// It goes on: it needs its own fix.
+    Stays,
+}
+
 /// A fault on the timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
@@ -394,6 +408,18 @@ pub struct Fault {
     pub fix_needs_all: bool,
     /// Actions that bring it back to its first stage without fixing it.
     pub relieved_by: Vec<usize>,
+    /// The fault that causes it (index into `faults`): it starts only while
+    /// that one is open.
+    pub caused_by: Option<usize>,
+    /// What it does when its cause ends.
+    pub with_cause: WithCause,
+    /// Actions that speed its recovery (cut the time left by `sped_by_pct`).
+    pub sped_by: Vec<usize>,
+    /// Percent of the time left that each of `sped_by` cuts.
+    pub sped_by_pct: u32,
+    /// Waves at arbitrary times: (start, end) seconds after it starts, in
+    /// order; it ends after the last. Empty: see `waves`.
+    pub wave_times: Vec<(u64, u64)>,
 }
 
 impl Fault {
@@ -697,6 +723,42 @@ pub enum ObjectiveKind {
     LostRevenue,
     /// Whether what was told matched what was true.
     Awareness,
+}
+
+/// What informed stores do instead of a guest step that fails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fallback {
+    /// Id used in references.
+    pub id: String,
+    /// What stores call it.
+    pub name: String,
+    /// The failing service it works around; index into `services`.
+    pub service: usize,
+    /// The guest step it stands in for, as a flow index (0 order on the
+    /// app, 1 order at the counter, 2 pay by card, 3 pay cash).
+    pub step: usize,
+    /// Kinds of fault it helps with (empty: all).
+    pub fault_kinds: Vec<FaultKind>,
+    /// Of the guests at that step in a store using it, the share it serves,
+    /// percent.
+    pub serves_pct: u32,
+    /// Of the sales it serves, the share lost later, percent.
+    pub cost_pct: u32,
+    /// Seconds it adds per guest.
+    pub slower_s: u64,
+    /// Words that name it, lower-cased.
+    pub words: Vec<String>,
+    /// Share of informed stores that use it without being told of it,
+    /// percent.
+    pub unnamed_pct: u32,
+}
+
+impl Fallback {
+    /// Whether `text` names this fallback (contains one of its words).
+    pub fn named_in(&self, text: &str) -> bool {
+        let text = text.to_lowercase();
+        self.words.iter().any(|w| text.contains(w.as_str()))
+    }
 }
 
 /// An objective.

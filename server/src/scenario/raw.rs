@@ -64,6 +64,13 @@ fn one_of(words: &[&str]) -> Schema {
 fn fault_kind_schema(_: &mut SchemaGenerator) -> Schema {
     one_of(&vocab::names(vocab::FAULT_KINDS))
 }
+fn fault_kinds_schema(_: &mut SchemaGenerator) -> Schema {
+    let words = vocab::names(vocab::FAULT_KINDS);
+    schemars::json_schema!({ "type": "array", "items": { "type": "string", "enum": words } })
+}
+fn step_schema(_: &mut SchemaGenerator) -> Schema {
+    one_of(&vocab::names(vocab::STEPS))
+}
 fn effect_kind_schema(_: &mut SchemaGenerator) -> Schema {
     one_of(&vocab::names(vocab::EFFECT_KINDS))
 }
@@ -106,6 +113,12 @@ fn time_of_day_schema(_: &mut SchemaGenerator) -> Schema {
 fn id_schema(_: &mut SchemaGenerator) -> Schema {
     schemars::json_schema!({ "type": "string", "pattern": "^[a-z0-9_-]{1,64}$" })
 }
+fn opt_id_schema(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({ "type": "string", "pattern": "^[a-z0-9_-]{1,64}$" })
+}
+fn with_cause_schema(_: &mut SchemaGenerator) -> Schema {
+    one_of(&["ends", "eases", "stays"])
+}
 fn ids_schema(_: &mut SchemaGenerator) -> Schema {
     schemars::json_schema!({ "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9_-]{1,64}$" } })
 }
@@ -147,6 +160,9 @@ pub(crate) struct RawScenario {
     /// Talk scripts the declaration gives to support.
     #[serde(default)]
     pub talk_scripts: Vec<Sp<RawTalkScript>>,
+    /// What informed stores do instead of a step that fails.
+    #[serde(default)]
+    pub fallbacks: Vec<Sp<RawFallback>>,
     /// Documents the declaration creates.
     #[serde(default)]
     pub templates: Option<RawTemplates>,
@@ -518,6 +534,41 @@ pub(crate) struct RawFault {
     #[serde(default)]
     #[schemars(schema_with = "ids_schema")]
     pub relieved_by: Vec<Sp<String>>,
+    /// The fault that causes this one: it starts only while its cause is
+    /// still going on (a fix in time prevents it), and follows it when it
+    /// ends (`with_cause`).
+    #[serde(default)]
+    #[schemars(schema_with = "opt_id_schema")]
+    pub caused_by: Option<Sp<String>>,
+    /// What it does when its cause ends: "ends" (default), "eases" (back to
+    /// its first stage) or "stays" (the damage is done: it needs its own
+    /// fix).
+    #[serde(default)]
+    #[schemars(schema_with = "with_cause_schema")]
+    pub with_cause: Option<Sp<String>>,
+    /// Actions that speed its recovery without fixing it (an escalation to
+    /// the vendor): each cuts the time left until it recovers by itself.
+    #[serde(default)]
+    #[schemars(schema_with = "ids_schema")]
+    pub sped_by: Vec<Sp<String>>,
+    /// How much of the time left each of `sped_by` cuts, percent (default
+    /// 50).
+    #[serde(default)]
+    pub sped_by_pct: Option<Sp<u32>>,
+    /// Waves at arbitrary times, minutes after it starts, instead of
+    /// evenly spaced `waves`; it ends by itself after the last.
+    #[serde(default)]
+    pub wave_times: Vec<Sp<RawWaveTime>>,
+}
+
+/// One wave of `wave_times`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawWaveTime {
+    /// Minutes after the fault starts that the wave begins.
+    pub from_min: Sp<f64>,
+    /// Minutes after the fault starts that it is over.
+    pub to_min: Sp<f64>,
 }
 
 /// A step by which a fault gets worse.
@@ -760,6 +811,48 @@ pub(crate) struct RawTalkScript {
     pub faults: Vec<Sp<String>>,
     /// The script; `{placeholders}` are filled in when the emergency is declared.
     pub text: Sp<String>,
+}
+
+/// What informed stores do instead of a guest step that fails (take cash,
+/// an offline card mode, paper orders), and what it costs.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFallback {
+    /// Id used in references.
+    #[schemars(schema_with = "id_schema")]
+    pub id: Sp<String>,
+    /// What stores call it.
+    pub name: Sp<String>,
+    /// The failing service it works around (a fault on it, or on a service
+    /// it depends on).
+    #[schemars(schema_with = "id_schema")]
+    pub service: Sp<String>,
+    /// The guest step it stands in for: order_mobile, order_counter,
+    /// pay_card or pay_cash.
+    #[schemars(schema_with = "step_schema")]
+    pub step: Sp<String>,
+    /// Kinds of fault it helps with (default: all).
+    #[serde(default)]
+    #[schemars(schema_with = "fault_kinds_schema")]
+    pub fault_kinds: Vec<Sp<String>>,
+    /// Of the guests at that step in a store using it, the share it serves,
+    /// percent (default 80).
+    #[serde(default)]
+    pub serves_pct: Option<Sp<u32>>,
+    /// Of the sales it serves, the share lost later (declined offline
+    /// payments), percent (default 0).
+    #[serde(default)]
+    pub cost_pct: Option<Sp<u32>>,
+    /// Seconds it adds per guest (default 0).
+    #[serde(default)]
+    pub slower_s: Option<Sp<u32>>,
+    /// Words that name it: a notice or what a support agent said names it
+    /// when it contains one of them (any language, case-insensitive).
+    pub words: Vec<Sp<String>>,
+    /// Share of informed stores that use it without being told of it,
+    /// percent (default 25).
+    #[serde(default)]
+    pub unnamed_pct: Option<Sp<u32>>,
 }
 
 /// Document templates the declaration instantiates.

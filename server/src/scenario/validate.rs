@@ -203,6 +203,7 @@ impl Validator<'_> {
         let personas = self.personas(raw, &ix);
         let injects = self.injects(raw, &ix, duration_s);
         let talk_scripts = self.talk_scripts(raw, &ix);
+        let fallbacks = self.fallbacks(raw, &ix);
         let templates = self.templates(raw);
         let roles = self.roles(raw);
         let objectives = self.objectives(raw);
@@ -231,6 +232,7 @@ impl Validator<'_> {
             personas,
             injects,
             talk_scripts,
+            fallbacks,
             templates,
             roles,
             objectives,
@@ -408,6 +410,7 @@ impl Validator<'_> {
         self.count(&raw.personas, PERSONAS_MAX, "personas");
         self.count(&raw.injects, INJECTS_MAX, "injects");
         self.count(&raw.talk_scripts, TALK_SCRIPTS_MAX, "talk_scripts");
+        self.count(&raw.fallbacks, FALLBACKS_MAX, "fallbacks");
         self.count(&raw.roles, ROLES_MAX, "roles");
         self.count(&raw.objectives, OBJECTIVES_MAX, "objectives");
         // Ids that nothing refers to are still checked for form and
@@ -415,6 +418,7 @@ impl Validator<'_> {
         self.index(raw.clues.iter().map(|c| &c.get_ref().id), "clues");
         self.index(raw.injects.iter().map(|c| &c.get_ref().id), "injects");
         self.index(raw.talk_scripts.iter().map(|c| &c.get_ref().id), "talk_scripts");
+        self.index(raw.fallbacks.iter().map(|c| &c.get_ref().id), "fallbacks");
         if let Some(t) = &raw.templates {
             self.count(&t.notices, NOTICE_DRAFTS_MAX, "templates.notices");
             self.index(t.notices.iter().map(|c| &c.get_ref().id), "templates.notices");
@@ -1068,8 +1072,83 @@ impl Validator<'_> {
             .as_ref()
             .map(|r| self.minutes_pos(r, &format!("{p}.recovers_after_min"), duration_s));
         let root_cause = self.text_field(&raw.root_cause, &format!("{p}.root_cause"), LONG_TEXT_CHARS_MAX, true);
-        if raw.fixed_by.get_ref().is_empty() {
-            self.err(raw.fixed_by.span(), format!("{p}.fixed_by"), "a fault needs at least one fix");
+        self.count(&raw.wave_times, STAGES_PER_FAULT_MAX, &format!("{p}.wave_times"));
+        let mut wave_times: Vec<(u64, u64)> = Vec::with_capacity(raw.wave_times.len());
+        for (j, w) in raw.wave_times.iter().enumerate() {
+            let wp = format!("{p}.wave_times[{j}]");
+            let w = w.get_ref();
+            let from = self.minutes_u(&w.from_min, &format!("{wp}.from_min"), duration_s);
+            let to = self.minutes_u(&w.to_min, &format!("{wp}.to_min"), duration_s);
+            if to <= from {
+                self.err(w.to_min.span(), format!("{wp}.to_min"), "must be later than `from_min`");
+            }
+            if wave_times.last().is_some_and(|&(_, prev_to)| from < prev_to) {
+                self.err(w.from_min.span(), format!("{wp}.from_min"), "waves must be in time order, one after another");
+            }
+            wave_times.push((from, to.max(from + 1)));
+        }
+        if let (Some(w), Some(_)) = (raw.wave_times.first(), &raw.waves) {
+            self.err(w.span(), format!("{p}.wave_times"), "use `waves` or `wave_times`, not both");
+        }
+        if wave_times.first().is_some_and(|&(from, _)| from > 0) {
+            // A fault is hurting from its start; its first wave starts it.
+            self.err(
+                raw.wave_times[0].get_ref().from_min.span(),
+                format!("{p}.wave_times[0].from_min"),
+                "the first wave starts with the fault: 0",
+            );
+        }
+        let caused_by = raw.caused_by.as_ref().map(|c| {
+            let j = self.resolve(c, &ix.faults, format!("{p}.caused_by"), "fault");
+            if j == i && ix.faults.contains_key(c.get_ref()) {
+                self.err(c.span(), format!("{p}.caused_by"), "a fault cannot cause itself");
+            }
+            j
+        });
+        let with_cause = match &raw.with_cause {
+            None => WithCause::Ends,
+            Some(w) => {
+                if caused_by.is_none() {
+                    self.err(w.span(), format!("{p}.with_cause"), "only a fault with `caused_by` follows its cause");
+                }
+                match w.get_ref().as_str() {
+                    "ends" => WithCause::Ends,
+                    "eases" => WithCause::Eases,
+                    "stays" => WithCause::Stays,
+                    other => {
+                        self.err(
+                            w.span(),
+                            format!("{p}.with_cause"),
+                            format!("unknown rule \"{other}\" (one of: ends, eases, stays)"),
+                        );
+                        WithCause::Ends
+                    }
+                }
+            }
+        };
+        let sped_by = self.resolve_list(&raw.sped_by, &ix.actions, &format!("{p}.sped_by"), "action");
+        if let Some(x) = raw.sped_by.first()
+            && recovers_after_s.is_none()
+        {
+            self.err(
+                x.span(),
+                format!("{p}.sped_by"),
+                "only a fault that recovers by itself (`recovers_after_min`) can be sped up",
+            );
+        }
+        let sped_by_pct = raw.sped_by_pct.as_ref().map_or(50, |x| self.percent(x, &format!("{p}.sped_by_pct")));
+        // A fault with no fix of the company's own (a vendor's outage) must
+        // end some other way.
+        let ends_itself = recovers_after_s.is_some()
+            || raw.waves.as_ref().is_some_and(|w| w.get_ref().count.is_some())
+            || !wave_times.is_empty()
+            || (caused_by.is_some() && with_cause == WithCause::Ends);
+        if raw.fixed_by.get_ref().is_empty() && !ends_itself {
+            self.err(
+                raw.fixed_by.span(),
+                format!("{p}.fixed_by"),
+                "a fault needs at least one fix, unless it ends by itself (`recovers_after_min`, `waves` with a `count`, `wave_times`) or with its cause (`caused_by`)",
+            );
         }
         let fixed_by = self.resolve_list(raw.fixed_by.get_ref(), &ix.actions, &format!("{p}.fixed_by"), "action");
         let fix_needs_all = match &raw.fix_needs {
@@ -1103,6 +1182,11 @@ impl Validator<'_> {
             fixed_by,
             fix_needs_all,
             relieved_by,
+            caused_by,
+            with_cause,
+            sped_by,
+            sped_by_pct,
+            wave_times,
         }
     }
 
@@ -1379,6 +1463,58 @@ impl Validator<'_> {
         out
     }
 
+    fn fallbacks(&mut self, raw: &RawScenario, ix: &Indexes) -> Vec<Fallback> {
+        let mut out = Vec::with_capacity(raw.fallbacks.len());
+        for (i, f) in raw.fallbacks.iter().enumerate() {
+            let p = format!("fallbacks[{i}]");
+            let f = f.get_ref();
+            let name = self.text_field(&f.name, &format!("{p}.name"), NAME_CHARS_MAX, true);
+            let service = self.resolve(&f.service, &ix.services, format!("{p}.service"), "service");
+            let step = self.word(vocab::STEPS, &f.step, &format!("{p}.step"), "step").unwrap_or(0);
+            self.count(&f.fault_kinds, vocab::FAULT_KINDS.len(), &format!("{p}.fault_kinds"));
+            let mut fault_kinds = Vec::new();
+            for (j, k) in f.fault_kinds.iter().enumerate() {
+                if let Some(k) = self.word(vocab::FAULT_KINDS, k, &format!("{p}.fault_kinds[{j}]"), "fault kind")
+                    && !fault_kinds.contains(&k)
+                {
+                    fault_kinds.push(k);
+                }
+            }
+            let serves_pct = self.opt_percent(f.serves_pct.as_ref(), &format!("{p}.serves_pct"), 80);
+            let cost_pct = self.opt_percent(f.cost_pct.as_ref(), &format!("{p}.cost_pct"), 0);
+            let unnamed_pct = self.opt_percent(f.unnamed_pct.as_ref(), &format!("{p}.unnamed_pct"), 25);
+            let slower_s = f.slower_s.as_ref().map_or(0, |x| {
+                if *x.get_ref() > 3_600 {
+                    self.err(x.span(), format!("{p}.slower_s"), "at most 3600 seconds");
+                }
+                u64::from((*x.get_ref()).min(3_600))
+            });
+            self.count(&f.words, FALLBACK_WORDS_MAX, &format!("{p}.words"));
+            if f.words.is_empty() {
+                self.err(f.id.span(), format!("{p}.words"), "name at least one word that names it in a notice");
+            }
+            let words = f
+                .words
+                .iter()
+                .enumerate()
+                .map(|(j, w)| self.text_field(w, &format!("{p}.words[{j}]"), NAME_CHARS_MAX, true).to_lowercase())
+                .collect();
+            out.push(Fallback {
+                id: f.id.get_ref().clone(),
+                name,
+                service,
+                step,
+                fault_kinds,
+                serves_pct,
+                cost_pct,
+                slower_s,
+                words,
+                unnamed_pct,
+            });
+        }
+        out
+    }
+
     fn templates(&mut self, raw: &RawScenario) -> Templates {
         let Some(t) = &raw.templates else { return Templates::default() };
         let status_board = self.document(t.status_board.as_ref(), "templates.status_board");
@@ -1477,6 +1613,15 @@ impl Validator<'_> {
                     format!("must be between 0 and {OBJECTIVE_WEIGHT_MAX}"),
                 );
             }
+            let unscored =
+                matches!(kind, ObjectiveKind::HoldTime | ObjectiveKind::LostRevenue | ObjectiveKind::Awareness);
+            if unscored && *o.weight.get_ref() > 0 {
+                self.err(
+                    o.weight.span(),
+                    format!("{p}.weight"),
+                    format!("\"{}\" is shown in the review but not scored: its weight must be 0", o.kind.get_ref()),
+                );
+            }
             out.push(Objective { kind, target_s, zero_s, weight: (*o.weight.get_ref()).min(OBJECTIVE_WEIGHT_MAX) });
         }
         out
@@ -1515,10 +1660,13 @@ pub fn default_objectives() -> Vec<Objective> {
         weight,
     };
     vec![
-        o(ObjectiveKind::Declare, 5, 20, 30),
+        o(ObjectiveKind::Declare, 5, 20, 25),
         o(ObjectiveKind::Notice, 5, 20, 20),
-        o(ObjectiveKind::Mitigate, 15, 45, 30),
-        o(ObjectiveKind::Resolve, 0, 0, 20),
+        o(ObjectiveKind::Updates, 20, 40, 10),
+        o(ObjectiveKind::Mitigate, 15, 45, 20),
+        o(ObjectiveKind::Resolve, 10, 30, 15),
+        o(ObjectiveKind::Injects, 0, 0, 5),
+        o(ObjectiveKind::Calls, 1, 2, 5),
     ]
 }
 
@@ -2052,6 +2200,44 @@ delay_min = 1
             "later than",
         );
         one(&mini("[[objectives]]\nkind = \"declare\"\nweight = 500\n"), "objectives[0].weight", "between 0 and 100");
+        // Shown in the review, not scored: a weight would promise points
+        // that nothing awards.
+        one(&mini("[[objectives]]\nkind = \"awareness\"\nweight = 10\n"), "objectives[0].weight", "not scored");
+        assert!(problems(&mini("[[objectives]]\nkind = \"awareness\"\nweight = 0\n")).is_empty());
+    }
+
+    #[test]
+    fn a_fallback_names_its_service_step_and_words() {
+        let good = "[[fallbacks]]\nid = \"cash\"\nname = \"Cash\"\nservice = \"pay\"\nstep = \"pay_card\"\nwords = [\"Cash\", \"現金\"]\n";
+        let s = parse(&mini(good)).unwrap_or_else(|p| panic!("{p:#?}"));
+        let f = &s.fallbacks[0];
+        assert_eq!((f.step, f.serves_pct, f.cost_pct, f.unnamed_pct), (2, 80, 0, 25), "the defaults");
+        assert!(f.named_in("Please take CASH for now") && f.named_in("現金でお願いします") && !f.named_in("card"));
+        one(&mini(&good.replace("pay_card", "pay_cheque")), "fallbacks[0].step", "unknown step");
+        one(&mini(&good.replace("service = \"pay\"", "service = \"bank\"")), "fallbacks[0].service", "unknown service");
+        one(
+            &mini(&good.replace("words = [\"Cash\", \"現金\"]", "words = []")),
+            "fallbacks[0].words",
+            "at least one word",
+        );
+        one(&mini(&format!("{good}serves_pct = 120\n")), "fallbacks[0].serves_pct", "between 0 and 100");
+    }
+
+    #[test]
+    fn causes_escalations_and_wave_times_are_checked() {
+        let fault = |extra: &str| MINI.replacen("fixed_by = [\"fix\"]", &format!("fixed_by = [\"fix\"]\n{extra}"), 1);
+        one(&fault("caused_by = \"nope\""), "faults[0].caused_by", "unknown fault");
+        one(&fault("with_cause = \"stays\""), "faults[0].with_cause", "only a fault with `caused_by`");
+        one(&fault("sped_by = [\"fix\"]"), "faults[0].sped_by", "recovers by itself");
+        one(
+            &fault("wave_times = [{ from_min = 0, to_min = 3 }, { from_min = 2, to_min = 5 }]"),
+            "faults[0].wave_times[1].from_min",
+            "in time order",
+        );
+        one(&fault("wave_times = [{ from_min = 0, to_min = 0 }]"), "faults[0].wave_times[0].to_min", "later than");
+        // No fix of our own is fine for a fault that ends by itself.
+        let vendor = MINI.replacen("fixed_by = [\"fix\"]", "fixed_by = []\nrecovers_after_min = 10", 1);
+        assert!(problems(&vendor).is_empty(), "{:?}", problems(&vendor));
     }
 
     #[test]

@@ -23,6 +23,12 @@ pub(crate) const FAULT_KINDS: &[(&str, FaultKind)] = &[
     ("data_loss", FaultKind::DataLoss),
 ];
 
+/// The guest steps a fallback may stand in for, as indices in the order of
+/// the simulation's flows (order on the app, order at the counter, pay by
+/// card, pay cash).
+pub(crate) const STEPS: &[(&str, usize)] =
+    &[("order_mobile", 0), ("order_counter", 1), ("pay_card", 2), ("pay_cash", 3)];
+
 /// What an action's side effect does.
 pub(crate) const EFFECT_KINDS: &[(&str, EffectKind)] =
     &[("errors", EffectKind::Errors), ("latency", EffectKind::Latency), ("down", EffectKind::Down)];

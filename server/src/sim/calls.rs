@@ -904,6 +904,17 @@ pub(crate) fn apply(world: &mut World, actor: &Actor, cmd: &SimCommand) -> Resul
                 && *disposition != Disposition::NoIssue
             {
                 super::stores::answer_call(world, st, now);
+                // What the agent said (the talk script they read out) may
+                // name a fallback the store then uses.
+                let s = &world.resource::<Plan>().0;
+                let said: Vec<&str> = world.resource::<Desk>().calls[*call as usize]
+                    .lines
+                    .iter()
+                    .filter(|l| l.speaker == Speaker::Agent)
+                    .map(|l| l.text.as_str())
+                    .collect();
+                let named = super::stores::named_fallbacks(s, &said.join("\n"));
+                super::stores::tell_store(world, st, named);
             }
             out.extend(call_event(world, *call));
         }
@@ -960,7 +971,10 @@ pub(crate) fn apply(world: &mut World, actor: &Actor, cmd: &SimCommand) -> Resul
             out.extend(desk.chat_view(s, i, false).map(SimEvent::Chat));
             out.extend(chat_line_event(s, desk, i));
             if brief {
+                let said = desk.chats[i].lines.last().map(|l| l.text.clone()).unwrap_or_default();
+                let named = super::stores::named_fallbacks(s, &said);
                 super::stores::brief_client(world, i as u32, now);
+                super::stores::tell_client(world, i as u32, named);
             }
         }
         _ => return Err(CommandError::NotDesk),

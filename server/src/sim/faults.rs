@@ -22,7 +22,7 @@ use super::stores::StoreStats;
 use super::triggers::{Pending, View};
 use super::{Clock, Outbox, Plan, SimEvent, TickSet};
 use crate::protocol::{ActionRun, FaultView};
-use crate::scenario::{ActionKind, Magnitude, Scenario, Trigger};
+use crate::scenario::{ActionKind, Magnitude, Scenario, Trigger, WithCause};
 
 /// A fault's state.
 #[derive(Debug, Clone, Copy, Default)]
@@ -50,6 +50,8 @@ pub(crate) struct FaultState {
     pub boost_stage: usize,
     /// Spreads the facilitator added on top of the timeline's.
     pub boost_spread: usize,
+    /// Seconds its recovery was brought forward (by `sped_by` actions).
+    pub sped_s: u64,
 }
 
 impl FaultState {
@@ -134,6 +136,14 @@ fn complete_due_actions(
                 state.stage = 0;
                 effects.dirty = true;
             }
+            // An escalation that speeds a vendor's recovery: the time left
+            // until it recovers by itself shrinks.
+            if def.sped_by.contains(&run.action)
+                && let (Some(r), Some(start)) = (def.recovers_after_s, state.started_tick)
+            {
+                let left = r.saturating_sub(now - start + state.sped_s);
+                state.sped_s += left * u64::from(def.sped_by_pct) / 100;
+            }
         }
         if action.kind == ActionKind::Rollback
             && let Some(v) = &action.to_version
@@ -162,7 +172,11 @@ fn advance_faults(
         let def = &s.faults[i];
         let mut state = faults.0[i];
         let before = state;
-        if state.started_tick.is_none() {
+        // A fault caused by another starts only while its cause is going
+        // on: fixing the cause in time prevents it.
+        let cause = def.caused_by.and_then(|c| faults.0.get(c).copied());
+        let cause_open = cause.is_none_or(|c| c.open());
+        if state.started_tick.is_none() && cause_open {
             let v = View {
                 faults: &faults.0,
                 runs: &runs.0,
@@ -178,7 +192,28 @@ fn advance_faults(
         }
         if let (Some(start), None) = (state.started_tick, state.ended_tick) {
             let age = now - start;
-            let mut ended = def.recovers_after_s.is_some_and(|r| age >= r);
+            let mut ended = def.recovers_after_s.is_some_and(|r| age + state.sped_s >= r);
+            if let Some((&(_, last_end), times)) = def.wave_times.last().map(|l| (l, &def.wave_times)) {
+                ended |= age >= last_end;
+                state.active = times.iter().any(|&(from, to)| age >= from && age < to);
+            }
+            // It follows its cause when that ends.
+            if let Some(c) = cause
+                && let Some(cause_end) = c.ended_tick
+            {
+                match def.with_cause {
+                    WithCause::Ends => {
+                        ended = true;
+                        // Credit where it is due: the fix that ended the
+                        // cause ended this one too.
+                        state.fixed = c.fixed;
+                    }
+                    WithCause::Eases if state.stage_origin < cause_end => {
+                        state.stage_origin = now;
+                    }
+                    WithCause::Eases | WithCause::Stays => {}
+                }
+            }
             if let Some(w) = def.waves {
                 let period = w.on_s + w.off_s;
                 // It ends by itself when its last wave is over.
@@ -297,6 +332,8 @@ pub(crate) fn view(s: &Scenario, i: usize, state: &FaultState) -> FaultView {
         // it shows the drill's end.
         starts_tick: state.started_tick.or(def.scheduled_s()).unwrap_or(s.duration_s),
         active: state.active,
+        ended: state.ended_tick.is_some(),
+        fixed: state.fixed,
     }
 }
 
@@ -335,6 +372,8 @@ pub(crate) fn clear(s: &Scenario, faults: &[FaultState], now: u64) -> bool {
     let settled = s.faults.iter().zip(faults).all(|(def, st)| match (st.started_tick, st.ended_tick) {
         (Some(_), Some(_)) => true,
         (Some(_), None) => false,
+        // Prevented: its cause ended before it started.
+        (None, _) if def.caused_by.and_then(|c| faults.get(c)).is_some_and(|c| c.ended_tick.is_some()) => true,
         (None, _) => matches!(def.trigger, Trigger::When(..)) && !st.pending.waiting(def.trigger, now),
     });
     settled && (s.faults.is_empty() || faults.iter().any(|f| f.started_tick.is_some()))

@@ -17,10 +17,12 @@ use rand::{Rng, RngExt};
 
 use super::metrics::ProfileTally;
 use super::profiles::{Effects, Flow, PPM, Profiles, Topology, USES_MOBILE};
-use super::stores::{ANGER_PER_FAILURE, ANGER_PER_GUEST_LOST, ANGER_PER_ORDER_LOST, Ledger, Mood, Store};
+use super::stores::{
+    ANGER_PER_FAILURE, ANGER_PER_GUEST_LOST, ANGER_PER_ORDER_LOST, FallbackState, Ledger, Mood, Store,
+};
 use super::{Clock, Plan, SimRng, TickSet};
 use crate::limits::GUESTS_IN_WORLD_MAX;
-use crate::scenario::CurvePoint;
+use crate::scenario::{CurvePoint, Fallback};
 
 /// Where a guest is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,21 +157,35 @@ struct Ctx<'a> {
     now: u64,
     effects: &'a Effects,
     by_hand: [bool; 4],
+    /// The scenario's fallbacks, which of them are usable now, and which
+    /// stand in for each step.
+    fallbacks: &'a [Fallback],
+    usable: u64,
+    by_step: [u64; 4],
 }
 
 #[expect(clippy::too_many_arguments, reason = "a system's parameters are its declared reads and writes")]
 fn serve_guests(
     mut commands: Commands,
     clock: Res<Clock>,
+    plan: Res<Plan>,
     effects: Res<Effects>,
     topo: Res<Topology>,
+    fallback: Res<FallbackState>,
     mut rng: ResMut<SimRng>,
     mut count: ResMut<GuestCount>,
     mut tally: ResMut<ProfileTally>,
     mut guests: Query<(Entity, &mut Guest)>,
     mut stores: Query<(&mut Ledger, &mut Mood)>,
 ) {
-    let ctx = Ctx { now: clock.tick, effects: &effects, by_hand: topo.by_hand };
+    let ctx = Ctx {
+        now: clock.tick,
+        effects: &effects,
+        by_hand: topo.by_hand,
+        fallbacks: &plan.0.fallbacks,
+        usable: fallback.usable,
+        by_step: fallback.by_step,
+    };
     let rng = &mut rng.0;
     for (entity, mut g) in &mut guests {
         if g.next_try_tick > ctx.now {
@@ -225,6 +241,16 @@ fn step(
     };
     if mood.on_paper(now) && ctx.by_hand[flow as usize] {
         return by_hand(now, g, flow, ledger, mood, t, rng);
+    }
+    // A store that uses a fallback for this step serves most guests with it
+    // instead of trying the system (cash instead of the card, paper
+    // instead of the app...).
+    let mine = mood.fallbacks & ctx.usable & ctx.by_step[flow as usize];
+    if mine != 0 {
+        let f = &ctx.fallbacks[mine.trailing_zeros() as usize];
+        if chance(rng, f.serves_pct * (PPM / 100)) {
+            return fallback_step(now, g, f, ledger, t, rng);
+        }
     }
     let e = ctx.effects.flow[g.profile as usize][flow as usize];
     t.attempts[flow as usize] += 1;
@@ -327,6 +353,36 @@ fn by_hand(
             } else {
                 leave(g, ledger, mood, t)
             }
+        }
+    }
+}
+
+/// A guest served by the store's fallback: an order taken goes on to
+/// paying, a payment taken is a sale (less what the fallback loses later,
+/// e.g. offline card payments declined afterwards).
+fn fallback_step(
+    now: u64,
+    g: &mut Guest,
+    f: &Fallback,
+    ledger: &mut Ledger,
+    t: &mut super::metrics::Tally,
+    rng: &mut impl Rng,
+) -> Outcome {
+    match g.step {
+        Step::Order | Step::Waiting => {
+            g.step = Step::Pay;
+            g.tries = 0;
+            g.next_try_tick = now + f.slower_s + rng.random_range(30..=90);
+            Outcome::Stays
+        }
+        Step::Pay => {
+            let lost = u64::from(g.ticket_yen) * u64::from(f.cost_pct) / 100;
+            t.orders += 1;
+            t.revenue_yen += u64::from(g.ticket_yen) - lost;
+            ledger.revenue_yen += u64::from(g.ticket_yen) - lost;
+            t.lost_yen += lost;
+            ledger.lost_yen += lost;
+            Outcome::Gone
         }
     }
 }

@@ -77,6 +77,7 @@ pub(crate) fn state_hash(world: &mut World) -> u64 {
         h.u64(f.fixes_done);
         h.u64(f.boost_stage as u64);
         h.u64(f.boost_spread as u64);
+        h.u64(f.sped_s);
     }
     for r in &world.resource::<Runs>().0 {
         h.u64(r.action as u64);
@@ -136,6 +137,8 @@ pub(crate) fn state_hash(world: &mut World) -> u64 {
             h.u64(u64::from(m.calls_wanted) << 32 | u64::from(m.calls_answered));
             h.opt(m.posted_tick);
             h.opt(m.briefed_tick);
+            h.u64(m.told_fallbacks);
+            h.u64(m.fallbacks);
         }
     }
     // Guests in query order, which is deterministic for a deterministic

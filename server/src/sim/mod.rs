@@ -529,10 +529,11 @@ impl Sim {
         hash::state_hash(&mut self.world)
     }
 
-    /// The results as of now.
-    pub fn summary(&mut self, seed: u64) -> Summary {
+    /// The results as of now, with the score the review's objectives gave
+    /// (`review::summary` is the one caller: the score has one rulebook).
+    pub fn summary(&mut self, seed: u64, score: u32, score_parts: Vec<crate::protocol::ScorePart>) -> Summary {
         let hash = self.state_hash();
-        score::summary(&self.world, seed, hash)
+        score::summary(&self.world, seed, hash, score, score_parts)
     }
 
     /// The scenario this world was built from.
@@ -651,12 +652,7 @@ impl Sim {
 /// Runs a whole scenario headless with bots in every role, as
 /// `firedrill simulate` does. Bounded by the scenario's duration.
 pub fn simulate(scenario: &Scenario, seed: u64, skill: BotSkill) -> Summary {
-    let mut sim = Sim::new(scenario, seed, Crew::everyone(skill));
-    let ticks = scenario.duration_s / crate::limits::TICK_DRILL_SECONDS;
-    for _ in 0..ticks {
-        sim.step();
-    }
-    sim.summary(seed)
+    crate::review::simulate_summary(scenario, seed, skill)
 }
 
 #[cfg(test)]

@@ -1,10 +1,9 @@
-//! The end-of-drill summary and the team score.
+//! The end-of-drill summary: when things happened, what the outage cost,
+//! how the desk did, and the score.
 //!
-//! Four parts, each explained in the summary so the score is not a black
-//! box: how fast the team declared after the first signal, how fast it told
-//! customers after declaring, how fast the faults were fixed, and whether
-//! `resolved` was set only once the world was healthy again. Each part earns
-//! full points up to a deadline and falls linearly to zero at a cut-off.
+//! The score is not computed here: it comes from the after-action
+//! review's objectives (`review::summary`), the one scoring rulebook, so
+//! the end banner, the history, the review and the exports agree.
 
 use bevy_ecs::prelude::*;
 
@@ -14,45 +13,23 @@ use super::metrics::{first_signal, totals};
 use super::{Clock, Plan};
 use crate::protocol::{DeskSummary, ScorePart, Summary};
 
-/// Points for a delay: `max` up to `full_s`, then linear down to zero at
-/// `zero_s`; `None` (never happened) earns nothing.
-pub(crate) fn linear_points(delay_s: Option<u64>, max: u32, full_s: u64, zero_s: u64) -> u32 {
-    let Some(d) = delay_s else { return 0 };
-    if d <= full_s {
-        return max;
-    }
-    if d >= zero_s {
-        return 0;
-    }
-    (u64::from(max) * (zero_s - d) / (zero_s - full_s)) as u32
-}
-
-pub(crate) fn summary(world: &World, seed: u64, state_hash: u64) -> Summary {
+pub(crate) fn summary(world: &World, seed: u64, state_hash: u64, score: u32, score_parts: Vec<ScorePart>) -> Summary {
     let tick = world.resource::<Clock>().tick;
     let plan = &world.resource::<Plan>().0;
     let inc = world.resource::<Incident>();
     let faults = &world.resource::<Faults>().0;
     let signal = first_signal(world);
-    let first_fault = faults.iter().filter_map(|f| f.started_tick).min();
-    // Mitigated once nothing hurts or is about to: a trap nobody sprang
-    // does not count against the team.
-    let mitigated = if !faults.is_empty() && super::faults::clear(plan, faults, tick) {
+    // Mitigated once nothing hurts or is about to (a trap nobody sprang
+    // does not count against the team), and only if the team's fixes ended
+    // every fault that started: a fault that recovered by itself is not
+    // mitigation.
+    let by_team = faults.iter().all(|f| f.started_tick.is_none() || f.fixed);
+    let mitigated = if !faults.is_empty() && by_team && super::faults::clear(plan, faults, tick) {
         faults.iter().filter_map(|f| f.ended_tick).max()
     } else {
         None
     };
     let first_notice = inc.notices.first().map(|n| n.tick);
-
-    let declare = linear_points(delay(signal, inc.declared_at), 30, 5 * 60, 20 * 60);
-    let notice = linear_points(delay(inc.declared_at, first_notice), 20, 5 * 60, 20 * 60);
-    let mitigate = linear_points(delay(first_fault, mitigated), 30, 15 * 60, 45 * 60);
-    let resolve = if inc.resolved_at.is_some() && !inc.resolved_prematurely { 20 } else { 0 };
-    let parts = vec![
-        ScorePart { key: "declare".into(), points: declare, max: 30 },
-        ScorePart { key: "notice".into(), points: notice, max: 20 },
-        ScorePart { key: "mitigate".into(), points: mitigate, max: 30 },
-        ScorePart { key: "resolve".into(), points: resolve, max: 20 },
-    ];
     let t = totals(world);
     Summary {
         scenario: plan.id.clone(),
@@ -67,8 +44,8 @@ pub(crate) fn summary(world: &World, seed: u64, state_hash: u64) -> Summary {
         resolved_prematurely: inc.resolved_prematurely,
         revenue_yen: t.revenue_yen,
         lost_revenue: t.lost_yen,
-        score: parts.iter().map(|p| p.points).sum(),
-        score_parts: parts,
+        score,
+        score_parts,
         desk: {
             let d = world.resource::<super::calls::Desk>().stats;
             DeskSummary {
@@ -83,29 +60,5 @@ pub(crate) fn summary(world: &World, seed: u64, state_hash: u64) -> Summary {
                 escalations: d.escalations,
             }
         },
-    }
-}
-
-/// Seconds from `from` to `to`, when both happened (a declaration before
-/// the first signal counts as instant).
-fn delay(from: Option<u64>, to: Option<u64>) -> Option<u64> {
-    match (from, to) {
-        (Some(f), Some(t)) => Some(t.saturating_sub(f)),
-        (None, Some(_)) => Some(0),
-        (_, None) => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn points_fall_linearly_between_deadline_and_cut_off() {
-        assert_eq!(linear_points(Some(0), 30, 300, 1200), 30);
-        assert_eq!(linear_points(Some(300), 30, 300, 1200), 30);
-        assert_eq!(linear_points(Some(750), 30, 300, 1200), 15);
-        assert_eq!(linear_points(Some(1200), 30, 300, 1200), 0);
-        assert_eq!(linear_points(None, 30, 300, 1200), 0);
     }
 }

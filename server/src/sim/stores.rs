@@ -19,9 +19,10 @@
 
 use bevy_ecs::prelude::*;
 
+use super::faults::Faults;
 use super::incident::Incident;
-use super::profiles::{self, Effects, StoreKey, USES_MOBILE, USES_PAYMENTS, USES_POS, mix};
-use super::{Clock, TickSet};
+use super::profiles::{self, Effects, StoreKey, Topology, USES_MOBILE, USES_PAYMENTS, USES_POS, mix};
+use super::{Clock, Plan, TickSet};
 use crate::protocol::ComponentStatus;
 use crate::scenario::{ClientSize, Scenario};
 
@@ -129,6 +130,12 @@ pub(crate) struct Mood {
     pub posts: u32,
     /// Tick it was last briefed (a call, its client's sales contact).
     pub briefed_tick: Option<u64>,
+    /// Fallbacks (bit per scenario fallback) named in what it was last told
+    /// on a call or by its client's sales contact.
+    pub told_fallbacks: u64,
+    /// Fallbacks it uses now instead of a failing step (bit per scenario
+    /// fallback).
+    pub fallbacks: u64,
 }
 
 impl Mood {
@@ -149,6 +156,24 @@ impl Mood {
         let amount = (u64::from(amount) * u64::from(pct) / 100) as u32;
         self.anger = self.anger.saturating_add(amount).min(ANGER_MAX);
     }
+}
+
+/// What the scenario's fallbacks can do now: which are usable (a fault of
+/// a kind they help with hurts the service they work around), which each
+/// published notice names, and which stand in for each guest step.
+#[derive(Resource, Debug, Default)]
+pub(crate) struct FallbackState {
+    /// Bit per fallback: usable now.
+    pub usable: u64,
+    /// Per published notice, in order: the fallbacks it names.
+    pub notice_named: Vec<u64>,
+    /// Per guest step (flow index): the fallbacks that stand in for it.
+    pub by_step: [u64; 4],
+}
+
+/// The fallbacks named in `text`, bit per scenario fallback.
+pub(crate) fn named_fallbacks(s: &Scenario, text: &str) -> u64 {
+    s.fallbacks.iter().enumerate().filter(|(_, f)| f.named_in(text)).fold(0, |m, (i, _)| m | 1 << i)
 }
 
 /// Every store entity, in creation order.
@@ -249,6 +274,11 @@ pub(crate) fn spawn(world: &mut World, s: &Scenario, seed: u64) {
     });
     world.insert_resource(parts);
     world.insert_resource(profile_table);
+    let mut by_step = [0u64; 4];
+    for (i, f) in s.fallbacks.iter().enumerate() {
+        by_step[f.step.min(3)] |= 1 << i;
+    }
+    world.insert_resource(FallbackState { by_step, ..FallbackState::default() });
 }
 
 /// The kind of the `j`-th store of a region: the kind furthest behind its
@@ -300,16 +330,42 @@ pub(crate) fn register(schedule: &mut Schedule) {
 
 /// Every few seconds: anger fades; stores read notices; stores in trouble
 /// at the POS go to paper; angry stores decide to call or post.
+#[expect(clippy::too_many_arguments, reason = "a system's parameters are its declared reads and writes")]
 fn update_store_moods(
     clock: Res<Clock>,
+    plan: Res<Plan>,
     incident: Res<Incident>,
     effects: Res<Effects>,
+    faults: Res<Faults>,
+    topo: Res<Topology>,
+    mut fallback: ResMut<FallbackState>,
     mut stats: ResMut<StoreStats>,
     mut stores: Query<(&Store, &mut Mood)>,
 ) {
     let now = clock.tick;
     if !now.is_multiple_of(MOOD_EVERY_S) {
         return;
+    }
+    let s = &plan.0;
+    let fb = &mut *fallback;
+    if !s.fallbacks.is_empty() {
+        // Usable while a fault of a kind it helps with hurts the service it
+        // works around (or one that service depends on).
+        fb.usable = 0;
+        for (i, f) in s.fallbacks.iter().enumerate() {
+            let hit = s.faults.iter().zip(&faults.0).any(|(def, st)| {
+                st.active
+                    && (f.fault_kinds.is_empty() || f.fault_kinds.contains(&def.kind))
+                    && topo.reach.get(f.service).is_some_and(|r| r.contains(&def.service))
+            });
+            if hit {
+                fb.usable |= 1 << i;
+            }
+        }
+        while fb.notice_named.len() < incident.notices.len() {
+            let n = &incident.notices[fb.notice_named.len()];
+            fb.notice_named.push(named_fallbacks(s, &n.text));
+        }
     }
     let stats = &mut *stats;
     for r in &mut stats.regions {
@@ -320,8 +376,8 @@ fn update_store_moods(
         let mood = &mut *mood;
         mood.anger -= mood.anger * ANGER_DECAY_PER_MILLE / 1000;
         // The latest notice this store has had time to read.
-        let read =
-            incident.notices.iter().rev().find(|n| now >= n.tick + store.read_delay_s).map(|n| (n.tick, n.status));
+        let read_at = incident.notices.iter().rposition(|n| now >= n.tick + store.read_delay_s);
+        let read = read_at.map(|i| (incident.notices[i].tick, incident.notices[i].status));
         let briefed = mood.briefed_tick.is_some_and(|t| now < t + BRIEFED_FOR_S);
         // Whether its guests are running into something beyond a normal
         // day's odd failure.
@@ -335,6 +391,22 @@ fn update_store_moods(
         };
         mood.informed = informed;
         mood.misled = misled;
+        // What it does instead of a failing step: what it was told of
+        // (the notice it read, what support or its client's sales contact
+        // said), and, told nothing specific, sometimes a fallback of its own.
+        mood.fallbacks = 0;
+        if informed && !misled && hurting && !s.fallbacks.is_empty() {
+            let from_notice = read_at
+                .filter(|&i| incident.notices[i].status != ComponentStatus::Operational)
+                .and_then(|i| fb.notice_named.get(i).copied())
+                .unwrap_or(0);
+            let told = if briefed { mood.told_fallbacks } else { 0 };
+            let own = s.fallbacks.iter().enumerate().fold(0u64, |m, (i, f)| {
+                let roll = mix(u64::from(store.index), 40 + i as u64) % 100;
+                if roll < u64::from(f.unnamed_pct) { m | 1 << i } else { m }
+            });
+            mood.fallbacks = (from_notice | told | own) & fb.usable;
+        }
 
         let paper_after = if informed { PAPER_AFTER_FAILURES_INFORMED } else { PAPER_AFTER_FAILURES };
         if mood.pos_trouble >= paper_after && !mood.on_paper(now) {
@@ -387,6 +459,26 @@ pub(crate) fn answer_call(world: &mut World, store: u32, now: u64) -> bool {
     mood.briefed_tick = Some(now);
     mood.informed = true;
     true
+}
+
+/// What a store was told on its call named these fallbacks (it uses them
+/// while it stays briefed).
+pub(crate) fn tell_store(world: &mut World, store: u32, named: u64) {
+    let Some(&e) = world.resource::<StoreOrder>().0.get(store as usize) else { return };
+    if let Some(mut mood) = world.get_mut::<Mood>(e) {
+        mood.told_fallbacks = named;
+    }
+}
+
+/// What sales told a corporate client named these fallbacks: every store
+/// it owns uses them while it stays briefed.
+pub(crate) fn tell_client(world: &mut World, client: u32, named: u64) {
+    let mut q = world.query::<(&Store, &mut Mood)>();
+    for (store, mut mood) in q.iter_mut(world) {
+        if store.client == client {
+            mood.told_fallbacks = named;
+        }
+    }
 }
 
 /// Sales briefed a corporate client: every store it owns is informed.
