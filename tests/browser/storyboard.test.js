@@ -11,7 +11,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { env, person, createDrill, joinDrill, inDrill, startDrill, setSpeed, endDrill, shot } from './harness.js';
+import { env, person, createDrill, joinDrill, inDrill, startDrill, setSpeed, endDrill, shot, facTab } from './harness.js';
 
 env.setup();
 
@@ -46,6 +46,7 @@ test('the storyboard, from planning to the hot wash', { timeout: 240_000 }, asyn
     await joinDrill(kenji.page, link, 'Kenji', 'incident_owner');
     await joinDrill(sora.page, link, 'Sora', 'comms_lead');
     await joinDrill(mai.page, link, 'Mai', 'engineer');
+    await facTab(aiko.page, 'people');
     for (const name of ['Yui', 'Kenji', 'Sora', 'Mai']) await aiko.page.locator('.roster .seat', { hasText: name }).waitFor();
 
     // The public status page, as a customer keeps it open: all is well.
