@@ -7,7 +7,7 @@
 
 import { h, fill, tr, trAttr, metricTile } from './dom.js';
 import { t, serverError } from './i18n.js';
-import { timeOfDay, tPlus, num, yen, ppmPct, seatLabel, channelName } from './format.js';
+import { timeOfDay, tPlus, num, yen, seatLabel, channelName } from './format.js';
 import { summaryView } from './summary.js';
 import { Connection } from './connection.js';
 import {
@@ -15,7 +15,7 @@ import {
   canQuery, answersPulses, prependPosts, historyQuery, nowTick, noteClock, canPin, pinsOf, isPinned, PINS_PER_CHANNEL_MAX,
 } from './state.js';
 import { saveSession, loadState, saveState, loadUi, saveUi, rememberFacilitator } from './session.js';
-import { renderPost, postMentionsYou, postSummary, authorName, truncate, PIN_TEXT_CHARS, PAYMENT_BAD_PPM } from './posts.js';
+import { renderPost, postMentionsYou, postSummary, authorName, truncate, PIN_TEXT_CHARS, paymentFigure } from './posts.js';
 import {
   rolePanel, declarePanel, phasePanel, runbookPanel, noticeEditorPanel, noticesPanel,
   controlsPanel, rosterPanel, answerKeyPanel, planRolesPanel, reviewNotesPanel, approvalsPanel, startChecklistPanel,
@@ -156,11 +156,14 @@ export class DrillScreen {
         if (!this.state) return;
         {
           const before = this.state.status;
+          const seatsBefore = this.state.pulse && this.state.pulse.seats;
           applyPulse(this.state, msg);
           noteClock(this.state, Date.now());
           if (this.built) {
             this.renderPulse();
             if (before !== this.state.status) this.onChange({ what: 'status' });
+            // Someone joined: every screen's count of people follows.
+            else if (msg.seats !== seatsBefore) this.updatePanels();
           }
         }
         break;
@@ -451,9 +454,9 @@ export class DrillScreen {
 
     // Live metrics.
     this.mOrders = metricTile('metric.orders');
-    this.mPay = metricTile('metric.payment');
+    this.mPay = metricTile('metric.payment', 'metric-payment', 'metric.payment_def');
     this.mLost = metricTile('metric.lost');
-    this.mGuests = metricTile('metric.guests');
+    this.mGuests = metricTile('metric.guests', 'metric-guests', 'metric.guests_def');
     const metrics = h('section', { class: 'metrics' },
       this.mOrders.el, this.mPay.el, this.mLost.el, this.mGuests.el);
     trAttr(metrics, 'aria-label', 'metric.label');
@@ -663,7 +666,9 @@ export class DrillScreen {
     this.hClock.textContent = timeOfDay(p.time_of_day_s);
     this.hT.textContent = tPlus(p.tick);
     this.mOrders.set(num(p.orders_per_min));
-    this.mPay.set(ppmPct(p.payment_success_ppm), p.payment_success_ppm !== undefined && p.payment_success_ppm < PAYMENT_BAD_PPM);
+    const pay = paymentFigure(p);
+    this.mPay.set(pay.text, pay.bad, pay.extra);
+    this.mPay.define(pay.def);
     this.mLost.set(yen(p.lost_revenue_yen), p.lost_revenue_yen > 0);
     this.mGuests.set(num(p.guests_waiting));
     if (s.status !== this.lastHeaderStatus || s.speed !== this.lastHeaderSpeed) {

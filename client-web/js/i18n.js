@@ -172,7 +172,12 @@ const STRINGS = {
     'metric.orders': 'Orders / min',
     'metric.payment': 'Payment success',
     'metric.lost': 'Lost revenue',
-    'metric.guests': 'Guests waiting',
+    'metric.guests': 'Guests in stores',
+    'metric.guests_def': 'Guests in the restaurants right now: queuing, ordering or eating. About 600 to 800 is normal at lunch; it climbs when orders or payments stall.',
+    'metric.payment_def': 'Card payments that went through in the last minute, out of those tried.',
+    'metric.payments_tried': '{n} tried / min',
+    'metric.no_payments': 'No payments',
+    'metric.no_payments_def': 'No card payment was tried in the last minute: with nothing to measure, the success rate says nothing.',
 
     'drill.connecting': 'Connecting to the drill…',
     'drill.channels': 'Channels',
@@ -756,9 +761,9 @@ const STRINGS = {
     'logs.list': 'Log lines',
     'deploys.none': 'No deploys recorded.',
     'deploys.rollback': 'rollback',
-    'deploys.before_start': 'before the drill',
-    'deploys.day_before': 'the day before',
-    'deploys.days_before': '{n} days earlier',
+    'deploys.at_today': 'today {time}',
+    'deploys.at_yesterday': 'yesterday {time}',
+    'deploys.at_days': '{n} days ago {time}',
 
     // Risky actions and the owner's approval.
     'runbook.risky': 'needs the owner\'s approval',
@@ -1134,7 +1139,12 @@ const STRINGS = {
     'metric.orders': '注文数／分',
     'metric.payment': '決済成功率',
     'metric.lost': '損失売上',
-    'metric.guests': '待っているお客様',
+    'metric.guests': '店内のお客様',
+    'metric.guests_def': '今店舗にいるお客様（並んでいる・注文中・食事中）。昼のピークは 600〜800 人ほどが普通で、注文や決済が止まると増えます。',
+    'metric.payment_def': '直近1分間に試みられたカード決済のうち、成功した割合です。',
+    'metric.payments_tried': '{n} 件試行／分',
+    'metric.no_payments': '決済なし',
+    'metric.no_payments_def': '直近1分間にカード決済が1件も試みられていません。測るものがないので成功率は意味を持ちません。',
 
     'drill.connecting': '訓練に接続しています…',
     'drill.channels': 'チャンネル',
@@ -1718,9 +1728,9 @@ const STRINGS = {
     'logs.list': 'ログ',
     'deploys.none': 'デプロイの記録はありません。',
     'deploys.rollback': 'ロールバック',
-    'deploys.before_start': '訓練開始前',
-    'deploys.day_before': '前日',
-    'deploys.days_before': '{n}日前',
+    'deploys.at_today': '今日 {time}',
+    'deploys.at_yesterday': '昨日 {time}',
+    'deploys.at_days': '{n}日前 {time}',
 
     // Risky actions and the owner's approval.
     'runbook.risky': 'オーナーの承認が必要',

@@ -1581,6 +1581,7 @@ impl DrillTask {
         let mut p = self.sim.pulse();
         p.status = self.status;
         p.speed = self.speed;
+        p.seats = self.seats.len() as u32;
         Some(encode_msg(&ServerMsg::Pulse(p)))
     }
 
@@ -1604,6 +1605,7 @@ impl DrillTask {
         let mut pulse = self.sim.pulse();
         pulse.status = self.status;
         pulse.speed = self.speed;
+        pulse.seats = self.seats.len() as u32;
         Snapshot {
             seq: self.seq,
             drill: DrillInfo {
