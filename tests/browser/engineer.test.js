@@ -205,9 +205,17 @@ test('the facilitator asks a pulse question; a participant answers; the result f
     await ask.click();
     await fac.page.locator('#pulse-open-list .pulse-open-item', { hasText: 'Which regions are affected now?' }).waitFor();
     await fac.page.locator('#pulse-open-list .countdown', { hasText: /Closes at \d\d:\d\d \(in 02:00\)/ }).waitFor();
+    // Open, so not also "No questions asked yet".
+    assert.doesNotMatch(await fac.page.locator('#pulse-fac-panel').textContent(), /No questions asked yet/);
 
-    // The participant is asked, and answers.
-    await sora.page.locator('.toast', { hasText: 'A quick question from the facilitator: Which regions are affected now?' }).waitFor();
+    // The participant is asked, and answers; the toast leaves Send free.
+    const toastEl = sora.page.locator('.toast', { hasText: 'A quick question from the facilitator: Which regions are affected now?' });
+    await toastEl.waitFor();
+    for (const sel of ['#composer-send', '#composer-text']) {
+      const [a, b] = [await toastEl.boundingBox(), await sora.page.locator(sel).boundingBox()];
+      const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+      assert.ok(apart, `the toast does not cover ${sel}: ${JSON.stringify([a, b])}`);
+    }
     const panel = sora.page.locator('#pulse-panel');
     await panel.waitFor();
     assert.equal(await sora.page.locator('aside.side > *').first().getAttribute('id'), 'pulse-panel', 'on top while it is open');

@@ -1010,10 +1010,23 @@ impl DrillTask {
         }
         doc.text = text.to_string();
         doc.version += 1;
-        doc.updated_by = name;
+        doc.updated_by = name.clone();
         doc.updated_tick = tick;
         let doc = doc.clone();
+        let board = (doc.kind == crate::protocol::DocKind::StatusBoard).then(|| doc.text.clone());
         self.emit(Audience::Internal, Event::DocUpdated { doc });
+        // The talk script says what the status board says.
+        if let Some(board) = board
+            && let Some(script) = self.docs.values_mut().find(|d| d.kind == crate::protocol::DocKind::TalkScript)
+            && let Some(text) = super::templates::script_following_board(&script.text, &board)
+        {
+            script.text = text;
+            script.version += 1;
+            script.updated_by = name;
+            script.updated_tick = tick;
+            let doc = script.clone();
+            self.emit(Audience::Internal, Event::DocUpdated { doc });
+        }
         Ok(())
     }
 
