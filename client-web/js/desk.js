@@ -344,8 +344,18 @@ export function activeCallView(ctx) {
     end.disabled = !live || !disposition.value;
     // The talk script: the declaration's, else any talk script.
     const doc = findDoc(state, TALK_SCRIPT_ID) || (state.docs || []).find((d) => docKind(d) === 'talk_script') || null;
+    // Each line with a "Use" button that puts it in the reply box, ready to send or change.
     redraw(script, doc ? `${doc.id}:${doc.version}` : 'none', () => (doc
-      ? h('div', { class: 'doc-text' }, textView(doc.text))
+      ? h('ol', { class: 'script-lines', id: 'call-script-lines' }, scriptLines(doc.text).map((line, i) => {
+        const use = h('button', { type: 'button', class: 'btn btn-small script-use', id: `script-use-${i}`, i18n: 'character.use' });
+        use.setAttribute('aria-label', t('talk.use_label', { line }));
+        use.addEventListener('click', () => {
+          reply.text.value = line;
+          reply.text.dispatchEvent(new Event('input')); // keeps it as the draft
+          reply.text.focus();
+        });
+        return h('li', { class: 'script-line' }, h('span', { class: 'script-line-text', text: line }), use);
+      }))
       : h('p', { class: 'muted', i18n: 'talk.waiting' })));
     scriptMeta.textContent = doc && doc.updated_by ? t('doc.updated_by', { by: doc.updated_by, time: hhmm(timeAt(state, doc.updated_tick || 0)) }) : '';
     pulse(state);
@@ -359,6 +369,11 @@ export function activeCallView(ctx) {
     if (talkTime.textContent !== text) talkTime.textContent = text;
   }
   return { el, update, pulse, active: () => !!current };
+}
+
+/** The talk script's lines as a caller hears them: no bullets, no blank lines. */
+export function scriptLines(text) {
+  return String(text || '').split('\n').map((l) => l.replace(/^\s*(?:[-*・•]|\d+[.)])\s*/, '').trim()).filter(Boolean);
 }
 
 // --- a store calling support -------------------------------------------------

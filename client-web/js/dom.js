@@ -110,14 +110,25 @@ export function field(labelKey, control, hintKey) {
  * A metric tile (label over value) for the metrics bar; `set` changes the
  * value and marks it bad or not. `id` (optional) names the value element.
  */
-export function metricTile(key, id) {
+export function metricTile(key, id, defKey) {
   const value = h('span', { class: 'metric-value', id, text: '—' });
-  const el = h('div', { class: 'metric' }, h('span', { class: 'metric-label', i18n: key }), value);
+  const detail = h('span', { class: 'metric-detail', id: id ? `${id}-detail` : undefined, hidden: true });
+  const label = h('span', { class: 'metric-label', i18n: key });
+  const el = h('div', { class: 'metric' }, h('span', { class: 'metric-name' }, label, detail), value);
+  // The figure's definition, for the pointer and for screen readers.
+  if (defKey) trAttr(el, 'title', defKey);
   return {
     el,
-    set(text, bad) {
+    /** text: the value; bad: drawn as a problem; extra: a short line under the label (or none). */
+    set(text, bad, extra) {
       value.textContent = text;
       el.classList.toggle('bad', !!bad);
+      detail.hidden = !extra;
+      detail.textContent = extra || '';
+    },
+    /** Changes the definition shown on hover. */
+    define(key2) {
+      trAttr(el, 'title', key2);
     },
   };
 }

@@ -7,7 +7,7 @@
 
 import { h, fill, tr, trAttr, metricTile } from './dom.js';
 import { t, serverError } from './i18n.js';
-import { timeOfDay, tPlus, num, yen, ppmPct, seatLabel, channelName } from './format.js';
+import { timeOfDay, tPlus, num, yen, seatLabel, channelName } from './format.js';
 import { summaryView } from './summary.js';
 import { Connection } from './connection.js';
 import {
@@ -15,7 +15,7 @@ import {
   canQuery, answersPulses, prependPosts, historyQuery, nowTick, noteClock, canPin, pinsOf, isPinned, PINS_PER_CHANNEL_MAX,
 } from './state.js';
 import { saveSession, loadState, saveState, loadUi, saveUi, rememberFacilitator } from './session.js';
-import { renderPost, postMentionsYou, postSummary, authorName, truncate, PIN_TEXT_CHARS, PAYMENT_BAD_PPM } from './posts.js';
+import { renderPost, postMentionsYou, postSummary, authorName, truncate, PIN_TEXT_CHARS, paymentFigure } from './posts.js';
 import {
   rolePanel, declarePanel, phasePanel, runbookPanel, noticeEditorPanel, noticesPanel,
   controlsPanel, rosterPanel, answerKeyPanel, planRolesPanel, reviewNotesPanel, approvalsPanel, startChecklistPanel,
@@ -156,11 +156,14 @@ export class DrillScreen {
         if (!this.state) return;
         {
           const before = this.state.status;
+          const seatsBefore = this.state.pulse && this.state.pulse.seats;
           applyPulse(this.state, msg);
           noteClock(this.state, Date.now());
           if (this.built) {
             this.renderPulse();
             if (before !== this.state.status) this.onChange({ what: 'status' });
+            // Someone joined: every screen's count of people follows.
+            else if (msg.seats !== seatsBefore) this.updatePanels();
           }
         }
         break;
@@ -472,9 +475,9 @@ export class DrillScreen {
 
     // Live metrics.
     this.mOrders = metricTile('metric.orders');
-    this.mPay = metricTile('metric.payment');
+    this.mPay = metricTile('metric.payment', 'metric-payment', 'metric.payment_def');
     this.mLost = metricTile('metric.lost');
-    this.mGuests = metricTile('metric.guests');
+    this.mGuests = metricTile('metric.guests', 'metric-guests', 'metric.guests_def');
     const metrics = h('section', { class: 'metrics' },
       this.mOrders.el, this.mPay.el, this.mLost.el, this.mGuests.el);
     trAttr(metrics, 'aria-label', 'metric.label');
@@ -539,11 +542,14 @@ export class DrillScreen {
     this.docView = this.docsNav ? new DocView(this.ctx(), { onClose: () => this.closeDoc() }) : null;
     // Support seats: the call in progress, over the conversation.
     this.callView = role === 'support_agent' || role === 'support_lead' ? activeCallView(this.ctx()) : null;
-    const center = h('div', { class: 'center' }, this.callView ? this.callView.el : null, this.conversation, this.docView ? this.docView.el : null);
+    const workFirst = WORK_FIRST.has(role);
+    const center = h('div', { class: 'center' }, this.callView && !workFirst ? this.callView.el : null, this.conversation, this.docView ? this.docView.el : null);
 
-    // Role panels.
+    // Role panels: in tabs for the facilitator.
     this.panels = makePanels(role, this.ctx(), (state) => this.noteText(state));
-    const aside = h('aside', { class: 'side' }, this.panels.map((p) => p.el));
+    const aside = this.panels.some((p) => p.tab)
+      ? h('aside', { class: 'side side-tabbed' }, this.sideTabs())
+      : h('aside', { class: 'side' }, this.panels.map((p) => p.el));
     trAttr(aside, 'aria-label', 'drill.panels');
     // The owner's nudge when a promised status report is late.
     const report = this.panels.find((p) => p.focusForm);
@@ -551,13 +557,56 @@ export class DrillScreen {
 
     fill(this.main, h('div', { class: 'drill' },
       metrics, this.nudge ? this.nudge.el : null, this.summarySlot,
-      h('div', { class: 'drill-grid' }, channels, center, aside)));
+      workFirst
+        ? h('div', { class: ['drill-grid', 'work-first', role === 'facilitator' ? 'work-console' : null] }, channels,
+          h('div', { class: 'work' }, this.callView ? this.callView.el : null, aside), center)
+        : h('div', { class: 'drill-grid' }, channels, center, aside)));
     this.main.classList.add('main-drill');
 
     this.composerText.value = this.ui.drafts[`chat:${this.ui.channel}`] || '';
     if (this.ui.doc && this.docView) this.docView.open(this.ui.doc);
     else this.ui.doc = null;
     this.renderAll();
+  }
+
+  /** The facilitator's tab list and tab panels, keyboard-operable (arrows, Home, End). */
+  sideTabs() {
+    const tabs = FAC_TABS.map(([id, key]) => {
+      const button = h('button', { type: 'button', class: 'side-tab', id: `side-tab-${id}`, dataset: { tab: id }, i18n: key,
+        attrs: { role: 'tab', 'aria-controls': `side-group-${id}` } });
+      const mine = this.panels.filter((p) => p.tab === id);
+      const cols = [...new Set(mine.map((p) => p.col).filter(Boolean))];
+      const body = cols.length
+        ? cols.map((c) => h('div', { class: 'side-col' }, mine.filter((p) => p.col === c).map((p) => p.el)))
+        : mine.map((p) => p.el);
+      const group = h('div', { class: ['side-group', `side-group-${id}`, cols.length ? 'side-cols' : null], id: `side-group-${id}`,
+        attrs: { role: 'tabpanel', 'aria-labelledby': `side-tab-${id}` } }, body);
+      return { id, button, group };
+    });
+    const select = (id, focus) => {
+      this.ui.sideTab = id;
+      this.saveUiNow();
+      for (const x of tabs) {
+        const on = x.id === id;
+        x.button.setAttribute('aria-selected', String(on));
+        x.button.tabIndex = on ? 0 : -1;
+        x.group.hidden = !on;
+        if (on && focus) x.button.focus();
+      }
+    };
+    tabs.forEach((x, i) => {
+      x.button.addEventListener('click', () => select(x.id, false));
+      x.button.addEventListener('keydown', (e) => {
+        const j = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+        if (j === undefined) return;
+        e.preventDefault();
+        select(tabs[(j + tabs.length) % tabs.length].id, true);
+      });
+    });
+    const list = h('div', { class: 'side-tabs', attrs: { role: 'tablist' } }, tabs.map((x) => x.button));
+    trAttr(list, 'aria-label', 'fac.tabs');
+    select(tabs.some((x) => x.id === this.ui.sideTab) ? this.ui.sideTab : tabs[0].id, false);
+    return [list, ...tabs.map((x) => x.group)];
   }
 
   // --- documents -------------------------------------------------------------
@@ -638,7 +687,9 @@ export class DrillScreen {
     this.hClock.textContent = timeOfDay(p.time_of_day_s);
     this.hT.textContent = tPlus(p.tick);
     this.mOrders.set(num(p.orders_per_min));
-    this.mPay.set(ppmPct(p.payment_success_ppm), p.payment_success_ppm !== undefined && p.payment_success_ppm < PAYMENT_BAD_PPM);
+    const pay = paymentFigure(p);
+    this.mPay.set(pay.text, pay.bad, pay.extra);
+    this.mPay.define(pay.def);
     this.mLost.set(yen(p.lost_revenue_yen), p.lost_revenue_yen > 0);
     this.mGuests.set(num(p.guests_waiting));
     if (s.status !== this.lastHeaderStatus || s.speed !== this.lastHeaderSpeed) {
@@ -955,6 +1006,23 @@ export class DrillScreen {
 }
 
 
+/** Marks panels as belonging to one of the facilitator's tabs (and to a column of it). */
+function inTab(tab, panels, col = null) {
+  for (const p of panels) Object.assign(p, { tab, col });
+  return panels;
+}
+
+/** The facilitator's tabs, in order: [id, label key]. */
+const FAC_TABS = [['console', 'fac.tab_console'], ['people', 'fac.tab_people']];
+
+/**
+ * Roles whose main tool (console, engineering tools, the desk, the notice
+ * editor, a client chat or store call) takes the main area, with the
+ * conversation beside it. The others (the owner, observers) work in the
+ * conversation itself, with their panels beside it.
+ */
+const WORK_FIRST = new Set(['facilitator', 'engineer', 'support_lead', 'support_agent', 'sales', 'comms_lead', 'store_actor', 'corporate_actor']);
+
 /**
  * The panels for a role, in the order they matter to it. An open pulse
  * question (under the phones for support) and a risky action waiting for
@@ -969,10 +1037,18 @@ function makePanels(role, ctx, note) {
   switch (role) {
     case 'facilitator':
       // The clock, then the world behind the incident and the score so far.
-      return [startChecklistPanel(ctx), controlsPanel(ctx), boardPanel(ctx), scorePanel(ctx), rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), injectsPanel(ctx), pulseFacilitatorPanel(ctx),
-        answerKeyPanel({ controls: (state, fault) => faultButtons(ctx, state, fault), online: () => ctx.online() }),
-        adHocPanel(ctx), deskWatchPanel(ctx), chatPanel(ctx, { side: 'caller' }), reviewNotesPanel(ctx),
-        runbookPanel(ctx, { canRun: false }), ...tools(false), noticesPanel()];
+      // At a glance (the console tab): the clock and controls, the inject
+      // timeline, the score so far and the board, then the live tools (fault
+      // controls, ad-hoc injects, the desk, pulse questions); the people,
+      // the review notes and the reference in the second tab.
+      return [
+        ...inTab('console', [startChecklistPanel(ctx), controlsPanel(ctx), injectsPanel(ctx),
+          answerKeyPanel({ controls: (state, fault) => faultButtons(ctx, state, fault), online: () => ctx.online() }), adHocPanel(ctx),
+          deskWatchPanel(ctx)], 'a'),
+        ...inTab('console', [scorePanel(ctx), boardPanel(ctx), pulseFacilitatorPanel(ctx), chatPanel(ctx, { side: 'caller' })], 'b'),
+        ...inTab('people', [rosterPanel(ctx, { assign: true }), planRolesPanel(ctx), reviewNotesPanel(ctx),
+          runbookPanel(ctx, { canRun: false }), ...tools(false), noticesPanel()]),
+      ];
     case 'incident_owner':
       return [...pulse, approvalsPanel(ctx), rolePanel(role, note), declarePanel(ctx), phasePanel(ctx), statusReportPanel(ctx), hypothesisPanel(ctx),
         rosterPanel(ctx, { assign: true, owner: true }), noticeEditorPanel(ctx), runbookPanel(ctx, { canRun: false }), ...tools(false), ...results];

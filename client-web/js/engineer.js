@@ -227,11 +227,16 @@ function logsView(state, lines) {
   ];
 }
 
-/** How long before the drill a deploy was: the same day, or days earlier. */
-function beforeText(state, atS) {
-  const day = Math.floor(timeAt(state, atS) / 86400);
-  if (day >= 0) return t('deploys.before_start');
-  return day === -1 ? t('deploys.day_before') : t('deploys.days_before', { n: -day });
+/**
+ * When a deploy was, in one format for every line: the day (today,
+ * yesterday, n days ago, counted in the world's days) and the clock time.
+ */
+export function deployWhen(state, atS) {
+  const at = timeAt(state, atS);
+  const day = Math.floor(at / 86400);
+  const time = hhmm(at);
+  if (day >= 0) return t('deploys.at_today', { time });
+  return day === -1 ? t('deploys.at_yesterday', { time }) : t('deploys.at_days', { n: -day, time });
 }
 
 function deploysView(state, deploys) {
@@ -242,11 +247,10 @@ function deploysView(state, deploys) {
   const list = deploys.slice().sort((a, b) => b.at_s - a.at_s);
   return h('ol', { class: 'deploy-list', id: 'deploy-list' }, list.map((d) => h('li', { class: ['deploy', d.rollback ? 'rollback' : null], dataset: { service: d.service } },
     h('div', { class: 'deploy-head' },
-      h('time', { class: 'deploy-time', text: clockAt(state, d.at_s), attrs: { title: tRel(d.at_s) } }),
+      h('time', { class: 'deploy-time', text: deployWhen(state, d.at_s), attrs: { title: tRel(d.at_s) } }),
       h('strong', { class: 'deploy-service', text: nameOf(d.service) }),
       h('span', { class: 'deploy-version mono', text: d.version }),
-      d.rollback ? h('span', { class: 'pill pill-warn-soft', text: t('deploys.rollback') }) : null,
-      d.at_s < 0 ? h('span', { class: 'pill pill-quiet', text: beforeText(state, d.at_s) }) : null),
+      d.rollback ? h('span', { class: 'pill pill-warn-soft', text: t('deploys.rollback') }) : null),
     h('p', { class: 'deploy-meta', text: [d.by, d.note].filter(Boolean).join(' — ') }))));
 }
 

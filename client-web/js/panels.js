@@ -382,14 +382,26 @@ export function controlsPanel(ctx) {
     h('p', { class: 'secret-warning', i18n: 'fac.cofac_hint' }),
     h('div', { class: 'join-box-row' }, field('fac.cofac_link', cofacLink), copyButton(cofacLink, 'cofac-copy')));
 
-  const el = panel('panel.controls',
-    status,
-    h('div', { class: 'button-row' }, start, pause, resume),
-    field('fac.speed', speed, 'fac.speed_hint'),
-    h('div', { class: 'end-row' }, end),
+  // Inviting people: open before the start, folded once the clock runs
+  // (the links stay one click away for latecomers).
+  const invite = h('details', { class: 'invite-box', id: 'invite-box', open: true },
+    h('summary', { i18n: 'fac.invite' }),
     h('div', { class: 'join-box' }, field('fac.join_link', link, 'fac.join_hint'), copyButton(link, 'join-copy')),
     cofac);
+  let lastStatus = null;
+  const el = panel('panel.controls',
+    status,
+    h('div', { class: 'controls-row' },
+      h('div', { class: 'button-row' }, start, pause, resume),
+      field('fac.speed', speed),
+      h('div', { class: 'end-row' }, end)),
+    h('p', { class: 'hint', i18n: 'fac.speed_hint' }),
+    invite);
   function update(state) {
+    if (state.status !== lastStatus) {
+      if (lastStatus !== null || state.status !== 'lobby') invite.open = state.status === 'lobby';
+      lastStatus = state.status;
+    }
     const on = ctx.online();
     start.hidden = state.status !== 'lobby';
     pause.hidden = state.status !== 'running';

@@ -9,6 +9,28 @@ import { timeAt, wallAt, mentionsYou, seatRole } from './state.js';
 /** Payment success below this (ppm) is shown as bad. */
 export const PAYMENT_BAD_PPM = 950000;
 
+/**
+ * The payment tile of a pulse: {text, bad, extra, def}. A success rate is
+ * shown with the payments it was measured on; when none was tried (a dead
+ * service, or a store on paper), it says so instead of a healthy 100 %.
+ */
+export function paymentFigure(p) {
+  const def = 'metric.payment_def';
+  if (!p || p.payment_success_ppm === undefined) return { text: '—', bad: false, extra: null, def };
+  const tried = p.payments_per_min;
+  if (tried === 0) {
+    return p.tick > 0
+      ? { text: t('metric.no_payments'), bad: true, extra: null, def: 'metric.no_payments_def' }
+      : { text: '—', bad: false, extra: null, def };
+  }
+  return {
+    text: ppmPct(p.payment_success_ppm),
+    bad: p.payment_success_ppm < PAYMENT_BAD_PPM,
+    extra: Number.isInteger(tried) ? t('metric.payments_tried', { n: num(tried) }) : null,
+    def,
+  };
+}
+
 function authorView(author) {
   switch (author && author.kind) {
     case 'seat':

@@ -198,7 +198,8 @@ export function pulseFacilitatorPanel(ctx) {
       }));
     }
     const res = (state.pulse_results || []).slice().reverse();
-    const resKey = `${getLang()}|${res.map((r) => `${r.question.id}:${r.answers}`).join(',')}`;
+    // "No questions asked yet" only while none is open either.
+    const resKey = `${getLang()}|${open.length ? 'open' : 'none'}|${res.map((r) => `${r.question.id}:${r.answers}`).join(',')}`;
     if (results.dataset.key !== resKey) {
       results.dataset.key = resKey;
       fill(results, res.length

@@ -14,9 +14,9 @@
 import { h, fill, tr, trAttr, metricTile } from './dom.js';
 import { t } from './i18n.js';
 import { drillReview, drillReplay } from './api.js';
-import { timeOfDay, tPlus, num, yen, ppmPct, channelName } from './format.js';
+import { timeOfDay, tPlus, num, yen, channelName } from './format.js';
 import { fromWelcome, timeAt, actionLabel, isPinned } from './state.js';
-import { renderPost, PAYMENT_BAD_PPM } from './posts.js';
+import { renderPost, paymentFigure } from './posts.js';
 import { serviceName, regionNames, noticeList } from './panels.js';
 
 /** The slider's step, in drill seconds. */
@@ -273,7 +273,7 @@ export function replayScreen({ main, id }) {
 
     const phase = h('span', { class: 'pill', id: 'replay-phase' });
     const mOrders = metricTile('metric.orders', 'replay-orders');
-    const mPay = metricTile('metric.payment', 'replay-pay');
+    const mPay = metricTile('metric.payment', 'replay-pay', 'metric.payment_def');
     const mLost = metricTile('metric.lost', 'replay-lost');
     const mWaiting = metricTile('replay.calls_waiting', 'replay-waiting');
     const mOngoing = metricTile('replay.calls_ongoing', 'replay-ongoing');
@@ -436,7 +436,9 @@ export function replayScreen({ main, id }) {
     tr(parts.phase, `phase.${st.phase}`);
     parts.phase.className = `pill phase-${st.phase}`;
     parts.mOrders.set(num(p.orders_per_min));
-    parts.mPay.set(ppmPct(p.payment_success_ppm), p.payment_success_ppm !== undefined && p.payment_success_ppm < PAYMENT_BAD_PPM);
+    const pay = paymentFigure(p);
+    parts.mPay.set(pay.text, pay.bad, pay.extra);
+    parts.mPay.define(pay.def);
     parts.mLost.set(yen(p.lost_revenue_yen), p.lost_revenue_yen > 0);
     const calls = callCounts(Object.values(st.calls || {}));
     parts.mWaiting.set(num(calls.waiting), calls.waiting > 0);

@@ -15,7 +15,8 @@
 //                    {mode, base, baseText, text, theirs}); doc: the
 //                    document open in place of the conversation, or null;
 //                    docSeen: the last version of each document seen;
-//                    persona: the character an outside actor plays.
+//                    persona: the character an outside actor plays;
+//                    sideTab: the facilitator's open tab.
 //
 // And in localStorage, kept after the drill (so that its organiser can
 // later export or delete it from the history):
@@ -124,6 +125,7 @@ export function loadUi() {
     deskCall: Number.isInteger(u.deskCall) ? u.deskCall : null,
     persona: typeof u.persona === 'string' ? u.persona : null,
     pinsFolded: u.pinsFolded === true,
+    sideTab: typeof u.sideTab === 'string' ? u.sideTab : null,
   };
 }
 

@@ -618,9 +618,13 @@ export function answersPulses(role) {
   return PULSE_ROLES.includes(role);
 }
 
-/** How many people are in the drill (the welcome's total, or the roster). */
+/**
+ * How many people are in the drill: the pulse's count (the same on every
+ * screen, and up to date), else the welcome's total or the roster.
+ */
 export function peopleCount(state) {
-  return Math.max(state.roster_total || 0, (state.roster || []).length);
+  const live = state.pulse && Number.isInteger(state.pulse.seats) && state.pulse.seats > 0 ? state.pulse.seats : 0;
+  return live || Math.max(state.roster_total || 0, (state.roster || []).length);
 }
 
 /** Whether a person holds the incident owner's role (risky actions wait for them). */

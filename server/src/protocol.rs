@@ -1200,14 +1200,21 @@ pub struct Pulse {
     pub speed: u32,
     /// Orders completed in the last minute.
     pub orders_per_min: u32,
-    /// Payment success over the last minute, parts per million.
+    /// Payment success over the last minute, parts per million (full
+    /// success when nothing was tried: read it with `payments_per_min`).
     pub payment_success_ppm: u32,
+    /// Card payments tried in the last minute (succeeded or failed).
+    pub payments_per_min: u32,
     /// Revenue taken since tick 0, yen.
     pub revenue_yen: u64,
     /// Revenue lost since tick 0, yen.
     pub lost_revenue_yen: u64,
     /// Guests in the stores right now.
     pub guests_waiting: u32,
+    /// Seats in the drill (facilitators too), so that every screen counts
+    /// the same people.
+    #[serde(default)]
+    pub seats: u32,
 }
 
 /// A runbook action an engineer can run.

@@ -167,7 +167,7 @@ test('the facilitator watches the regions board and the scoreboard as the drill 
     assert.match(await fac.page.locator('#store-detail .store-detail-title').textContent(), /^Store #0 · Kanto · /);
     await fac.page.fill('#store-index', '99999');
     await fac.page.click('#store-lookup');
-    await fac.page.waitForFunction(() => /no store with index 99999/.test(document.querySelector('#store-detail')?.textContent || ''));
+    await fac.page.waitForFunction(() => /No store with index 99999 \(there are \d+\)\./.test(document.querySelector('#store-detail')?.textContent || ''));
 
     await fac.page.click('#pause-button');
     await fac.page.locator('#drill-status.status-paused').waitFor();

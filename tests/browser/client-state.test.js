@@ -18,7 +18,7 @@ const {
   canQuery, answersPulses, peopleCount, ownerPresent, pendingApprovals, openPulses, notePulseAnswer, prependPosts, historyQuery,
   POSTS_IN_WELCOME_MAX, actionLabel, pickBrief, briefLines, canPin, pinsOf, isPinned,
 } = await import(path.join(CLIENT, 'state.js'));
-const { POST_KINDS, truncate, postSummary, authorName } = await import(path.join(CLIENT, 'posts.js'));
+const { POST_KINDS, truncate, postSummary, authorName, paymentFigure } = await import(path.join(CLIENT, 'posts.js'));
 const { timeToDeclare, noticeAfterDeclare, callsAbandoned, clientEscalations, trendRows, partLabel } = await import(path.join(CLIENT, 'summary.js'));
 const {
   replayMarks, clampTick, sliderMax, playNext, keyTick, callCounts, latestOnly, PLAY_STEP_S,
@@ -1126,4 +1126,16 @@ test('mentions: the role id, its short handle, its shown name, @everyone/@all', 
     noteClock(st, 2_000_000 + i * 1000);
   }
   assert.ok(st.clock.length <= 200, 'anchors are bounded');
+});
+
+test('payment success is shown with its traffic, never 100 % for payments nobody tried', () => {
+  const running = { tick: 600, payment_success_ppm: 1000000, orders_per_min: 0, payments_per_min: 0 };
+  assert.deepEqual(paymentFigure(running), { text: 'No payments', bad: true, extra: null, def: 'metric.no_payments_def' });
+  assert.equal(paymentFigure({ ...running, tick: 0 }).text, '—', 'nothing measured in the lobby');
+  const some = paymentFigure({ tick: 600, payment_success_ppm: 612000, payments_per_min: 480 });
+  assert.deepEqual([some.text, some.bad, some.extra], ['61.2%', true, '480 tried / min']);
+  const fine = paymentFigure({ tick: 600, payment_success_ppm: 998000, payments_per_min: 1250 });
+  assert.deepEqual([fine.text, fine.bad, fine.extra], ['99.8%', false, '1,250 tried / min']);
+  // A pulse from before the count (an old drill's replay): the rate alone.
+  assert.deepEqual([paymentFigure({ tick: 9, payment_success_ppm: 990000 }).extra], [null]);
 });

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HERE, env, person, createDrill, joinDrill, startProxy, watchFrames, besidesCutSockets } from './harness.js';
+import { HERE, env, person, createDrill, joinDrill, startProxy, watchFrames, besidesCutSockets, facTab } from './harness.js';
 
 env.setup();
 
@@ -29,7 +29,9 @@ test('a facilitator and an engineer run a drill together', { timeout: 90_000 }, 
     // The engineer's tools: the runbook with its actions.
     await b.page.getByRole('button', { name: /Run: Roll back payments-gateway/ }).waitFor();
     // The facilitator sees the engineer arrive.
+    await facTab(a.page, 'people');
     await a.page.locator('.roster .seat', { hasText: 'Ken' }).waitFor();
+    await facTab(a.page, 'console');
 
     // Chat is plain text: markup arrives as characters and never runs.
     const text = 'hello <script>alert(1)</script>';
@@ -102,6 +104,7 @@ test('the response tools work, and everyone sees the results', { timeout: 90_000
     // The notice event can arrive a moment before the acknowledgement that
     // clears the editor.
     await com.page.waitForFunction(() => document.querySelector('#notice-text').value === '', null, { timeout: 5_000 });
+    await facTab(fac.page, 'people');
     await fac.page.locator('.notice-list .notice-text', { hasText: 'Cash works.' }).waitFor();
 
     await eng.page.getByRole('button', { name: 'Run: Roll back payments-gateway to v2.30' }).click();
@@ -109,6 +112,7 @@ test('the response tools work, and everyone sees the results', { timeout: 90_000
     await own.page.locator('.run-list .run', { hasText: 'rollback-payments' }).waitFor();
 
     // End: a two-step button, then the summary for everyone.
+    await facTab(fac.page, 'console');
     await fac.page.click('#end-button');
     assert.equal(await fac.page.locator('#end-button').getAttribute('data-armed'), '1');
     await fac.page.click('#end-button');

@@ -111,14 +111,18 @@ test('an engineer reads dashboards, logs and deploys; the owner approves one ris
       .every((e) => e.textContent === 'Receipts'));
     assert.deepEqual([...new Set(await ken.page.locator('#log-lines .log-service').allTextContents())], ['Receipts']);
 
-    // Deploys: newest first, as clock times (before the start too).
+    // Deploys: newest first, each with its day and clock time in one format.
     await ken.page.click('#tools-tab-deploys');
     const v231 = ken.page.locator('#deploy-list .deploy', { hasText: 'v2.31' });
     await v231.waitFor();
-    assert.equal(await v231.locator('.deploy-time').textContent(), '11:40');
-    assert.match(await v231.textContent(), /Payments gateway.*v2\.31.*before the drill.*sato — Rotate acquirer TLS settings/);
-    assert.equal(await ken.page.locator('#deploy-list .deploy', { hasText: 'v1.9.3' }).locator('.deploy-time').textContent(), '11:20');
-    assert.equal(await ken.page.locator('#deploy-list .deploy').first().locator('.deploy-time').textContent(), '11:40', 'newest first');
+    assert.equal(await v231.locator('.deploy-time').textContent(), 'today 11:40');
+    assert.match(await v231.textContent(), /Payments gateway.*v2\.31.*sato — Rotate acquirer TLS settings/);
+    assert.equal(await ken.page.locator('#deploy-list .deploy', { hasText: 'v1.9.3' }).locator('.deploy-time').textContent(), 'today 11:20');
+    assert.equal(await ken.page.locator('#deploy-list .deploy').first().locator('.deploy-time').textContent(), 'today 11:40', 'newest first');
+    for (const when of await ken.page.locator('#deploy-list .deploy-time').allTextContents()) {
+      assert.match(when, /^(today|yesterday|\d+ days ago) \d\d:\d\d$/, 'one time format');
+    }
+    assert.equal(await ken.page.locator('#deploy-list .pill-quiet').count(), 0, 'no second, different time');
     await shot(ken.page, 'engineer-deploys');
 
     const asked = queries(kenFrames);
@@ -164,7 +168,7 @@ test('an engineer reads dashboards, logs and deploys; the owner approves one ris
     // In Japanese, without reloading.
     await ken.page.selectOption('#lang-select', 'ja');
     await ken.page.locator('#tools-tab-deploys', { hasText: 'デプロイ' }).waitFor();
-    await ken.page.locator('#deploy-list .pill', { hasText: '訓練開始前' }).first().waitFor();
+    await ken.page.locator('#deploy-list .deploy-time', { hasText: /^今日 \d\d:\d\d$/ }).first().waitFor();
     await restart.locator('.action-risky', { hasText: 'オーナーの承認が必要' }).waitFor();
     await ken.page.selectOption('#lang-select', 'en');
 
@@ -201,9 +205,17 @@ test('the facilitator asks a pulse question; a participant answers; the result f
     await ask.click();
     await fac.page.locator('#pulse-open-list .pulse-open-item', { hasText: 'Which regions are affected now?' }).waitFor();
     await fac.page.locator('#pulse-open-list .countdown', { hasText: /Closes at \d\d:\d\d \(in 02:00\)/ }).waitFor();
+    // Open, so not also "No questions asked yet".
+    assert.doesNotMatch(await fac.page.locator('#pulse-fac-panel').textContent(), /No questions asked yet/);
 
-    // The participant is asked, and answers.
-    await sora.page.locator('.toast', { hasText: 'A quick question from the facilitator: Which regions are affected now?' }).waitFor();
+    // The participant is asked, and answers; the toast leaves Send free.
+    const toastEl = sora.page.locator('.toast', { hasText: 'A quick question from the facilitator: Which regions are affected now?' });
+    await toastEl.waitFor();
+    for (const sel of ['#composer-send', '#composer-text']) {
+      const [a, b] = [await toastEl.boundingBox(), await sora.page.locator(sel).boundingBox()];
+      const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+      assert.ok(apart, `the toast does not cover ${sel}: ${JSON.stringify([a, b])}`);
+    }
     const panel = sora.page.locator('#pulse-panel');
     await panel.waitFor();
     assert.equal(await sora.page.locator('aside.side > *').first().getAttribute('id'), 'pulse-panel', 'on top while it is open');

@@ -7,7 +7,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { env, person, createDrill, joinDrill, inDrill, startDrill, shot } from './harness.js';
+import { env, person, createDrill, joinDrill, inDrill, startDrill, shot, facTab } from './harness.js';
 
 env.setup();
 
@@ -58,9 +58,11 @@ test('home, join and console walk a facilitator through a first drill', { timeou
     assert.match(await panel.locator('[data-step="share"] .check-detail').textContent(), /1 joined so far/);
     assert.doesNotMatch(await panel.locator('[data-step="roles"] .check-detail').textContent(), /Engineer/);
 
+    await facTab(fac.page, 'people');
     await fac.page.fill('#plan-name', 'Kenji');
     await fac.page.selectOption('#plan-role', 'incident_owner');
     await fac.page.click('#plan-add');
+    await facTab(fac.page, 'console');
     await fac.page.locator('[data-step="plan"].check-done').waitFor();
     assert.deepEqual(await stepStates(fac.page), ['created:done', 'share:done', 'plan:done', 'roles:todo', 'start:todo']);
 

@@ -247,6 +247,7 @@ export async function joinDrill(page, link, name, role) {
 
 /** The facilitator sets the drill's speed and waits until the server has it. */
 export async function setSpeed(page, speed) {
+  await consoleTab(page);
   await page.selectOption('#speed-select', String(speed));
   await page.waitForFunction((s) => document.querySelector('.fac-status')?.textContent.includes(`×${s}`), speed);
 }
@@ -260,10 +261,26 @@ export async function startDrill(page, speed) {
 
 /** The facilitator ends the drill (the button asks for a second click). */
 export async function endDrill(page) {
+  await consoleTab(page);
   await page.click('#end-button');
   await page.locator('#end-button[data-armed="1"]').waitFor();
   await page.click('#end-button');
   await page.locator('#drill-status.status-ended').waitFor();
 }
 
-export const shot = (page, name) => page.screenshot({ path: path.join(os.tmpdir(), `firedrill-${name}.png`) });
+/** Where the tests write their screenshots (git-ignored). */
+export const SHOTS_DIR = path.join(HERE, 'test-results');
+
+/** A screenshot of the page, as SHOTS_DIR/NAME.png (NAME may hold a folder). */
+export const shot = (page, name) => page.screenshot({ path: path.join(SHOTS_DIR, `${name}.png`) });
+
+/** The facilitator opens one of the console's tabs ('console' or 'people'). */
+export async function facTab(page, tab) {
+  await page.click(`#side-tab-${tab}`);
+  await page.locator(`#side-group-${tab}`).waitFor();
+}
+
+/** A facilitator's page shows the console tab (the clock's controls). */
+async function consoleTab(page) {
+  if (await page.locator('#side-tab-console[aria-selected="false"]').count()) await facTab(page, 'console');
+}

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { env, person, createDrill, inDrill, shot } from './harness.js';
+import { env, person, createDrill, inDrill, shot, facTab } from './harness.js';
 
 env.setup();
 
@@ -21,6 +21,7 @@ test('the review opens from the end of a drill and from the history', { timeout:
     await fac.page.click('#end-button');
     await fac.page.locator('#summary .score-big').waitFor();
     // Review notes after the end: a rating and an improvement item.
+    await facTab(fac.page, 'people');
     await fac.page.selectOption('#rate-rating', 'S');
     await fac.page.fill('#rate-comment', 'Declared at once <b>bots</b>');
     await fac.page.click('#rate-add');

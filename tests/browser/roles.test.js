@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { env, person, createDrill, joinDrill, inDrill, watchPosts, watchFrames, startProxy, shot, besidesCutSockets } from './harness.js';
+import { env, person, createDrill, joinDrill, inDrill, watchPosts, watchFrames, startProxy, shot, besidesCutSockets, facTab } from './harness.js';
 
 env.setup();
 
@@ -26,6 +26,7 @@ test('a planned role wins: joining with that name lands in it, and says so', { t
   try {
     const link = await createDrill(fac.page, 'Aiko');
     // Plan two people before they join.
+    await facTab(fac.page, 'people');
     await fac.page.fill('#plan-name', 'Kenji');
     await fac.page.selectOption('#plan-role', 'incident_owner');
     await fac.page.click('#plan-add');
@@ -103,6 +104,7 @@ test('the newcomer path shows the support orientation, then lands in support', {
     await shot(n.page, 'newcomer-orientation-en');
 
     // The seat exists already: the facilitator sees Yui in support.
+    await facTab(fac.page, 'people');
     await rosterRow(fac.page, 'Yui').waitFor();
     assert.equal(await rosterRow(fac.page, 'Yui').locator('select').inputValue(), 'support_agent');
 
@@ -142,6 +144,7 @@ test('a role change rebuilds the other tab around its new role', { timeout: 90_0
     });
 
     // The facilitator makes Ken the incident owner.
+    await facTab(fac.page, 'people');
     await rosterRow(fac.page, 'Ken').waitFor();
     await assignRole(fac.page, 'Ken', 'incident_owner');
     await ken.page.locator('#phase-select').waitFor();
@@ -181,6 +184,7 @@ test('a tab that was offline while its role changed catches up on reconnect', { 
     await joinDrill(ken.page, link.replace(env.base, `http://127.0.0.1:${proxy.port}`), 'Ken', 'engineer');
     proxy.cut({ refuse: true });
     await ken.page.locator('#banner[data-state="reconnecting"]').waitFor();
+    await facTab(fac.page, 'people');
     await rosterRow(fac.page, 'Ken').waitFor();
     await assignRole(fac.page, 'Ken', 'incident_owner');
     await fac.page.waitForFunction(() => [...document.querySelectorAll('#roster .seat select')].some((s) => s.value === 'incident_owner'));
@@ -227,9 +231,11 @@ test('the co-facilitator link gives a facilitator console', { timeout: 60_000 },
     assert.deepEqual(Object.keys(posts.find((p) => p.path === '/api/join').body).sort(), ['code', 'name']);
     assert.match(await co.page.locator('.you-name').textContent(), /Hana · Facilitator/);
     await co.page.locator('.panel-details summary', { hasText: 'Answer key' }).waitFor();
+    await facTab(co.page, 'people');
     await co.page.locator('#plan-name').waitFor();
 
     // Either facilitator runs the clock.
+    await facTab(co.page, 'console');
     await co.page.click('#start-button');
     await fac.page.locator('#drill-status.status-running').waitFor();
     for (const x of [fac, co]) assert.deepEqual(x.problems, []);

@@ -11,7 +11,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { env, person, createDrill, joinDrill, inDrill, startDrill, setSpeed, endDrill, shot } from './harness.js';
+import { env, person, createDrill, joinDrill, inDrill, startDrill, setSpeed, endDrill, shot, facTab } from './harness.js';
 
 env.setup();
 
@@ -46,6 +46,7 @@ test('the storyboard, from planning to the hot wash', { timeout: 240_000 }, asyn
     await joinDrill(kenji.page, link, 'Kenji', 'incident_owner');
     await joinDrill(sora.page, link, 'Sora', 'comms_lead');
     await joinDrill(mai.page, link, 'Mai', 'engineer');
+    await facTab(aiko.page, 'people');
     for (const name of ['Yui', 'Kenji', 'Sora', 'Mai']) await aiko.page.locator('.roster .seat', { hasText: name }).waitFor();
 
     // The public status page, as a customer keeps it open: all is well.
@@ -84,7 +85,12 @@ test('the storyboard, from planning to the hot wash', { timeout: 240_000 }, asyn
     const opening = (await script.innerText()).split('\n').map((l) => l.trim()).find(Boolean);
     assert.match(opening, /^Thank you for calling\./);
     const callerLines = await yui.page.locator('#call-lines .convo-line.from-caller').count();
-    await yui.page.fill('#call-reply-text', `${opening} Please offer cash payment for now.`);
+    // One click puts the script's line in the reply box, to send as it is or change.
+    await yui.page.click('#script-use-0');
+    assert.equal(await yui.page.inputValue('#call-reply-text'), opening);
+    assert.equal(await yui.page.evaluate(() => document.activeElement.id), 'call-reply-text');
+    await yui.page.press('#call-reply-text', 'End');
+    await yui.page.keyboard.type(' Please offer cash payment for now.');
     await yui.page.press('#call-reply-text', 'Enter');
     await yui.page.locator('#call-lines .convo-line.mine', { hasText: 'Thank you for calling.' }).waitFor();
     await yui.page.waitForFunction((n) => document.querySelectorAll('#call-lines .convo-line.from-caller').length > n, callerLines, { timeout: 20_000 });

@@ -80,6 +80,22 @@ test('the talk script reaches support when declared, and follows the lead\'s edi
     assert.ok(await first.evaluate((li) => li.classList.contains('done')));
     await shot(agent.page, 'workflow-checklist');
 
+    // The script says what the status board says (no placeholder), and
+    // follows when the owner changes the board.
+    const affected = panel.locator('#talk-script-text');
+    assert.match(await affected.textContent(), /What is affected: under investigation/);
+    assert.doesNotMatch(await affected.textContent(), /status board's wording/);
+    await docLink(own.page, 'status-board').click();
+    await own.page.click('#doc-edit');
+    const board = own.page.locator('#doc-text');
+    await board.waitFor();
+    await board.fill((await board.inputValue()).replace('Scope: under investigation', 'Scope: Kanto stores')
+      .replace('Impact: ', 'Impact: card payments fail, cash works'));
+    await own.page.click('#doc-save');
+    await own.page.locator('#doc-read', { hasText: 'Scope: Kanto stores' }).waitFor();
+    await affected.filter({ hasText: 'What is affected: Kanto stores — card payments fail, cash works' }).waitFor();
+    await own.page.click('#doc-close');
+
     // The support lead edits the script from the panel.
     await lead.page.locator('#talk-script-panel #talk-script-text', { hasText: 'offer cash payment' }).waitFor();
     await lead.page.click('#talk-script-edit');
@@ -91,7 +107,7 @@ test('the talk script reaches support when declared, and follows the lead\'s edi
     await shot(lead.page, 'workflow-lead-editing');
     await lead.page.click('#doc-save');
     await lead.page.locator('#doc-read', { hasText: 'record the card for later' }).waitFor();
-    await lead.page.locator('#doc-meta', { hasText: 'Version 2 · updated by Haru' }).waitFor();
+    await lead.page.locator('#doc-meta', { hasText: 'Version 3 · updated by Haru' }).waitFor();
 
     // The agent's panel follows, and says who changed it.
     await panel.locator('#talk-script-text', { hasText: 'record the card for later' }).waitFor();

@@ -1162,10 +1162,23 @@ impl DrillTask {
         }
         doc.text = text.to_string();
         doc.version += 1;
-        doc.updated_by = name;
+        doc.updated_by = name.clone();
         doc.updated_tick = tick;
         let doc = doc.clone();
+        let board = (doc.kind == crate::protocol::DocKind::StatusBoard).then(|| doc.text.clone());
         self.emit(Audience::Internal, Event::DocUpdated { doc });
+        // The talk script says what the status board says.
+        if let Some(board) = board
+            && let Some(script) = self.docs.values_mut().find(|d| d.kind == crate::protocol::DocKind::TalkScript)
+            && let Some(text) = super::templates::script_following_board(&script.text, &board)
+        {
+            script.text = text;
+            script.version += 1;
+            script.updated_by = name;
+            script.updated_tick = tick;
+            let doc = script.clone();
+            self.emit(Audience::Internal, Event::DocUpdated { doc });
+        }
         Ok(())
     }
 
@@ -1744,6 +1757,7 @@ impl DrillTask {
         let mut p = self.sim.pulse();
         p.status = self.status;
         p.speed = self.speed;
+        p.seats = self.seats.len() as u32;
         Some(encode_msg(&ServerMsg::Pulse(p)))
     }
 
@@ -1769,6 +1783,7 @@ impl DrillTask {
         let mut pulse = self.sim.pulse();
         pulse.status = self.status;
         pulse.speed = self.speed;
+        pulse.seats = self.seats.len() as u32;
         Snapshot {
             seq: self.seq,
             drill: DrillInfo {

@@ -19,19 +19,65 @@ pub(super) struct Template {
 const CHECKLIST_ROLES: [Role; 6] =
     [Role::IncidentOwner, Role::CommsLead, Role::SupportLead, Role::SupportAgent, Role::Engineer, Role::Sales];
 
+/// The talk script's line that says what is affected, which follows the
+/// status board, per language: (prefix, the board's scope and impact
+/// labels, the joint between them, the wording while both are empty).
+const FOLLOWS_BOARD: [(&str, &str, &str, &str, &str); 2] = [
+    ("- What is affected: ", "Scope:", "Impact:", " — ", "under investigation"),
+    ("・影響: ", "影響範囲:", "影響:", "、", "調査中"),
+];
+
+/// What the status board says is affected, in the talk script's words:
+/// its scope and impact lines, joined; "under investigation" while both
+/// are empty.
+pub(super) fn board_wording(board: &str, ja: bool) -> String {
+    let (_, scope_label, impact_label, joint, empty) = FOLLOWS_BOARD[usize::from(ja)];
+    let field = |label: &str| {
+        board.lines().find_map(|l| l.trim_start().strip_prefix(label)).map(str::trim).unwrap_or_default().to_string()
+    };
+    let parts: Vec<String> = [field(scope_label), field(impact_label)].into_iter().filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() { empty.to_string() } else { parts.join(joint) }
+}
+
+/// The talk script with its "what is affected" line in the status board's
+/// current wording, or `None` when nothing changes (the line already says
+/// it, or the support lead has taken the line out: then the script is
+/// theirs alone).
+pub(super) fn script_following_board(script: &str, board: &str) -> Option<String> {
+    let (ja, prefix) = FOLLOWS_BOARD
+        .iter()
+        .enumerate()
+        .find_map(|(i, f)| script.lines().any(|l| l.starts_with(f.0)).then_some((i == 1, f.0)))?;
+    let wording = board_wording(board, ja);
+    let mut changed = false;
+    let lines: Vec<String> = script
+        .lines()
+        .map(|l| match l.strip_prefix(prefix) {
+            Some(rest) if rest != wording => {
+                changed = true;
+                format!("{prefix}{wording}")
+            }
+            _ => l.to_string(),
+        })
+        .collect();
+    changed.then(|| lines.join("\n"))
+}
+
 /// Every document the declaration creates, for a scenario in `language`.
 pub(super) fn declaration_docs(language: &str, title: &str) -> Vec<Template> {
     let ja = language.starts_with("ja");
+    let board = if ja {
+        format!("件名: {title}\n影響範囲: 調査中\n影響: \n対応状況: 調査中\n次回更新: ")
+    } else {
+        format!("Incident: {title}\nScope: under investigation\nImpact: \nStatus: investigating\nNext update: ")
+    };
+    let affected = board_wording(&board, ja);
     let mut docs = vec![
         Template {
             id: "status-board".into(),
             kind: DocKind::StatusBoard,
             title: if ja { "ステータスボード" } else { "Status board" },
-            text: if ja {
-                format!("件名: {title}\n影響範囲: 調査中\n影響: \n対応状況: 調査中\n次回更新: ")
-            } else {
-                format!("Incident: {title}\nScope: under investigation\nImpact: \nStatus: investigating\nNext update: ")
-            },
+            text: board,
         },
         Template {
             id: "incident-doc".into(),
@@ -47,16 +93,21 @@ pub(super) fn declaration_docs(language: &str, title: &str) -> Vec<Template> {
             id: "talk-script".into(),
             kind: DocKind::TalkScript,
             title: if ja { "トークスクリプト" } else { "Talk script" },
+            // The "what is affected" line is the board's wording, and follows it.
             text: if ja {
-                "お電話ありがとうございます。ただいま一部のサービスで障害が発生しており、復旧に向けて対応中です。\n\
-                 ・影響: （ステータスボードの文言を使う）\n・お店でできること: 現金でのお支払いをご案内ください。\n\
-                 ・次回のお知らせ: ステータスページでお知らせします。\nご迷惑をおかけし申し訳ございません。"
-                    .into()
+                format!(
+                    "お電話ありがとうございます。ただいま一部のサービスで障害が発生しており、復旧に向けて対応中です。\n\
+                     {}{affected}\n・お店でできること: 現金でのお支払いをご案内ください。\n\
+                     ・次回のお知らせ: ステータスページでお知らせします。\nご迷惑をおかけし申し訳ございません。",
+                    FOLLOWS_BOARD[1].0
+                )
             } else {
-                "Thank you for calling. Some of our services are having problems right now and we are working on a fix.\n\
-                 - What is affected: (use the status board's wording)\n- What the store can do: offer cash payment.\n\
-                 - Next update: on our status page.\nWe are sorry for the trouble."
-                    .into()
+                format!(
+                    "Thank you for calling. Some of our services are having problems right now and we are working on a fix.\n\
+                     {}{affected}\n- What the store can do: offer cash payment.\n\
+                     - Next update: on our status page.\nWe are sorry for the trouble.",
+                    FOLLOWS_BOARD[0].0
+                )
             },
         },
         Template {
@@ -191,5 +242,45 @@ fn checklist(role: Role, ja: bool) -> (&'static str, Vec<&'static str>) {
             vec!["すべての法人顧客に返信する", "ステータスボードの文言を使う", "約束するのは次回更新時刻だけにする"],
         ),
         (Role::StoreActor | Role::CorporateActor | Role::Observer, _) => ("", Vec::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(docs: &[Template], id: &str) -> String {
+        docs.iter().find(|d| d.id == id).map(|d| d.text.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_talk_script_says_what_the_status_board_says() {
+        for (lang, line) in [("en", "- What is affected: under investigation"), ("ja", "・影響: 調査中")] {
+            let docs = declaration_docs(lang, "Lunch-peak POS outage");
+            let script = doc(&docs, "talk-script");
+            assert!(script.lines().any(|l| l == line), "{lang}: {script}");
+            assert!(!script.contains("wording") && !script.contains("文言"), "no placeholder left: {script}");
+            assert_eq!(script_following_board(&script, &doc(&docs, "status-board")), None, "in step from the start");
+        }
+    }
+
+    #[test]
+    fn the_talk_script_follows_the_board_until_its_line_is_taken_out() {
+        let docs = declaration_docs("en", "T");
+        let script = doc(&docs, "talk-script");
+        let board = "Incident: T\nScope: Kanto stores\nImpact: card payments fail; cash works\nStatus: investigating";
+        let next = script_following_board(&script, board).unwrap_or_default();
+        assert!(
+            next.lines().any(|l| l == "- What is affected: Kanto stores — card payments fail; cash works"),
+            "{next}"
+        );
+        assert_eq!(next.lines().count(), script.lines().count(), "only that line changes");
+        assert_eq!(script_following_board(&next, board), None, "nothing more to change");
+        // Impact alone, in Japanese.
+        let ja = doc(&declaration_docs("ja", "T"), "talk-script");
+        let got = script_following_board(&ja, "件名: T\n影響範囲: \n影響: カード決済ができません").unwrap_or_default();
+        assert!(got.lines().any(|l| l == "・影響: カード決済ができません"), "{got}");
+        // The support lead rewrote the script without that line: it is theirs.
+        assert_eq!(script_following_board("Accept cash.\nNext update on the status page.", board), None);
     }
 }

@@ -493,9 +493,11 @@ pub(crate) fn pulse(world: &World) -> Pulse {
         speed: 0,
         orders_per_min: per_minute(w.orders, clock.tick),
         payment_success_ppm: w.payment_success_ppm(),
+        payments_per_min: per_minute(w.pay_ok.saturating_add(w.pay_fail), clock.tick),
         revenue_yen: total.revenue_yen,
         lost_revenue_yen: total.lost_yen,
         guests_waiting: world.resource::<GuestCount>().0 as u32,
+        seats: 0,
     }
 }
 
