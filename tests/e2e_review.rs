@@ -111,7 +111,7 @@ async fn a_played_drill_has_a_review_in_every_format() {
         banner["score_parts"].as_array().map(|p| p.iter().map(|p| p["key"].clone()).collect()).unwrap_or_default();
     assert_eq!(parts, counted, "the banner's parts are the review's objectives");
     assert!(score < 100, "three objectives were left undone (no scoping notice, no final notice): {banner}");
-    let ((_, list), _) = http_with(addr, "GET", "/api/history", None, &[]).await;
+    let ((_, list), _) = http_with(addr, "GET", "/api/history", None, &fac).await;
     let listed = list.as_array().and_then(|l| l.iter().find(|d| d["id"] == drill_id.as_str()).cloned());
     assert_eq!(listed.map(|d| d["summary"]["score"].clone()), Some(json!(score)), "the history agrees");
 
@@ -228,7 +228,7 @@ async fn facilitators_export_and_delete_a_finished_drill() {
     assert_eq!(status, 404);
     let ((status, _), _) = http_with(addr, "GET", &status_page, None, &[]).await;
     assert_eq!(status, 404, "the public status page is gone too");
-    let ((_, list), _) = http_with(addr, "GET", "/api/history", None, &[]).await;
+    let ((_, list), _) = http_with(addr, "GET", "/api/history", None, &fac).await;
     assert!(!list.as_array().is_some_and(|l| l.iter().any(|d| d["id"] == drill_id.as_str())));
     drop(server);
     let _ = std::fs::remove_dir_all(&data);
