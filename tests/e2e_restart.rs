@@ -193,6 +193,7 @@ async fn a_drill_stored_without_a_status_page_gets_one_from_its_log() {
 /// refused with `store_unavailable`, and after a restart exactly the
 /// acknowledged ones are there.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[expect(clippy::print_stdout, reason = "prints the figure docs/reliability.md quotes")]
 async fn a_database_that_refuses_writes_loses_nothing_acknowledged() {
     use std::collections::BTreeMap;
 
