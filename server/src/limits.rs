@@ -185,3 +185,6 @@ pub const STORE_RETRY_MAX_MS: u64 = 2_000;
 /// it stops (closing its connections with `1011`); what was stored before
 /// is restored when the server starts again.
 pub const STORE_OUTAGE_MAX_S: u64 = 60;
+
+/// Batches queued for the database writer before drill tasks wait for room.
+pub const STORE_QUEUE_LEN_MAX: usize = 1024;

@@ -25,7 +25,7 @@ use crate::limits;
 use crate::metrics::METRICS;
 use crate::protocol::{
     ActionStage, Alert, Answer, Author, Bots, Channel, ChannelView, Command, Deploy, DocView, DrillInfo, DrillStatus,
-    ErrorCode, Event, LogEntry, Medium, MetricPanel, NamedId, Phase, Pin, PlannedRole, Post, PostBody, Query,
+    ErrorCode, Event, LogEntry, Medium, MetricPanel, NamedId, Phase, Pin, PlannedRole, Post, PostBody, Query, Refusal,
     RegionMinute, RegionPanel, Role, SeatKind, SeatView, ServerMsg, ServiceMinute, ServicePanel, Snapshot,
     StatusReport, Summary, authorize, command_name,
 };
@@ -909,7 +909,7 @@ impl DrillTask {
         }
     }
 
-    fn execute(&mut self, seat: u32, cmd: &Command) -> Result<(), (ErrorCode, String)> {
+    fn execute(&mut self, seat: u32, cmd: &Command) -> Result<(), Refusal> {
         let actor = self.actor(seat);
         match cmd {
             Command::Chat { channel, text } => {
@@ -1022,7 +1022,7 @@ impl DrillTask {
                     let max = limits::REPORT_INTERVAL_MIN_MAX;
                     return Err((ErrorCode::InvalidValue, format!("the next update is 1 to {max} minutes away")));
                 }
-                let field = |t: &str| -> Result<String, (ErrorCode, String)> {
+                let field = |t: &str| -> Result<String, Refusal> {
                     let t = t.trim();
                     if t.chars().count() > limits::STATUS_FIELD_CHARS_MAX {
                         let max = limits::STATUS_FIELD_CHARS_MAX;
@@ -1094,7 +1094,7 @@ impl DrillTask {
     /// keeps the whole post, so it survives the channel's trimming and
     /// reaches a welcome however old it is; a post already trimmed can no
     /// longer be pinned.
-    fn pin_post(&mut self, seat: u32, channel: Channel, id: u64, pinned: bool) -> Result<(), (ErrorCode, String)> {
+    fn pin_post(&mut self, seat: u32, channel: Channel, id: u64, pinned: bool) -> Result<(), Refusal> {
         let name = channel.wire_name();
         let Some(posts) = self.channels.get(&channel) else {
             return Err((ErrorCode::WrongState, "that channel is not open yet".into()));
@@ -1128,7 +1128,7 @@ impl DrillTask {
 
     /// Saves a document if the editor may edit it and started from the
     /// latest version.
-    fn edit_doc(&mut self, seat: u32, id: &str, base: u64, text: &str) -> Result<(), (ErrorCode, String)> {
+    fn edit_doc(&mut self, seat: u32, id: &str, base: u64, text: &str) -> Result<(), Refusal> {
         let kind = self.seats.get(seat as usize).map(|s| s.view.seat);
         let name = self.seats.get(seat as usize).map(|s| s.view.name.clone()).unwrap_or_default();
         let tick = self.sim.tick();
@@ -1171,7 +1171,7 @@ impl DrillTask {
     /// Gives `target` a new role; an owner handing over ownership takes the
     /// target's former role. Each changed seat's connections get a fresh
     /// snapshot, since what a seat may see depends on its role.
-    fn assign_role(&mut self, by: u32, target: u32, role: Role) -> Result<(), (ErrorCode, String)> {
+    fn assign_role(&mut self, by: u32, target: u32, role: Role) -> Result<(), Refusal> {
         let Some(old) = self.seats.get(target as usize).map(|s| s.view.seat) else {
             return Err((ErrorCode::InvalidValue, format!("no seat {target}")));
         };
@@ -1242,7 +1242,7 @@ impl DrillTask {
         }
     }
 
-    fn sim_command(&mut self, actor: &Actor, cmd: SimCommand) -> Result<(), (ErrorCode, String)> {
+    fn sim_command(&mut self, actor: &Actor, cmd: SimCommand) -> Result<(), Refusal> {
         if let Some(r) = &mut self.recorder {
             r.actor(actor);
         }
@@ -1283,7 +1283,7 @@ impl DrillTask {
 
     /// Runs a runbook action, or asks the owner first when it is risky,
     /// an engineer asks, and a person holds the owner's role.
-    fn run_action(&mut self, actor: &Actor, action: &str) -> Result<(), (ErrorCode, String)> {
+    fn run_action(&mut self, actor: &Actor, action: &str) -> Result<(), Refusal> {
         let Some(view) = self.sim.actions().into_iter().find(|a| a.id == action) else {
             return Err((ErrorCode::InvalidValue, format!("unknown runbook action \"{action}\"")));
         };
@@ -1303,7 +1303,7 @@ impl DrillTask {
         Ok(())
     }
 
-    fn decide_action(&mut self, owner: &Actor, action: &str, approve: bool) -> Result<(), (ErrorCode, String)> {
+    fn decide_action(&mut self, owner: &Actor, action: &str, approve: bool) -> Result<(), Refusal> {
         let Some(asked) = self.approvals.get(action).cloned() else {
             return Err((ErrorCode::WrongState, "no approval is pending for that action".into()));
         };
@@ -1373,7 +1373,7 @@ impl DrillTask {
     }
 
     /// Answers a query from the world as it is now.
-    fn answer(&self, seat: u32, kind: SeatKind, query: &Query) -> Result<Answer, (ErrorCode, String)> {
+    fn answer(&self, seat: u32, kind: SeatKind, query: &Query) -> Result<Answer, Refusal> {
         let level = |l: crate::scenario::Level| {
             match l {
                 crate::scenario::Level::Info => "info",
@@ -1977,7 +1977,7 @@ fn find_post(posts: &VecDeque<Post>, id: u64) -> Result<Post, String> {
 }
 
 /// Checks and trims free text from a client.
-fn check_text(text: &str) -> Result<String, (ErrorCode, String)> {
+fn check_text(text: &str) -> Result<String, Refusal> {
     let t = text.trim();
     if t.is_empty() {
         return Err((ErrorCode::InvalidValue, "the text is empty".into()));
