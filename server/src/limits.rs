@@ -107,7 +107,13 @@ pub const SPEED_MAX: u32 = 120;
 
 /// Drill-seconds simulated per tick. Money and time inside the simulation
 /// are integers; this is the only unit of simulated time.
+///
+/// It is fixed, not a setting: the simulation counts a tick as one drill
+/// second in many places (reaction times, trigger delays, `*_s` fields
+/// compared with ticks), and the protocol's `tick` fields are seconds.
+/// The assertion below makes that stated rather than assumed.
 pub const TICK_DRILL_SECONDS: u64 = 1;
+const _: () = assert!(TICK_DRILL_SECONDS == 1, "ticks are drill seconds throughout");
 
 /// Longest drill a scenario may ask for, in drill minutes.
 pub const DRILL_DURATION_MIN_MAX: u32 = 24 * 60;
