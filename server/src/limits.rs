@@ -141,7 +141,13 @@ pub const SPEED_MAX: u32 = 120;
 
 /// Drill-seconds simulated per tick. Money and time inside the simulation
 /// are integers; this is the only unit of simulated time.
+///
+/// It is fixed, not a setting: the simulation counts a tick as one drill
+/// second in many places (reaction times, trigger delays, `*_s` fields
+/// compared with ticks), and the protocol's `tick` fields are seconds.
+/// The assertion below makes that stated rather than assumed.
 pub const TICK_DRILL_SECONDS: u64 = 1;
+const _: () = assert!(TICK_DRILL_SECONDS == 1, "ticks are drill seconds throughout");
 
 /// Longest drill a scenario may ask for, in drill minutes.
 pub const DRILL_DURATION_MIN_MAX: u32 = 24 * 60;
@@ -219,3 +225,6 @@ pub const STORE_RETRY_MAX_MS: u64 = 2_000;
 /// it stops (closing its connections with `1011`); what was stored before
 /// is restored when the server starts again.
 pub const STORE_OUTAGE_MAX_S: u64 = 60;
+
+/// Batches queued for the database writer before drill tasks wait for room.
+pub const STORE_QUEUE_LEN_MAX: usize = 1024;

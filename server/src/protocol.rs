@@ -793,6 +793,10 @@ pub enum ServerMsg {
     },
 }
 
+/// Why a command was refused: the code clients switch on and a message
+/// safe to show. The one refusal type of the drill's rules.
+pub type Refusal = (ErrorCode, String);
+
 /// Why the server refused something. Stable strings; clients switch on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -51,7 +51,7 @@ pub(super) fn board(sim: &Sim) -> Answer {
 }
 
 /// One store now; `invalid_value` for an index past the last store.
-pub(super) fn store(sim: &Sim, index: u32) -> Result<Answer, (ErrorCode, String)> {
+pub(super) fn store(sim: &Sim, index: u32) -> Result<Answer, crate::protocol::Refusal> {
     let Some(s) = sim.store(index) else {
         let message = format!("no store with index {index} (there are {})", sim.store_count());
         return Err((ErrorCode::InvalidValue, message));

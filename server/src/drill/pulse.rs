@@ -23,7 +23,7 @@ pub(super) struct Pulses {
     list: Vec<Pulse>,
 }
 
-type Refusal = (ErrorCode, String);
+use crate::protocol::Refusal;
 
 impl Pulses {
     /// Asks a question now; its truth is what the world is at this tick.

@@ -25,7 +25,7 @@ use crate::limits;
 use crate::metrics::METRICS;
 use crate::protocol::{
     ActionStage, Alert, Answer, Author, Bots, Channel, ChannelView, Command, Deploy, DocView, DrillInfo, DrillStatus,
-    ErrorCode, Event, LogEntry, Medium, MetricPanel, NamedId, Phase, Pin, PlannedRole, Post, PostBody, Query,
+    ErrorCode, Event, LogEntry, Medium, MetricPanel, NamedId, Phase, Pin, PlannedRole, Post, PostBody, Query, Refusal,
     RegionMinute, RegionPanel, Role, SeatKind, SeatView, ServerMsg, ServiceMinute, ServicePanel, Snapshot,
     StatusReport, Summary, authorize, command_name,
 };
@@ -208,8 +208,8 @@ struct DrillTask {
     /// whether they were already nudged for it.
     report_due: Option<(u64, bool)>,
     /// Risky actions waiting for the owner's approval: action id, and the
-    /// seat of the engineer who asked.
-    approvals: BTreeMap<String, u32>,
+    /// engineer who asked (a person or a bot).
+    approvals: BTreeMap<String, Actor>,
     /// Pulse questions asked so far.
     pulses: super::pulse::Pulses,
     /// Whether the drill's result is stored (the store stays open after
@@ -910,7 +910,7 @@ impl DrillTask {
         }
     }
 
-    fn execute(&mut self, seat: u32, cmd: &Command) -> Result<(), (ErrorCode, String)> {
+    fn execute(&mut self, seat: u32, cmd: &Command) -> Result<(), Refusal> {
         let actor = self.actor(seat);
         match cmd {
             Command::Chat { channel, text } => {
@@ -972,7 +972,7 @@ impl DrillTask {
                 self.sim_command(&actor, SimCommand::FaultControl { fault: fault.clone(), op: *op })
             }
             Command::SetPhase { phase } => self.sim_command(&actor, SimCommand::SetPhase(*phase)),
-            Command::RunAction { action } => self.run_action(seat, &actor, action),
+            Command::RunAction { action } => self.run_action(&actor, action),
             Command::DecideAction { action, approve } => self.decide_action(&actor, action, *approve),
             Command::Query { .. } => Ok(()),
             Command::AskPulse { kind } => {
@@ -1023,7 +1023,7 @@ impl DrillTask {
                     let max = limits::REPORT_INTERVAL_MIN_MAX;
                     return Err((ErrorCode::InvalidValue, format!("the next update is 1 to {max} minutes away")));
                 }
-                let field = |t: &str| -> Result<String, (ErrorCode, String)> {
+                let field = |t: &str| -> Result<String, Refusal> {
                     let t = t.trim();
                     if t.chars().count() > limits::STATUS_FIELD_CHARS_MAX {
                         let max = limits::STATUS_FIELD_CHARS_MAX;
@@ -1095,7 +1095,7 @@ impl DrillTask {
     /// keeps the whole post, so it survives the channel's trimming and
     /// reaches a welcome however old it is; a post already trimmed can no
     /// longer be pinned.
-    fn pin_post(&mut self, seat: u32, channel: Channel, id: u64, pinned: bool) -> Result<(), (ErrorCode, String)> {
+    fn pin_post(&mut self, seat: u32, channel: Channel, id: u64, pinned: bool) -> Result<(), Refusal> {
         let name = channel.wire_name();
         let Some(posts) = self.channels.get(&channel) else {
             return Err((ErrorCode::WrongState, "that channel is not open yet".into()));
@@ -1129,7 +1129,7 @@ impl DrillTask {
 
     /// Saves a document if the editor may edit it and started from the
     /// latest version.
-    fn edit_doc(&mut self, seat: u32, id: &str, base: u64, text: &str) -> Result<(), (ErrorCode, String)> {
+    fn edit_doc(&mut self, seat: u32, id: &str, base: u64, text: &str) -> Result<(), Refusal> {
         let kind = self.seats.get(seat as usize).map(|s| s.view.seat);
         let name = self.seats.get(seat as usize).map(|s| s.view.name.clone()).unwrap_or_default();
         let tick = self.sim.tick();
@@ -1185,7 +1185,7 @@ impl DrillTask {
     /// Gives `target` a new role; an owner handing over ownership takes the
     /// target's former role. Each changed seat's connections get a fresh
     /// snapshot, since what a seat may see depends on its role.
-    fn assign_role(&mut self, by: u32, target: u32, role: Role) -> Result<(), (ErrorCode, String)> {
+    fn assign_role(&mut self, by: u32, target: u32, role: Role) -> Result<(), Refusal> {
         let Some(old) = self.seats.get(target as usize).map(|s| s.view.seat) else {
             return Err((ErrorCode::InvalidValue, format!("no seat {target}")));
         };
@@ -1256,7 +1256,7 @@ impl DrillTask {
         }
     }
 
-    fn sim_command(&mut self, actor: &Actor, cmd: SimCommand) -> Result<(), (ErrorCode, String)> {
+    fn sim_command(&mut self, actor: &Actor, cmd: SimCommand) -> Result<(), Refusal> {
         if let Some(r) = &mut self.recorder {
             r.actor(actor);
         }
@@ -1297,7 +1297,7 @@ impl DrillTask {
 
     /// Runs a runbook action, or asks the owner first when it is risky,
     /// an engineer asks, and a person holds the owner's role.
-    fn run_action(&mut self, seat: u32, actor: &Actor, action: &str) -> Result<(), (ErrorCode, String)> {
+    fn run_action(&mut self, actor: &Actor, action: &str) -> Result<(), Refusal> {
         let Some(view) = self.sim.actions().into_iter().find(|a| a.id == action) else {
             return Err((ErrorCode::InvalidValue, format!("unknown runbook action \"{action}\"")));
         };
@@ -1311,18 +1311,17 @@ impl DrillTask {
         if self.sim.actions_run().iter().any(|r| r.action == action && !r.done) {
             return Err((ErrorCode::WrongState, "that action is already running".into()));
         }
-        self.approvals.insert(action.to_string(), seat);
+        self.approvals.insert(action.to_string(), actor.clone());
         let body = PostBody::ApprovalRequested { action: view.id, label: view.label, by: actor.name.clone() };
         self.post(self.command_channel(), Author::System, body);
         Ok(())
     }
 
-    fn decide_action(&mut self, owner: &Actor, action: &str, approve: bool) -> Result<(), (ErrorCode, String)> {
-        let Some(&engineer) = self.approvals.get(action) else {
+    fn decide_action(&mut self, owner: &Actor, action: &str, approve: bool) -> Result<(), Refusal> {
+        let Some(asked) = self.approvals.get(action).cloned() else {
             return Err((ErrorCode::WrongState, "no approval is pending for that action".into()));
         };
         if approve {
-            let asked = self.actor(engineer);
             self.sim_command(&asked, SimCommand::RunAction(action.to_string()))?;
         }
         self.approvals.remove(action);
@@ -1333,8 +1332,62 @@ impl DrillTask {
         Ok(())
     }
 
+    /// Runs a bot's intent as the command a person in its role would send:
+    /// the same role and status rule ([`authorize`]), the same text check,
+    /// the same approval gate for risky actions. Bots hold no seat and their
+    /// commands are not stored (a replay recomputes them); a refusal (say,
+    /// someone declared first) is only traced.
+    fn bot_command(&mut self, actor: &Actor, intent: SimCommand) {
+        let Some(role) = actor.role else { return };
+        let cmd = match &intent {
+            SimCommand::Declare => Command::Declare,
+            SimCommand::SetPhase(phase) => Command::SetPhase { phase: *phase },
+            SimCommand::RunAction(action) => Command::RunAction { action: action.clone() },
+            SimCommand::PublishNotice { status, text } => {
+                Command::PublishNotice { status: *status, text: text.clone() }
+            }
+            SimCommand::TakeCall { call, .. } => Command::TakeCall { call: *call },
+            SimCommand::CallSay { call, text, .. } => Command::CallSay { call: *call, text: text.clone() },
+            SimCommand::EndCall { call, disposition, .. } => {
+                Command::EndCall { call: *call, disposition: *disposition }
+            }
+            SimCommand::ChatSay { client, text, .. } => Command::ChatSay { client: client.clone(), text: text.clone() },
+            other => {
+                // Bots decide on nothing else; should they, it needs its
+                // command here.
+                tracing::warn!(bot = %actor.name, ?other, "a bot intent with no command; ignored");
+                return;
+            }
+        };
+        let allowed = authorize(SeatKind::Participant(role), self.status, &cmd).map_err(|d| match d {
+            crate::protocol::Denied::Role => (ErrorCode::Forbidden, d.to_string()),
+            crate::protocol::Denied::Status(_) => (ErrorCode::WrongState, d.to_string()),
+        });
+        // The intent keeps the bot's own desk seat; the text is checked as
+        // a person's would be.
+        let result = allowed.and_then(|()| match intent {
+            SimCommand::RunAction(action) => self.run_action(actor, &action),
+            SimCommand::PublishNotice { status, text } => {
+                let text = check_text(&text)?;
+                self.sim_command(actor, SimCommand::PublishNotice { status, text })
+            }
+            SimCommand::CallSay { seat, call, text } => {
+                let text = check_text(&text)?;
+                self.sim_command(actor, SimCommand::CallSay { seat, call, text })
+            }
+            SimCommand::ChatSay { seat, client, text, as_client } => {
+                let text = check_text(&text)?;
+                self.sim_command(actor, SimCommand::ChatSay { seat, client, text, as_client })
+            }
+            other => self.sim_command(actor, other),
+        });
+        if let Err((code, message)) = result {
+            tracing::debug!(bot = %actor.name, command = command_name(&cmd), ?code, message, "bot command refused");
+        }
+    }
+
     /// Answers a query from the world as it is now.
-    fn answer(&self, seat: u32, kind: SeatKind, query: &Query) -> Result<Answer, (ErrorCode, String)> {
+    fn answer(&self, seat: u32, kind: SeatKind, query: &Query) -> Result<Answer, Refusal> {
         let level = |l: crate::scenario::Level| {
             match l {
                 crate::scenario::Level::Info => "info",
@@ -1537,11 +1590,15 @@ impl DrillTask {
     /// One tick of the world; ends the drill when its time is up.
     fn step_once(&mut self) {
         let started = (!self.replaying).then(now);
-        for (actor, e) in self.sim.step() {
+        let (events, intents) = self.sim.step_with_intents();
+        for (actor, e) in events {
             if let Some(r) = &mut self.recorder {
                 r.actor(&actor);
             }
             self.sim_event(e);
+        }
+        for (actor, cmd) in intents {
+            self.bot_command(&actor, cmd);
         }
         if let Some((due, false)) = self.report_due
             && self.sim.tick() > due
@@ -1943,7 +2000,7 @@ fn find_post(posts: &VecDeque<Post>, id: u64) -> Result<Post, String> {
 }
 
 /// Checks and trims free text from a client.
-fn check_text(text: &str) -> Result<String, (ErrorCode, String)> {
+fn check_text(text: &str) -> Result<String, Refusal> {
     let t = text.trim();
     if t.is_empty() {
         return Err((ErrorCode::InvalidValue, "the text is empty".into()));
@@ -2085,6 +2142,91 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn a_drill_played_by_bots_ends_in_the_world_simulate_gives() {
+        let s = scenario();
+        let mut d = DrillTask::new("d1".into(), "join".into(), &s, 7, Bots::Good, None);
+        assert!(d.add_seat("Aiko".into(), Some(SeatKind::Facilitator), "a".into()).is_ok());
+        d.command(0, 0, 1, Command::Start);
+        d.step_to(s.duration_s / limits::TICK_DRILL_SECONDS);
+        let live = d.summary.clone().unwrap_or_else(|| panic!("the drill did not end"));
+        let headless = crate::sim::simulate(&s, 7, BotSkill::Good);
+        assert_eq!(
+            live.state_hash, headless.state_hash,
+            "bots through the drill's command path = bots applied directly"
+        );
+        assert_eq!(live, headless);
+    }
+
+    #[test]
+    fn a_bot_engineer_waits_for_the_person_owning_the_incident_to_approve_a_risky_fix() {
+        // The scenario's fix made risky: it takes the payments service down
+        // for a minute.
+        let plain = include_str!("../../../scenarios/lunch-peak-pos-outage.toml");
+        let fix = "to_version = \"v2.30\"\ndelay_min = 3\n";
+        assert!(plain.contains(fix));
+        let toml = plain.replace(fix, &format!("{fix}side_effect = {{ kind = \"down\", duration_min = 1 }}\n"));
+        let s = crate::scenario::parse(&toml).unwrap_or_else(|p| panic!("{p:?}"));
+        let action = "rollback-payments";
+        let mut d = DrillTask::new("d1".into(), "join".into(), &s, 1, Bots::Good, None);
+        let seat = |d: &mut DrillTask, name: &str, kind| d.add_seat(name.into(), Some(kind), name.into());
+        assert_eq!(seat(&mut d, "Aiko", SeatKind::Facilitator), Ok((0, SeatKind::Facilitator)));
+        let owner = SeatKind::Participant(Role::IncidentOwner);
+        assert_eq!(seat(&mut d, "Kenji", owner), Ok((1, owner)));
+        d.command(0, 0, 1, Command::Start);
+        d.step_to(5 * 60);
+        d.command(1, 0, 1, Command::Declare);
+        assert!(d.sim.declared_at().is_some(), "the owner declared");
+        let ran = |d: &DrillTask| d.sim.actions_run().into_iter().find(|r| r.action == action);
+        let mut tick = d.sim.tick();
+        while !d.approvals.contains_key(action) && tick < 3_000 {
+            d.step_once();
+            tick = d.sim.tick();
+        }
+        assert!(d.approvals.contains_key(action), "the engineer bot never asked to run the fix");
+        assert!(ran(&d).is_none(), "a risky fix ran without the owner's approval");
+        let asked = d.channels.get(&Channel::IncidentWarRoom).into_iter().flatten().any(|p| {
+            matches!(&p.body, PostBody::ApprovalRequested { action: a, by, .. } if a == action && by == "Engineer bot")
+        });
+        assert!(asked, "the request is posted for the owner to see");
+        // The bot keeps wanting it; it still waits.
+        d.step_to(tick + 120);
+        assert!(ran(&d).is_none(), "a risky fix ran without the owner's approval");
+        d.command(1, 0, 2, Command::DecideAction { action: action.into(), approve: true });
+        let run = ran(&d).unwrap_or_else(|| panic!("the approved fix did not run"));
+        assert_eq!(run.by, "Engineer bot", "it runs as the engineer who asked");
+        assert!(!d.approvals.contains_key(action));
+        d.step_to(d.sim.tick() + 600);
+
+        // Only the people's inputs are logged; replaying them recomputes
+        // the bots' intents and gives the same drill.
+        let logged = std::mem::take(&mut d.pending);
+        assert!(
+            logged.iter().all(|r| match &r.input {
+                LoggedInput::Command { seat, .. } => *seat < 2,
+                _ => true,
+            }),
+            "bot commands are not stored"
+        );
+        let drill = crate::store::DrillRecord {
+            id: "d1".into(),
+            join_code: "join".into(),
+            facilitator_code: String::new(),
+            scenario_id: s.id.clone(),
+            scenario_toml: toml.clone(),
+            seed: 1,
+            bots: Bots::Good,
+            created_ms: 1,
+        };
+        let u = Unfinished { drill, tick: d.sim.tick(), log: logged };
+        let mut again = DrillTask::new("d1".into(), "join".into(), &s, 1, Bots::Good, None);
+        again.apply_log(&u, u.tick);
+        assert_eq!((again.sim.tick(), again.seq), (d.sim.tick(), d.seq), "same ticks, same event numbers");
+        assert_eq!(again.sim.state_hash(), d.sim.state_hash(), "same world");
+        let posts = |t: &DrillTask| t.channels.get(&Channel::IncidentWarRoom).cloned().unwrap_or_default();
+        assert_eq!(posts(&again), posts(&d), "same war room, bot requests and runs included");
     }
 
     #[tokio::test]

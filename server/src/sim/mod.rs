@@ -290,6 +290,9 @@ pub enum SimCommand {
     },
 }
 
+/// A command a bot decided on, with the bot.
+pub type Intent = (Actor, SimCommand);
+
 /// Who sent a command: a display name and the role it was sent in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
@@ -366,17 +369,28 @@ impl Sim {
         self.world.resource::<Clock>().tick
     }
 
-    /// Advances the world by one tick and returns what happened, including
-    /// the effects of commands the bots decided on during the tick.
-    pub fn step(&mut self) -> Vec<(Actor, SimEvent)> {
+    /// Advances the world by one tick and returns what happened, and the
+    /// commands the bots decided on during the tick, unapplied. The drill
+    /// runs each through the same checks as a person's command; a replay
+    /// steps the same world and so gets the same intents again, which is
+    /// why they are never stored.
+    pub fn step_with_intents(&mut self) -> (Vec<(Actor, SimEvent)>, Vec<Intent>) {
         self.world.resource_mut::<Clock>().tick += 1;
         self.schedule.run(&mut self.world);
         let system = Actor { name: String::new(), role: None };
-        let mut out: Vec<(Actor, SimEvent)> = std::mem::take(&mut self.world.resource_mut::<Outbox>().0)
+        let out: Vec<(Actor, SimEvent)> = std::mem::take(&mut self.world.resource_mut::<Outbox>().0)
             .into_iter()
             .map(|e| (system.clone(), e))
             .collect();
-        for (actor, cmd) in bots::take_intents(&mut self.world) {
+        (out, bots::take_intents(&mut self.world))
+    }
+
+    /// Advances the world by one tick and returns what happened, including
+    /// the effects of the bots' commands, applied directly (headless runs
+    /// where bots play every role, so no person's approval can be due).
+    pub fn step(&mut self) -> Vec<(Actor, SimEvent)> {
+        let (mut out, intents) = self.step_with_intents();
+        for (actor, cmd) in intents {
             // A bot's intent can be overtaken by a person's command in the
             // same tick (e.g. someone declared first); that is not an error
             // worth reporting.

@@ -25,9 +25,6 @@ use tokio::sync::oneshot;
 
 use crate::protocol::{Command, SeatKind, Summary};
 
-/// Batches queued for the writer before senders wait.
-const WRITER_QUEUE_LEN_MAX: usize = 1024;
-
 /// One input to a drill, in the order the drill task applied it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -254,7 +251,7 @@ impl Store {
 
     fn start(conn: Connection) -> Result<Store, StoreError> {
         init_schema(&conn)?;
-        let (tx, rx) = std_mpsc::sync_channel(WRITER_QUEUE_LEN_MAX);
+        let (tx, rx) = std_mpsc::sync_channel(crate::limits::STORE_QUEUE_LEN_MAX);
         std::thread::Builder::new()
             .name("firedrill-store".into())
             .spawn(move || writer(conn, rx))
