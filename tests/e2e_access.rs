@@ -141,3 +141,32 @@ async fn after_a_drill_each_reads_what_their_seat_saw_and_nobody_else_reads_anyt
     drop(server);
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_drill_closes_its_connections_first() {
+    let data = temp_dir("delete-close");
+    let server = ServerProcess::start(&data, free_port()).await;
+    let addr = server.addr;
+    let (drill, _, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    fac.ok(json!({"type": "end"})).await;
+    fac.event("ended").await;
+    let (mut watcher, _) = Client::connect(addr, &fac_token, None).await;
+    let auth = format!("Bearer {fac_token}");
+    let ((status, _), _) =
+        http_with(addr, "DELETE", &format!("/api/history/{drill}"), None, &[("Authorization", auth.as_str())]).await;
+    assert_eq!(status, 204);
+    for c in [&mut fac, &mut watcher] {
+        let mut closed = Value::Null;
+        for _ in 0..1_000 {
+            let m = c.next_raw().await;
+            if m["type"] == "closed" {
+                closed = m;
+                break;
+            }
+        }
+        assert_eq!(closed["code"], 1001, "{closed}");
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data);
+}

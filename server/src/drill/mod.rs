@@ -103,6 +103,9 @@ pub struct DrillHandle {
     /// The drill's public status page, kept up to date by its task; it
     /// stays readable after the task has stopped.
     pub status_page: watch::Receiver<Arc<StatusPage>>,
+    /// Changes (or closes) when the drill is deleted or forgotten: its
+    /// connections close then, before its data goes.
+    pub closed: watch::Receiver<()>,
 }
 
 /// Why creating or joining a drill failed. Shown to the client as is.
@@ -183,6 +186,8 @@ pub struct Registry {
     /// `LOBBY_DRILLS_PER_SERVER_MAX`, not `DRILLS_PER_SERVER_MAX`, and
     /// expire after `LOBBY_UNJOINED_EXPIRY_S`.
     lobbies: DashMap<String, Instant>,
+    /// Per drill, what tells its connections to close.
+    closers: DashMap<String, watch::Sender<()>>,
     scenarios: Vec<Builtin>,
     store: Option<Store>,
 }
@@ -201,6 +206,7 @@ impl Registry {
             codes: DashMap::new(),
             sessions: DashMap::new(),
             lobbies: DashMap::new(),
+            closers: DashMap::new(),
             scenarios,
             store,
         })
@@ -247,7 +253,8 @@ impl Registry {
             if lobby {
                 self.lobbies.insert(id.clone(), clock().checked_sub(age).unwrap_or_else(clock));
             }
-            self.drills.insert(id.clone(), DrillHandle { id, join_code, tx, status_page });
+            let closed = self.closer(&id);
+            self.drills.insert(id.clone(), DrillHandle { id, join_code, tx, status_page, closed });
             n += 1;
         }
         Ok(n)
@@ -319,7 +326,8 @@ impl Registry {
             facilitator_code.clone(),
             self.store.clone(),
         );
-        let handle = DrillHandle { id: drill_id.clone(), join_code: join_code.clone(), tx, status_page };
+        let closed = self.closer(&drill_id);
+        let handle = DrillHandle { id: drill_id.clone(), join_code: join_code.clone(), tx, status_page, closed };
         self.lobbies.insert(drill_id.clone(), clock());
         self.drills.insert(drill_id.clone(), handle.clone());
         self.codes.insert(join_code.clone(), (drill_id.clone(), false));
@@ -375,7 +383,14 @@ impl Registry {
             self.codes.retain(|_, (id, _)| self.drills.contains_key(id));
             self.sessions.retain(|_, s| self.drills.contains_key(&s.drill_id));
             self.lobbies.retain(|id, _| self.drills.contains_key(id));
+            self.closers.retain(|id, _| self.drills.contains_key(id));
         }
+    }
+
+    fn closer(&self, drill_id: &str) -> watch::Receiver<()> {
+        let (tx, rx) = watch::channel(());
+        self.closers.insert(drill_id.to_string(), tx);
+        rx
     }
 
     /// Someone did something that makes a lobby a drill: joined it, or its
@@ -435,10 +450,23 @@ impl Registry {
     /// the connections it has and then stops, as it would have anyway.
     pub fn forget(&self, drill_id: &str) {
         self.lobbies.remove(drill_id);
+        if let Some((_, closer)) = self.closers.remove(drill_id) {
+            closer.send_replace(());
+        }
         if self.drills.remove(drill_id).is_some() {
             self.codes.retain(|_, (id, _)| id != drill_id);
             self.sessions.retain(|_, s| s.drill_id != drill_id);
         }
+    }
+
+    /// Forgets a drill (as [`Registry::forget`]), closes its connections and
+    /// waits, at most `wait`, until its task has stopped, so that nothing
+    /// it still writes arrives after its data is deleted.
+    pub async fn close(&self, drill_id: &str, wait: Duration) {
+        let Some(mut page) = self.drills.get(drill_id).map(|h| h.status_page.clone()) else { return };
+        self.forget(drill_id);
+        // The task holds the page's sender: when it stops, this ends.
+        let _ = tokio::time::timeout(wait, async { while page.changed().await.is_ok() {} }).await;
     }
 
     /// The public status page of a drill in memory (running, or ended and
