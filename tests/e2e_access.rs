@@ -170,3 +170,48 @@ async fn deleting_a_drill_closes_its_connections_first() {
     drop(server);
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_drill_leaves_no_text_in_the_database_files() {
+    let data = temp_dir("secure-delete");
+    let server = ServerProcess::start(&data, free_port()).await;
+    let addr = server.addr;
+    let secret = "the merger with Kitsune Foods closes on Friday";
+    let (drill, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let owner = join(addr, &code, "Kenji", "incident_owner").await;
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    let (mut o, _) = Client::connect(addr, &owner, None).await;
+    fac.ok(json!({"type": "start"})).await;
+    for _ in 0..20 {
+        o.ok(json!({"type": "chat", "channel": "ops", "text": secret})).await;
+    }
+    fac.ok(json!({"type": "end"})).await;
+    fac.event("ended").await;
+    // Another drill keeps the database busy beside it.
+    let (_, _, other) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let (mut keep, _) = Client::connect(addr, &other, None).await;
+    keep.ok(json!({"type": "chat", "channel": "facilitators", "text": "still here"})).await;
+    let files = || {
+        let mut all = Vec::new();
+        for e in std::fs::read_dir(&data).expect("data dir").flatten() {
+            all.extend(std::fs::read(e.path()).unwrap_or_default());
+        }
+        all
+    };
+    let holds = |bytes: &[u8], text: &str| bytes.windows(text.len()).any(|w| w == text.as_bytes());
+    assert!(holds(&files(), secret), "the text is stored while the drill exists");
+    let auth = format!("Bearer {fac_token}");
+    let ((status, _), _) =
+        http_with(addr, "DELETE", &format!("/api/history/{drill}"), None, &[("Authorization", auth.as_str())]).await;
+    assert_eq!(status, 204);
+    let after = files();
+    assert!(!holds(&after, secret), "deleted text is still readable in the database files");
+    assert!(!holds(&after, &fac_token_hash(&fac_token)), "nor the seats' token hashes");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+fn fac_token_hash(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
