@@ -215,3 +215,51 @@ fn fac_token_hash(token: &str) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn control_characters_never_reach_the_exports() {
+    let data = temp_dir("control");
+    let server = ServerProcess::start(&data, free_port()).await;
+    let addr = server.addr;
+    let (drill, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let owner = join(addr, &code, "Kenji", "incident_owner").await;
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    let (mut o, _) = Client::connect(addr, &owner, None).await;
+    fac.ok(json!({"type": "start"})).await;
+    o.ok(json!({"type": "chat", "channel": "ops", "text": "clear \u{1b}[2J\u{1b}]0;owned\u{7} bell"})).await;
+    fac.ok(json!({"type": "end"})).await;
+    fac.event("ended").await;
+    for f in ["md", "html", "csv"] {
+        let (status, body) = get(addr, &format!("/api/history/{drill}/review?format={f}"), Some(&fac_token)).await;
+        assert_eq!(status, 200);
+        let text = body.as_str().unwrap_or_default();
+        assert!(text.contains("bell"), "{f}: the message is there");
+        assert!(!text.chars().any(|c| c == '\u{1b}' || c == '\u{7}'), "{f}: a raw control character");
+    }
+    // The command line prints the same Markdown to a terminal.
+    drop(server);
+    let out = std::process::Command::new(firedrill_tests::firedrill_bin())
+        .args(["review", &drill, "--format", "md", "--data"])
+        .arg(&data)
+        .output()
+        .expect("review runs");
+    assert!(out.status.success());
+    assert!(!out.stdout.iter().any(|b| *b == 0x1b || *b == 0x07), "no ESC or BEL on stdout");
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[test]
+fn a_data_directory_the_server_cannot_write_is_refused_at_start() {
+    let dir = temp_dir("unusable");
+    let file = dir.join("not-a-directory");
+    std::fs::write(&file, b"x").expect("file");
+    let out = std::process::Command::new(firedrill_tests::firedrill_bin())
+        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+        .arg(file.join("data"))
+        .output()
+        .expect("firedrill runs");
+    assert!(!out.status.success(), "it must not start");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("data directory") && err.contains("not usable"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

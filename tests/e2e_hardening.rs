@@ -554,3 +554,22 @@ async fn closing_handshakes_are_answered_and_shutdown_says_going_away() {
     }
     assert_eq!(code, Some(json!(1001)), "going away on shutdown");
 }
+
+#[tokio::test]
+async fn a_huge_content_length_is_refused_before_the_body() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = TestServer::start().await;
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
+    let head = format!(
+        "POST /api/drills HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 99999999999\r\n\r\n{{",
+        server.addr
+    );
+    s.write_all(head.as_bytes()).await.expect("write");
+    // Only the head was sent: the answer comes without waiting for a body.
+    let mut buf = vec![0u8; 4096];
+    let n =
+        tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf)).await.expect("answered at once").expect("read");
+    let text = String::from_utf8_lossy(&buf[..n]).to_string();
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+    assert!(text.contains("too_large"), "{text}");
+}

@@ -492,11 +492,22 @@ fn is_lobby(u: &crate::store::Unfinished) -> bool {
     seats <= 1 && !started
 }
 
-/// Trims a display name and checks it.
+/// Trims a display name and checks it: no control characters, no
+/// direction overrides or isolates (which could make a name read as
+/// another), and something visible besides white space and zero-width
+/// characters.
 pub(super) fn clean_name(name: &str) -> Result<String, DrillError> {
     let name = name.trim();
     let chars = name.chars().count();
-    if chars == 0 || chars > limits::NAME_CHARS_MAX || name.chars().any(char::is_control) {
+    let bidi =
+        |c: char| matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let invisible =
+        |c: char| c.is_whitespace() || matches!(c, '\u{180E}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}');
+    if chars == 0
+        || chars > limits::NAME_CHARS_MAX
+        || name.chars().any(|c| c.is_control() || bidi(c))
+        || name.chars().all(invisible)
+    {
         return Err(DrillError::BadName);
     }
     Ok(name.to_string())
@@ -556,6 +567,23 @@ mod tests {
         store.create_drill(rec).await.unwrap_or_else(|e| panic!("{e}"));
         let seat = LoggedInput::AddSeat { name: "Flood".into(), seat: SeatKind::Facilitator, token_hash: "h".into() };
         store.append(id, 0, vec![LogRecord { tick: 0, input: seat }]).await.unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn names_of_nothing_visible_or_that_turn_the_text_around_are_refused() {
+        for bad in [
+            "\u{200B}\u{200B}",
+            "\u{200D}",
+            " \u{FEFF} ",
+            "Aiko\u{202E}reganam",
+            "\u{2066}Kenji\u{2069}",
+            "a\u{1b}[31m",
+        ] {
+            assert_eq!(clean_name(bad), Err(DrillError::BadName), "{bad:?}");
+        }
+        for good in ["Aiko", "山田 太郎", "👩\u{200D}💻 Mai", "محمد"] {
+            assert!(clean_name(good).is_ok(), "{good:?}");
+        }
     }
 
     #[tokio::test]

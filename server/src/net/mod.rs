@@ -118,6 +118,18 @@ pub fn router(registry: Arc<Registry>, config: Config, shutdown: tokio::sync::wa
         .with_state(state)
 }
 
+/// Refuses, with a message that says what to fix, a data directory the
+/// server could not write to: every drill would fail to be saved.
+fn usable_data_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let unusable =
+        |e: std::io::Error| std::io::Error::other(format!("the data directory {} is not usable: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(unusable)?;
+    let probe = dir.join(".firedrill-write-check");
+    std::fs::write(&probe, b"ok").map_err(unusable)?;
+    std::fs::remove_file(&probe).map_err(unusable)?;
+    Ok(())
+}
+
 /// Serves until `shutdown` completes. Tests call this on `127.0.0.1:0`.
 pub async fn run(
     listener: TcpListener,
@@ -137,7 +149,10 @@ pub async fn run(
         )));
     }
     let store = match &config.data_dir {
-        Some(dir) => Some(Store::open(dir).map_err(std::io::Error::other)?),
+        Some(dir) => {
+            usable_data_dir(dir)?;
+            Some(Store::open(dir).map_err(std::io::Error::other)?)
+        }
         None => None,
     };
     let registry = Registry::new(crate::scenario::builtins(), store);
