@@ -141,3 +141,125 @@ async fn after_a_drill_each_reads_what_their_seat_saw_and_nobody_else_reads_anyt
     drop(server);
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_drill_closes_its_connections_first() {
+    let data = temp_dir("delete-close");
+    let server = ServerProcess::start(&data, free_port()).await;
+    let addr = server.addr;
+    let (drill, _, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    fac.ok(json!({"type": "end"})).await;
+    fac.event("ended").await;
+    let (mut watcher, _) = Client::connect(addr, &fac_token, None).await;
+    let auth = format!("Bearer {fac_token}");
+    let ((status, _), _) =
+        http_with(addr, "DELETE", &format!("/api/history/{drill}"), None, &[("Authorization", auth.as_str())]).await;
+    assert_eq!(status, 204);
+    for c in [&mut fac, &mut watcher] {
+        let mut closed = Value::Null;
+        for _ in 0..1_000 {
+            let m = c.next_raw().await;
+            if m["type"] == "closed" {
+                closed = m;
+                break;
+            }
+        }
+        assert_eq!(closed["code"], 1001, "{closed}");
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_drill_leaves_no_text_in_the_database_files() {
+    let data = temp_dir("secure-delete");
+    let server = ServerProcess::start(&data, free_port()).await;
+    let addr = server.addr;
+    let secret = "the merger with Kitsune Foods closes on Friday";
+    let (drill, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let owner = join(addr, &code, "Kenji", "incident_owner").await;
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    let (mut o, _) = Client::connect(addr, &owner, None).await;
+    fac.ok(json!({"type": "start"})).await;
+    for _ in 0..20 {
+        o.ok(json!({"type": "chat", "channel": "ops", "text": secret})).await;
+    }
+    fac.ok(json!({"type": "end"})).await;
+    fac.event("ended").await;
+    // Another drill keeps the database busy beside it.
+    let (_, _, other) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let (mut keep, _) = Client::connect(addr, &other, None).await;
+    keep.ok(json!({"type": "chat", "channel": "facilitators", "text": "still here"})).await;
+    let files = || {
+        let mut all = Vec::new();
+        for e in std::fs::read_dir(&data).expect("data dir").flatten() {
+            all.extend(std::fs::read(e.path()).unwrap_or_default());
+        }
+        all
+    };
+    let holds = |bytes: &[u8], text: &str| bytes.windows(text.len()).any(|w| w == text.as_bytes());
+    assert!(holds(&files(), secret), "the text is stored while the drill exists");
+    let auth = format!("Bearer {fac_token}");
+    let ((status, _), _) =
+        http_with(addr, "DELETE", &format!("/api/history/{drill}"), None, &[("Authorization", auth.as_str())]).await;
+    assert_eq!(status, 204);
+    let after = files();
+    assert!(!holds(&after, secret), "deleted text is still readable in the database files");
+    assert!(!holds(&after, &fac_token_hash(&fac_token)), "nor the seats' token hashes");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+fn fac_token_hash(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn control_characters_never_reach_the_exports() {
+    let data = temp_dir("control");
+    let server = ServerProcess::start(&data, free_port()).await;
+    let addr = server.addr;
+    let (drill, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let owner = join(addr, &code, "Kenji", "incident_owner").await;
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    let (mut o, _) = Client::connect(addr, &owner, None).await;
+    fac.ok(json!({"type": "start"})).await;
+    o.ok(json!({"type": "chat", "channel": "ops", "text": "clear \u{1b}[2J\u{1b}]0;owned\u{7} bell"})).await;
+    fac.ok(json!({"type": "end"})).await;
+    fac.event("ended").await;
+    for f in ["md", "html", "csv"] {
+        let (status, body) = get(addr, &format!("/api/history/{drill}/review?format={f}"), Some(&fac_token)).await;
+        assert_eq!(status, 200);
+        let text = body.as_str().unwrap_or_default();
+        assert!(text.contains("bell"), "{f}: the message is there");
+        assert!(!text.chars().any(|c| c == '\u{1b}' || c == '\u{7}'), "{f}: a raw control character");
+    }
+    // The command line prints the same Markdown to a terminal.
+    drop(server);
+    let out = std::process::Command::new(firedrill_tests::firedrill_bin())
+        .args(["review", &drill, "--format", "md", "--data"])
+        .arg(&data)
+        .output()
+        .expect("review runs");
+    assert!(out.status.success());
+    assert!(!out.stdout.iter().any(|b| *b == 0x1b || *b == 0x07), "no ESC or BEL on stdout");
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[test]
+fn a_data_directory_the_server_cannot_write_is_refused_at_start() {
+    let dir = temp_dir("unusable");
+    let file = dir.join("not-a-directory");
+    std::fs::write(&file, b"x").expect("file");
+    let out = std::process::Command::new(firedrill_tests::firedrill_bin())
+        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+        .arg(file.join("data"))
+        .output()
+        .expect("firedrill runs");
+    assert!(!out.status.success(), "it must not start");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("data directory") && err.contains("not usable"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -516,3 +516,60 @@ async fn an_operator_may_require_a_creation_token() {
     assert_eq!(post("/api/drills", Some(format!("Bearer {token}"))).await.0, 201);
     assert_eq!(post("/api/drills", Some(format!("Bearer {ADMIN_TOKEN}"))).await.0, 201);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_handshakes_are_answered_and_shutdown_says_going_away() {
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let (_, code, _) = create_drill(addr, "lunch-peak-pos-outage").await;
+    // The client closes first: the server answers with the same close.
+    let token = join(addr, &code, "Kenji", "engineer").await;
+    let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.expect("connect");
+    let mut ws = ws;
+    ws.send(Message::Text(json!({"type": "hello", "v": 1, "token": token}).to_string().into())).await.expect("hello");
+    let welcome = ws.next().await;
+    assert!(matches!(welcome, Some(Ok(Message::Text(_)))), "{welcome:?}");
+    ws.send(Message::Close(None)).await.expect("close");
+    let mut answered = false;
+    while let Ok(Some(m)) = tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
+        match m {
+            Ok(Message::Close(_)) => answered = true,
+            Ok(_) => continue,
+            Err(_) => break,
+        }
+    }
+    assert!(answered, "the server answered the client's close frame");
+
+    // The server shuts down: every connection hears 1001 first.
+    let token = join(addr, &code, "Mai", "engineer").await;
+    let (mut c, _) = Client::connect(addr, &token, None).await;
+    drop(server);
+    let mut code = None;
+    for _ in 0..1_000 {
+        let m = c.next_raw().await;
+        if m["type"] == "closed" {
+            code = Some(m["code"].clone());
+            break;
+        }
+    }
+    assert_eq!(code, Some(json!(1001)), "going away on shutdown");
+}
+
+#[tokio::test]
+async fn a_huge_content_length_is_refused_before_the_body() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = TestServer::start().await;
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
+    let head = format!(
+        "POST /api/drills HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 99999999999\r\n\r\n{{",
+        server.addr
+    );
+    s.write_all(head.as_bytes()).await.expect("write");
+    // Only the head was sent: the answer comes without waiting for a body.
+    let mut buf = vec![0u8; 4096];
+    let n =
+        tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf)).await.expect("answered at once").expect("read");
+    let text = String::from_utf8_lossy(&buf[..n]).to_string();
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+    assert!(text.contains("too_large"), "{text}");
+}

@@ -55,6 +55,11 @@ pub const HANDSHAKE_TIMEOUT_MS: u64 = 10_000;
 /// that, to write its close frame) when it closes a WebSocket.
 pub const WS_CLOSE_WAIT_MS: u64 = 2_000;
 
+/// A write to a WebSocket that makes no progress for this long (the client
+/// stopped reading and its socket is full) ends the connection: the socket
+/// is dropped and closes, with whatever was still unsent.
+pub const WS_WRITE_TIMEOUT_MS: u64 = 30_000;
+
 /// A connection that sends nothing (not even a ping) for this long is closed.
 pub const IDLE_TIMEOUT_MS: u64 = 60_000;
 

@@ -103,6 +103,9 @@ pub struct DrillHandle {
     /// The drill's public status page, kept up to date by its task; it
     /// stays readable after the task has stopped.
     pub status_page: watch::Receiver<Arc<StatusPage>>,
+    /// Changes (or closes) when the drill is deleted or forgotten: its
+    /// connections close then, before its data goes.
+    pub closed: watch::Receiver<()>,
 }
 
 /// Why creating or joining a drill failed. Shown to the client as is.
@@ -183,6 +186,8 @@ pub struct Registry {
     /// `LOBBY_DRILLS_PER_SERVER_MAX`, not `DRILLS_PER_SERVER_MAX`, and
     /// expire after `LOBBY_UNJOINED_EXPIRY_S`.
     lobbies: DashMap<String, Instant>,
+    /// Per drill, what tells its connections to close.
+    closers: DashMap<String, watch::Sender<()>>,
     scenarios: Vec<Builtin>,
     store: Option<Store>,
 }
@@ -201,6 +206,7 @@ impl Registry {
             codes: DashMap::new(),
             sessions: DashMap::new(),
             lobbies: DashMap::new(),
+            closers: DashMap::new(),
             scenarios,
             store,
         })
@@ -247,7 +253,8 @@ impl Registry {
             if lobby {
                 self.lobbies.insert(id.clone(), clock().checked_sub(age).unwrap_or_else(clock));
             }
-            self.drills.insert(id.clone(), DrillHandle { id, join_code, tx, status_page });
+            let closed = self.closer(&id);
+            self.drills.insert(id.clone(), DrillHandle { id, join_code, tx, status_page, closed });
             n += 1;
         }
         Ok(n)
@@ -319,7 +326,8 @@ impl Registry {
             facilitator_code.clone(),
             self.store.clone(),
         );
-        let handle = DrillHandle { id: drill_id.clone(), join_code: join_code.clone(), tx, status_page };
+        let closed = self.closer(&drill_id);
+        let handle = DrillHandle { id: drill_id.clone(), join_code: join_code.clone(), tx, status_page, closed };
         self.lobbies.insert(drill_id.clone(), clock());
         self.drills.insert(drill_id.clone(), handle.clone());
         self.codes.insert(join_code.clone(), (drill_id.clone(), false));
@@ -375,6 +383,7 @@ impl Registry {
             self.codes.retain(|_, (id, _)| self.drills.contains_key(id));
             self.sessions.retain(|_, s| self.drills.contains_key(&s.drill_id));
             self.lobbies.retain(|id, _| self.drills.contains_key(id));
+            self.closers.retain(|id, _| self.drills.contains_key(id));
         }
     }
 
@@ -388,6 +397,12 @@ impl Registry {
             return Err(DrillError::Ended);
         }
         Ok(facilitator)
+    }
+
+    fn closer(&self, drill_id: &str) -> watch::Receiver<()> {
+        let (tx, rx) = watch::channel(());
+        self.closers.insert(drill_id.to_string(), tx);
+        rx
     }
 
     /// Someone did something that makes a lobby a drill: joined it, or its
@@ -448,10 +463,23 @@ impl Registry {
     /// the connections it has and then stops, as it would have anyway.
     pub fn forget(&self, drill_id: &str) {
         self.lobbies.remove(drill_id);
+        if let Some((_, closer)) = self.closers.remove(drill_id) {
+            closer.send_replace(());
+        }
         if self.drills.remove(drill_id).is_some() {
             self.codes.retain(|_, (id, _)| id != drill_id);
             self.sessions.retain(|_, s| s.drill_id != drill_id);
         }
+    }
+
+    /// Forgets a drill (as [`Registry::forget`]), closes its connections and
+    /// waits, at most `wait`, until its task has stopped, so that nothing
+    /// it still writes arrives after its data is deleted.
+    pub async fn close(&self, drill_id: &str, wait: Duration) {
+        let Some(mut page) = self.drills.get(drill_id).map(|h| h.status_page.clone()) else { return };
+        self.forget(drill_id);
+        // The task holds the page's sender: when it stops, this ends.
+        let _ = tokio::time::timeout(wait, async { while page.changed().await.is_ok() {} }).await;
     }
 
     /// The public status page of a drill in memory (running, or ended and
@@ -477,11 +505,22 @@ fn is_lobby(u: &crate::store::Unfinished) -> bool {
     seats <= 1 && !started
 }
 
-/// Trims a display name and checks it.
+/// Trims a display name and checks it: no control characters, no
+/// direction overrides or isolates (which could make a name read as
+/// another), and something visible besides white space and zero-width
+/// characters.
 pub(super) fn clean_name(name: &str) -> Result<String, DrillError> {
     let name = name.trim();
     let chars = name.chars().count();
-    if chars == 0 || chars > limits::NAME_CHARS_MAX || name.chars().any(char::is_control) {
+    let bidi =
+        |c: char| matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let invisible =
+        |c: char| c.is_whitespace() || matches!(c, '\u{180E}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}');
+    if chars == 0
+        || chars > limits::NAME_CHARS_MAX
+        || name.chars().any(|c| c.is_control() || bidi(c))
+        || name.chars().all(invisible)
+    {
         return Err(DrillError::BadName);
     }
     Ok(name.to_string())
@@ -541,6 +580,23 @@ mod tests {
         store.create_drill(rec).await.unwrap_or_else(|e| panic!("{e}"));
         let seat = LoggedInput::AddSeat { name: "Flood".into(), seat: SeatKind::Facilitator, token_hash: "h".into() };
         store.append(id, 0, vec![LogRecord { tick: 0, input: seat }]).await.unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn names_of_nothing_visible_or_that_turn_the_text_around_are_refused() {
+        for bad in [
+            "\u{200B}\u{200B}",
+            "\u{200D}",
+            " \u{FEFF} ",
+            "Aiko\u{202E}reganam",
+            "\u{2066}Kenji\u{2069}",
+            "a\u{1b}[31m",
+        ] {
+            assert_eq!(clean_name(bad), Err(DrillError::BadName), "{bad:?}");
+        }
+        for good in ["Aiko", "山田 太郎", "👩\u{200D}💻 Mai", "محمد"] {
+            assert!(clean_name(good).is_ok(), "{good:?}");
+        }
     }
 
     #[tokio::test]

@@ -1804,7 +1804,10 @@ impl DrillTask {
     fn drop_conn(&mut self, conn: ConnId) {
         if let Some(i) = self.conns.iter().position(|c| c.id == conn) {
             let c = self.conns.swap_remove(i);
-            METRICS.slow_drops.inc();
+            // A connection that had closed is gone, not dropped.
+            if !c.out.is_closed() {
+                METRICS.slow_drops.inc();
+            }
             tracing::info!(conn, seat = c.seat, "dropped a connection that could not keep up");
             self.set_online(c.seat, -1);
         }

@@ -85,6 +85,19 @@ pub(super) async fn guard(State(app): State<Arc<AppState>>, req: Request, next: 
             );
         }
     }
+    // A body announced larger than any the API takes is refused before a
+    // byte of it is read.
+    let announced = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok());
+    if announced
+        .is_some_and(|v| v.trim().parse::<u64>().map_or(true, |n| n > crate::limits::HTTP_BODY_BYTES_MAX as u64))
+    {
+        return refuse(
+            api,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the request body is larger than {} bytes", crate::limits::HTTP_BODY_BYTES_MAX),
+        );
+    }
     let changes = api && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if changes {
         if !origin_allowed(&app, req.headers()) {

@@ -622,6 +622,10 @@ pub(super) async fn delete_drill(
     headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
     let (store, _) = load_as_facilitator(&app, &headers, &id).await?;
+    // Its connections close first (1001), and its task stops, so nothing
+    // of it is written after the delete.
+    let wait = std::time::Duration::from_millis(3 * crate::limits::WS_CLOSE_WAIT_MS);
+    app.registry.close(&id, wait).await;
     let deleted = store.delete_finished(&id).await.map_err(|e| {
         tracing::error!(error = %e, "could not delete a drill");
         ApiError(StatusCode::SERVICE_UNAVAILABLE, "storage", "the drill could not be deleted".into())
@@ -629,9 +633,6 @@ pub(super) async fn delete_drill(
     if !deleted {
         return Err(ApiError(StatusCode::NOT_FOUND, "not_found", "no finished drill with that id".into()));
     }
-    // Its public status page goes too, even while the ended drill lingers
-    // in memory.
-    app.registry.forget(&id);
     tracing::info!(drill = %id, "finished drill deleted");
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -75,14 +75,17 @@ pub(crate) struct AppState {
     pub admin_hash: Option<String>,
     /// SHA-256 of the creation token, if there is one.
     pub create_hash: Option<String>,
+    /// Changes when the server shuts down: every WebSocket closes with 1001.
+    pub shutdown: tokio::sync::watch::Receiver<()>,
     /// Drills created per client address in the current window.
     pub creates: dashmap::DashMap<std::net::IpAddr, (std::time::Instant, u32)>,
     /// Next connection id.
     pub next_conn: AtomicU64,
 }
 
-/// The application's routes, for [`run`] and for tests.
-pub fn router(registry: Arc<Registry>, config: Config) -> Router {
+/// The application's routes, for [`run`]; WebSockets close with 1001 when
+/// `shutdown` changes.
+pub fn router(registry: Arc<Registry>, config: Config, shutdown: tokio::sync::watch::Receiver<()>) -> Router {
     let admin_hash = config.admin_token.as_deref().map(crate::drill::hash_token);
     let create_hash = config.create_token.as_deref().map(crate::drill::hash_token);
     let state = Arc::new(AppState {
@@ -90,6 +93,7 @@ pub fn router(registry: Arc<Registry>, config: Config) -> Router {
         config,
         admin_hash,
         create_hash,
+        shutdown,
         creates: dashmap::DashMap::new(),
         next_conn: AtomicU64::new(1),
     });
@@ -115,6 +119,18 @@ pub fn router(registry: Arc<Registry>, config: Config) -> Router {
         .with_state(state)
 }
 
+/// Refuses, with a message that says what to fix, a data directory the
+/// server could not write to: every drill would fail to be saved.
+fn usable_data_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let unusable =
+        |e: std::io::Error| std::io::Error::other(format!("the data directory {} is not usable: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(unusable)?;
+    let probe = dir.join(".firedrill-write-check");
+    std::fs::write(&probe, b"ok").map_err(unusable)?;
+    std::fs::remove_file(&probe).map_err(unusable)?;
+    Ok(())
+}
+
 /// Serves until `shutdown` completes. Tests call this on `127.0.0.1:0`.
 pub async fn run(
     listener: TcpListener,
@@ -134,7 +150,10 @@ pub async fn run(
         )));
     }
     let store = match &config.data_dir {
-        Some(dir) => Some(Store::open(dir).map_err(std::io::Error::other)?),
+        Some(dir) => {
+            usable_data_dir(dir)?;
+            Some(Store::open(dir).map_err(std::io::Error::other)?)
+        }
         None => None,
     };
     let registry = Registry::new(crate::scenario::builtins(), store);
@@ -146,8 +165,17 @@ pub async fn run(
     if !local.is_unspecified() {
         config.hosts.push(local.to_string());
     }
-    let app = router(registry, config);
+    let (closing, shutdown_rx) = tokio::sync::watch::channel(());
+    let app = router(registry, config, shutdown_rx);
     tracing::info!(addr = %listener.local_addr()?, "serving");
+    let shutdown = async move {
+        shutdown.await;
+        // WebSockets are no longer HTTP requests the server waits for: tell
+        // each to close (1001), and give them the time a close takes.
+        closing.send_replace(());
+        tokio::time::sleep(std::time::Duration::from_millis(limits::WS_CLOSE_WAIT_MS)).await;
+        drop(closing);
+    };
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await

@@ -230,9 +230,17 @@ async fn serve(
     let idle = tokio::time::sleep(Duration::from_millis(limits::IDLE_TIMEOUT_MS));
     tokio::pin!(idle);
     let mut rate = RateLimit::new();
+    // A write that makes no progress for this long (a client that stopped
+    // reading, its socket full) ends the connection: the socket is dropped,
+    // which closes it, whatever was still unsent.
+    let write_wait = Duration::from_millis(limits::WS_WRITE_TIMEOUT_MS);
+    let mut deleted = handle.closed.clone();
+    let mut shutdown = app.shutdown.clone();
     let ending: Option<(u16, &'static str)> = loop {
         let msg = tokio::select! {
             biased;
+            _ = shutdown.changed() => break Some((code::AWAY, "server shutting down")),
+            _ = deleted.changed() => break Some((code::AWAY, "drill is gone")),
             m = out_rx.recv() => {
                 let Some(first) = m else {
                     // The drill dropped us: too slow, or the drill stopped
@@ -242,14 +250,14 @@ async fn serve(
                     }
                     break Some((code::AGAIN, "too slow; resume"));
                 };
-                if write_batch(&mut socket, &mut out_rx, first).await.is_err() {
+                if !matches!(timeout(write_wait, write_batch(&mut socket, &mut out_rx, first)).await, Ok(Ok(()))) {
                     break None;
                 }
                 continue;
             }
             m = socket.next() => m,
             _ = ping.tick() => {
-                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                if !matches!(timeout(write_wait, socket.send(Message::Ping(Default::default()))).await, Ok(Ok(()))) {
                     break None;
                 }
                 continue;
@@ -284,7 +292,12 @@ async fn serve(
                 continue;
             }
             Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => continue,
-            Message::Close(_) => break None,
+            Message::Close(_) => {
+                // tungstenite has queued the reply to the client's close
+                // frame: write it, so the client sees its own code back.
+                let _ = timeout(Duration::from_millis(limits::WS_CLOSE_WAIT_MS), socket.flush()).await;
+                break None;
+            }
         };
         let reply = match serde_json::from_str::<ClientMsg>(&text) {
             Ok(ClientMsg::Cmd { cid, cmd }) => {
@@ -302,10 +315,13 @@ async fn serve(
             Ok(ClientMsg::Hello { .. }) => error(ErrorCode::BadMessage, "already said hello".into()),
             Err(e) => error(ErrorCode::BadMessage, format!("not a valid message: {e}")),
         };
-        if socket.send(Message::Text(reply)).await.is_err() {
+        if !matches!(timeout(write_wait, socket.send(Message::Text(reply))).await, Ok(Ok(()))) {
             break None;
         }
     };
+    // Nothing more is read from the queue: closing it first tells the drill
+    // this connection is gone, not slow, while the disconnect is on its way.
+    out_rx.close();
     let _ = handle.tx.send(Input::Disconnect { seat, conn }).await;
     if let Some((code, reason)) = ending {
         close_gracefully(&mut socket, code, reason).await;

@@ -100,14 +100,17 @@ pub fn redact(r: &mut Review, reader: Reader) {
     }
 }
 
-/// Renders the review in a format.
+/// Renders the review in a format. Control characters from user text
+/// (ESC, BEL...) never reach a terminal or a spreadsheet: in Markdown,
+/// HTML and CSV each becomes U+FFFD (JSON escapes them).
 pub fn render(r: &Review, f: Format) -> String {
-    match f {
-        Format::Json => serde_json::to_string_pretty(r).unwrap_or_default(),
+    let text = match f {
+        Format::Json => return serde_json::to_string_pretty(r).unwrap_or_default(),
         Format::Markdown => markdown(r),
         Format::Html => html(r),
         Format::Csv => csv(r),
-    }
+    };
+    text.chars().map(|c| if c.is_control() && !matches!(c, '\n' | '\r' | '\t') { '\u{FFFD}' } else { c }).collect()
 }
 
 /// `T+mm:ss` for a tick.

@@ -367,6 +367,7 @@ fn init_schema(conn: &Connection) -> Result<(), StoreError> {
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
+         PRAGMA secure_delete = ON;
          CREATE TABLE IF NOT EXISTS drills (
              id TEXT PRIMARY KEY,
              join_code TEXT NOT NULL,
@@ -510,6 +511,12 @@ fn delete_finished(conn: &mut Connection, id: &str) -> Result<bool, StoreError> 
         tx.execute("DELETE FROM inputs WHERE drill_id = ?1", [id])?;
     }
     tx.commit()?;
+    if n > 0 {
+        // secure_delete zeroes the freed content in the database's pages;
+        // the WAL still holds the old page images until it is checkpointed
+        // and truncated.
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    }
     Ok(n > 0)
 }
 
