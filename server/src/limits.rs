@@ -172,3 +172,20 @@ pub const STATUS_PAGE_NOTICES_MAX: usize = 50;
 /// Longest drill id the status page looks up; anything longer is no drill
 /// (ids are 16 hex digits).
 pub const DRILL_ID_CHARS_MAX: usize = 64;
+
+/// Calls one drill keeps (every state), per store in the world: the desk's
+/// bound scales with the world, so a small world is never capped by a
+/// number meant for a large one. A store calling beyond it hears a busy
+/// tone.
+pub const CALLS_PER_STORE_MAX: usize = 5;
+
+/// Calls any drill may keep at least, however small its world.
+pub const CALLS_PER_DRILL_MIN: usize = 500;
+
+/// Calls any drill may keep at most, however large its world.
+pub const CALLS_PER_DRILL_MAX: usize = 50_000;
+
+/// The number of calls a drill of `stores` stores keeps at most.
+pub fn calls_max(stores: u32) -> usize {
+    (stores as usize).saturating_mul(CALLS_PER_STORE_MAX).clamp(CALLS_PER_DRILL_MIN, CALLS_PER_DRILL_MAX)
+}

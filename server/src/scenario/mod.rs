@@ -74,6 +74,8 @@ pub struct Scenario {
     pub actions: Vec<Action>,
     /// Clues and red herrings for engineers.
     pub clues: Vec<Clue>,
+    /// Support agents bots staff when nobody plays the role.
+    pub support_desk: u32,
     /// The product-health bot's rhythm and thresholds.
     pub health: HealthBot,
     /// People who send injects.

@@ -225,6 +225,10 @@ pub(crate) struct RawWorld {
     /// Corporate clients (法人) that own groups of stores.
     #[serde(default)]
     pub clients: Vec<Sp<RawClient>>,
+    /// Support agents bots staff when nobody plays the role (1 to 50;
+    /// default 3).
+    #[serde(default)]
+    pub support_desk: Option<Sp<u32>>,
 }
 
 /// A region.

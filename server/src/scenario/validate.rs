@@ -194,6 +194,14 @@ impl Validator<'_> {
         };
         let kinds = self.kinds(raw, &store, &arrival_curve);
         let clients = self.clients(raw, &ix);
+        let support_desk = match &raw.world.support_desk {
+            Some(n) if *n.get_ref() == 0 || *n.get_ref() > SUPPORT_DESK_MAX => {
+                self.err(n.span(), "world.support_desk", format!("must be between 1 and {SUPPORT_DESK_MAX}"));
+                3
+            }
+            Some(n) => *n.get_ref(),
+            None => 3,
+        };
         let services = self.services(raw, &ix, duration_s);
         let flows = self.flows(raw, &ix.services);
         let actions = self.actions(raw, &ix, duration_s);
@@ -228,6 +236,7 @@ impl Validator<'_> {
             faults,
             actions,
             clues,
+            support_desk,
             health,
             personas,
             injects,
