@@ -732,6 +732,26 @@ impl Validator<'_> {
                 let note = self.opt_text(d.note.as_ref(), &format!("{dp}.note"), TEXT_CHARS_MAX);
                 deploys.push(Deploy { version, at_s, by, note });
             }
+            let alert_errors_above_ppm = s.alert_errors_above_pct.as_ref().map(|x| {
+                if *x.get_ref() == 0 {
+                    self.err(x.span(), format!("{p}.alert_errors_above_pct"), "must be between 1 and 100");
+                }
+                self.percent(x, &format!("{p}.alert_errors_above_pct")).max(1) * 10_000
+            });
+            let alert_latency_above_ms = s.alert_latency_above_ms.as_ref().map(|x| {
+                if *x.get_ref() == 0 || *x.get_ref() > LATENCY_MS_MAX {
+                    self.err(
+                        x.span(),
+                        format!("{p}.alert_latency_above_ms"),
+                        format!("must be between 1 and {LATENCY_MS_MAX} ms"),
+                    );
+                }
+                (*x.get_ref()).clamp(1, LATENCY_MS_MAX)
+            });
+            let alert_after_s = s
+                .alert_after_min
+                .as_ref()
+                .map_or(0, |m| self.minutes_u(m, &format!("{p}.alert_after_min"), duration_s));
             out.push(Service {
                 id: s.id.get_ref().clone(),
                 name,
@@ -741,6 +761,9 @@ impl Validator<'_> {
                 normal_error_ppm,
                 normal_latency_ms,
                 deploys,
+                alert_errors_above_ppm,
+                alert_latency_above_ms,
+                alert_after_s,
             });
         }
         if self.problems.len() == problems_before {

@@ -192,6 +192,9 @@ pub(crate) struct Metrics {
     pub service_series: Vec<Vec<Cell>>,
     /// Per region, whether it is currently in alert.
     pub alerting: Vec<bool>,
+    /// Per service and region (service-major): since when it has been over
+    /// its error or latency threshold, if it is.
+    pub over_since: Vec<Option<u64>>,
     /// Tick of the first alert.
     pub first_alert_tick: Option<u64>,
     /// Scratch: this tick's tallies per region.
@@ -237,6 +240,7 @@ pub(crate) fn init(world: &mut World, s: &Scenario) {
         minute_cells: vec![Cell::default(); cells],
         service_series: vec![Vec::new(); s.services.len()],
         alerting: vec![false; n],
+        over_since: vec![None; cells],
         scratch: vec![Tally::default(); n],
         scratch_cells: vec![Cell::default(); cells],
         ..Metrics::default()
@@ -345,6 +349,15 @@ fn post_health(
     let s = &plan.0;
     let mut alert = false;
     if clock.tick.is_multiple_of(ALERT_CHECK_EVERY_S) {
+        let now = clock.tick;
+        let regions = m.regions();
+        for svc in 0..s.services.len() {
+            for region in 0..regions {
+                let over = service_over(s, &m, svc, region);
+                let since = &mut m.over_since[svc * regions + region];
+                *since = if over { since.or(Some(now)) } else { None };
+            }
+        }
         for region in 0..s.regions.len() {
             let bad = region_in_trouble(s, &m, &capacity, &clock, region);
             if bad != m.alerting[region] {
@@ -389,14 +402,24 @@ fn region_in_trouble(s: &Scenario, m: &Metrics, capacity: &Capacity, clock: &Clo
         return true;
     }
     let regions = m.regions();
+    // A service alerts once over its threshold for its delay.
     (0..s.services.len()).any(|svc| {
-        let c = m.window_cells[svc * regions + region];
-        let errors = c.requests >= ALERT_MIN_SAMPLES
-            && c.errors_milli >= ALERT_MIN_FAILURES * 1000
-            && c.error_ppm() > h.alert_errors_above_ppm;
-        let slow = c.requests >= ALERT_MIN_SAMPLES && c.latency_ms() > h.alert_latency_above_ms;
-        errors || slow
+        m.over_since[svc * regions + region].is_some_and(|t| clock.tick >= t + s.services[svc].alert_after_s)
     })
+}
+
+/// Whether a service is over its error or latency threshold in a region
+/// now (its own thresholds, else the health bot's).
+fn service_over(s: &Scenario, m: &Metrics, svc: usize, region: usize) -> bool {
+    let h = &s.health;
+    let def = &s.services[svc];
+    let c = m.window_cells[svc * m.regions() + region];
+    let errors = c.requests >= ALERT_MIN_SAMPLES
+        && c.errors_milli >= ALERT_MIN_FAILURES * 1000
+        && c.error_ppm() > def.alert_errors_above_ppm.unwrap_or(h.alert_errors_above_ppm);
+    let slow = c.requests >= ALERT_MIN_SAMPLES
+        && c.latency_ms() > def.alert_latency_above_ms.unwrap_or(h.alert_latency_above_ms);
+    errors || slow
 }
 
 /// A health report from the window and the count of affected stores per
