@@ -52,3 +52,29 @@ fn a_bigger_support_desk_answers_more_calls() {
     assert!(b.desk.wait_s_mean < a.desk.wait_s_mean, "{:?} vs {:?}", a.desk, b.desk);
     assert!(b.desk.abandoned <= a.desk.abandoned, "{:?} vs {:?}", a.desk, b.desk);
 }
+
+#[test]
+fn the_health_bot_says_when_an_alert_fires_stays_and_resolves() {
+    use firedrill::protocol::{AlertState, Role};
+    use firedrill::sim::{Actor, SimCommand};
+    let s = parse(include_str!("../../scenarios/lunch-peak-pos-outage.toml")).unwrap_or_else(|p| panic!("{p:?}"));
+    let mut sim = Sim::new(&s, 2, Crew::nobody());
+    let mut states = Vec::new();
+    while sim.tick() < 20 * 60 {
+        if sim.tick() == 6 * 60 {
+            let eng = Actor { name: "Mai".into(), role: Some(Role::Engineer) };
+            sim.apply(&eng, &SimCommand::RunAction("rollback-payments".into())).unwrap_or_else(|e| panic!("{e}"));
+        }
+        for (_, e) in sim.step() {
+            if let SimEvent::Health(h) = e
+                && h.alert_state != AlertState::None
+                && states.last() != Some(&h.alert_state)
+            {
+                states.push(h.alert_state);
+            }
+        }
+    }
+    assert_eq!(states.first(), Some(&AlertState::Firing), "{states:?}");
+    assert_eq!(states.last(), Some(&AlertState::Resolved), "the fix ends with a recovery, not an alarm: {states:?}");
+    assert!(states.contains(&AlertState::StillFiring), "regular posts in between say it still fires: {states:?}");
+}

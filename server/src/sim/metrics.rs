@@ -18,7 +18,7 @@ use super::guests::{GuestCount, curve_pct};
 use super::profiles::{Effects, Flow, PPM, Profiles, Topology};
 use super::stores::{Capacity, Ledger, Store, StoreStats};
 use super::{Clock, Outbox, Plan, SimEvent, TickSet};
-use crate::protocol::{DrillStatus, HealthReport, Pulse, RegionHealth};
+use crate::protocol::{AlertState, DrillStatus, HealthReport, Pulse, RegionHealth};
 use crate::scenario::Scenario;
 
 /// Seconds in the sliding window behind "per minute" figures and alerts.
@@ -348,6 +348,7 @@ fn post_health(
 ) {
     let s = &plan.0;
     let mut alert = false;
+    let mut fired = false;
     if clock.tick.is_multiple_of(ALERT_CHECK_EVERY_S) {
         let now = clock.tick;
         let regions = m.regions();
@@ -363,6 +364,7 @@ fn post_health(
             if bad != m.alerting[region] {
                 m.alerting[region] = bad;
                 alert = true;
+                fired |= bad;
                 if bad && m.first_alert_tick.is_none() {
                     m.first_alert_tick = Some(clock.tick);
                 }
@@ -377,7 +379,15 @@ fn post_health(
                 affected[usize::from(store.region)] += 1;
             }
         }
-        let report = compose_report(&clock, s, &m, &capacity, &affected, alert);
+        let firing = m.alerting.iter().any(|&a| a);
+        let state = match (fired, firing, alert) {
+            (true, _, _) => AlertState::Firing,
+            (false, true, _) => AlertState::StillFiring,
+            (false, false, true) => AlertState::Resolved,
+            (false, false, false) => AlertState::None,
+        };
+        let mut report = compose_report(&clock, s, &m, &capacity, &affected, alert);
+        report.alert_state = state;
         outbox.0.push(SimEvent::Health(report));
     }
 }
@@ -448,6 +458,7 @@ fn compose_report(
     let tod = clock.time_of_day_s();
     HealthReport {
         alert,
+        alert_state: AlertState::None,
         orders_per_min: per_minute(world.orders, clock.tick),
         orders_per_min_expected: (0..s.regions.len()).map(|r| expected_orders_per_min(s, capacity, r, tod)).sum(),
         payment_success_ppm: world.payment_success_ppm(),
@@ -497,7 +508,11 @@ pub(crate) fn report(world: &World, alert: bool) -> HealthReport {
             affected[usize::from(store.region)] += 1;
         }
     }
-    compose_report(clock, s, m, world.resource::<Capacity>(), &affected, alert)
+    let mut r = compose_report(clock, s, m, world.resource::<Capacity>(), &affected, alert);
+    if m.alerting.iter().any(|&a| a) {
+        r.alert_state = AlertState::StillFiring;
+    }
+    r
 }
 
 pub(crate) fn pulse(world: &World) -> Pulse {
