@@ -69,7 +69,7 @@ function healthBody(state, r) {
     h('td', { class: 'num', text: num(g.orders_per_min) }),
     h('td', { class: ['num', pctClass(g.payment_success_ppm)], text: ppmPct(g.payment_success_ppm) }),
     h('td', { class: ['num', g.stores_affected ? 'bad' : null], text: num(g.stores_affected) })));
-  return h('div', { class: 'health', attrs: { 'aria-label': r.alert ? t('health.alert_title') : t('health.title') } },
+  return h('div', { class: 'health', attrs: { 'aria-label': t(alertTitle(alertState(r))) } },
     h('table', { class: 'health-table' }, h('thead', null, head), h('tbody', null, total, rows)),
     h('p', { class: 'health-foot' }, t('health.lost_revenue'), ' ', h('strong', { text: yen(r.lost_revenue_yen) })));
 }
@@ -148,13 +148,31 @@ export function postMentionsYou(state, post) {
 }
 
 /**
+ * A health post's alert state, as a monitoring tool shows it: 'firing',
+ * 'still_firing', 'resolved' or 'none'. Posts from before the server sent
+ * it fall back on `alert`. A recovery is never an alarm.
+ */
+export function alertState(body) {
+  const known = ['none', 'firing', 'still_firing', 'resolved'];
+  if (known.includes(body && body.alert_state)) return body.alert_state;
+  return body && body.alert ? 'firing' : 'none';
+}
+
+function alertTitle(state) {
+  if (state === 'firing' || state === 'still_firing') return 'health.alert_title';
+  if (state === 'resolved') return 'health.resolved_title';
+  return 'health.title';
+}
+
+/**
  * The element for one post. opts.pinned marks it as pinned in its
  * channel; opts.onPin(pinned), when given, adds the button that pins or
  * unpins it (for those who may write in the channel).
  */
 export function renderPost(state, post, opts = {}) {
   const body = post.body || {};
-  const alert = body.kind === 'health' && body.alert;
+  const alarm = body.kind === 'health' ? alertState(body) : 'none';
+  const alert = alarm === 'firing' || alarm === 'still_firing';
   const tick = post.tick || 0;
   const mention = postMentionsYou(state, post);
   const wall = wallAt(state, tick);
@@ -175,7 +193,8 @@ export function renderPost(state, post, opts = {}) {
   return h('article', { class: ['post', `post-kind-${body.kind || 'unknown'}`, alert ? 'post-alert' : null, mention ? 'post-mention' : null, pinned ? 'post-pinned' : null], dataset: id },
     h('header', { class: 'post-head' },
       authorView(post.author),
-      alert ? h('span', { class: 'pill pill-bad health-alert', text: t('health.alert') }) : null,
+      alert ? h('span', { class: 'pill pill-bad health-alert', dataset: { alertState: alarm }, text: t(`health.state_${alarm}`) }) : null,
+      alarm === 'resolved' ? h('span', { class: 'pill pill-good health-resolved', dataset: { alertState: alarm }, text: t('health.state_resolved') }) : null,
       mention ? h('span', { class: 'pill pill-mention', text: t('post.mentions_you') }) : null,
       pinned ? h('span', { class: 'pill pill-pinned', text: t('pins.pinned_mark') }) : null,
       h('time', { class: 'post-time', text: timeOfDay(timeAt(state, tick)), attrs: { title: wallText ? t('post.time_title', { t: tPlus(tick), wall: wallText }) : tPlus(tick) } }),
@@ -221,7 +240,7 @@ export function postSummary(state, post) {
     case 'status_report':
       return `${t('post.status_report')}: ${body.affected || ''}`;
     case 'health':
-      return body.alert ? t('health.alert_title') : t('health.title');
+      return t(alertTitle(alertState(body)));
     case 'kickoff':
       return t('post.kickoff');
     case 'phase_changed':

@@ -233,3 +233,20 @@ pub const STORE_OUTAGE_MAX_S: u64 = 60;
 
 /// Batches queued for the database writer before drill tasks wait for room.
 pub const STORE_QUEUE_LEN_MAX: usize = 1024;
+
+/// Calls one drill keeps (every state), per store in the world: the desk's
+/// bound scales with the world, so a small world is never capped by a
+/// number meant for a large one. A store calling beyond it hears a busy
+/// tone.
+pub const CALLS_PER_STORE_MAX: usize = 5;
+
+/// Calls any drill may keep at least, however small its world.
+pub const CALLS_PER_DRILL_MIN: usize = 500;
+
+/// Calls any drill may keep at most, however large its world.
+pub const CALLS_PER_DRILL_MAX: usize = 50_000;
+
+/// The number of calls a drill of `stores` stores keeps at most.
+pub fn calls_max(stores: u32) -> usize {
+    (stores as usize).saturating_mul(CALLS_PER_STORE_MAX).clamp(CALLS_PER_DRILL_MIN, CALLS_PER_DRILL_MAX)
+}

@@ -1164,6 +1164,12 @@ pub enum ActionStage {
 pub struct HealthReport {
     /// Posted because a threshold was crossed (rather than on the rhythm).
     pub alert: bool,
+    /// The alerts' state, as a monitoring tool shows it: `firing` when a
+    /// region just crossed a threshold, `still_firing` while one stays
+    /// over (a regular post, or another region recovering), `resolved`
+    /// when the last one recovered, `none` otherwise.
+    #[serde(default)]
+    pub alert_state: AlertState,
     /// Completed orders per minute, whole world, over the last window.
     pub orders_per_min: u32,
     /// The same, in normal conditions at this time of day (expected).
@@ -1176,6 +1182,21 @@ pub struct HealthReport {
     pub stores_affected: u32,
     /// Revenue lost since tick 0, in yen.
     pub lost_revenue_yen: u64,
+}
+
+/// The state of the health bot's alerts in one post.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertState {
+    /// No alert is firing.
+    #[default]
+    None,
+    /// A region just crossed a threshold.
+    Firing,
+    /// A region is still over a threshold.
+    StillFiring,
+    /// The last alert recovered.
+    Resolved,
 }
 
 /// One region's line in a health report.

@@ -18,7 +18,7 @@ const {
   canQuery, answersPulses, peopleCount, ownerPresent, pendingApprovals, openPulses, notePulseAnswer, prependPosts, historyQuery,
   POSTS_IN_WELCOME_MAX, actionLabel, pickBrief, briefLines, canPin, pinsOf, isPinned,
 } = await import(path.join(CLIENT, 'state.js'));
-const { POST_KINDS, truncate, postSummary, authorName, paymentFigure } = await import(path.join(CLIENT, 'posts.js'));
+const { POST_KINDS, truncate, postSummary, authorName, paymentFigure, alertState } = await import(path.join(CLIENT, 'posts.js'));
 const { timeToDeclare, noticeAfterDeclare, callsAbandoned, clientEscalations, trendRows, partLabel } = await import(path.join(CLIENT, 'summary.js'));
 const {
   replayMarks, clampTick, sliderMax, playNext, keyTick, callCounts, latestOnly, PLAY_STEP_S,
@@ -854,6 +854,15 @@ test('the public status page: the headline follows the latest notice, and the al
     assert.ok(keys('en').includes(`statuspage.headline_${k}`), k);
   }
   assert.equal(statusHref('ab cd'), '#status=ab%20cd');
+});
+
+test('a health post shows its alert state; a recovery is not an alarm', () => {
+  assert.equal(alertState({ kind: 'health', alert: true, alert_state: 'firing' }), 'firing');
+  assert.equal(alertState({ kind: 'health', alert: true, alert_state: 'resolved' }), 'resolved');
+  assert.equal(alertState({ kind: 'health', alert: false, alert_state: 'still_firing' }), 'still_firing');
+  assert.equal(alertState({ kind: 'health', alert: true }), 'firing', 'older posts fall back on alert');
+  assert.equal(alertState({ kind: 'health', alert: false }), 'none');
+  assert.ok(postSummary({}, { body: { kind: 'health', alert: true, alert_state: 'resolved' } }).startsWith('Resolved'));
 });
 
 test('score parts are named after the review objectives they come from', () => {

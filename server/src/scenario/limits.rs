@@ -75,6 +75,9 @@ pub const INJECTS_MAX: usize = 500;
 /// Talk-script templates.
 pub const TALK_SCRIPTS_MAX: usize = 50;
 
+/// Most support agents bots staff.
+pub const SUPPORT_DESK_MAX: u32 = 50;
+
 /// Most fallbacks (what informed stores do instead of a failing step).
 pub const FALLBACKS_MAX: usize = 32;
 

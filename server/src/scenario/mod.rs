@@ -74,6 +74,8 @@ pub struct Scenario {
     pub actions: Vec<Action>,
     /// Clues and red herrings for engineers.
     pub clues: Vec<Clue>,
+    /// Support agents bots staff when nobody plays the role.
+    pub support_desk: u32,
     /// The product-health bot's rhythm and thresholds.
     pub health: HealthBot,
     /// People who send injects.
@@ -246,6 +248,12 @@ pub struct Service {
     pub normal_latency_ms: u32,
     /// Deploy history, oldest first.
     pub deploys: Vec<Deploy>,
+    /// Its own error-rate alert threshold, ppm (else the health bot's).
+    pub alert_errors_above_ppm: Option<u32>,
+    /// Its own latency alert threshold, ms (else the health bot's).
+    pub alert_latency_above_ms: Option<u32>,
+    /// Seconds a threshold must stay crossed before it alerts.
+    pub alert_after_s: u64,
 }
 
 /// A deploy in a service's history.

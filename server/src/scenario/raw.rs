@@ -225,6 +225,10 @@ pub(crate) struct RawWorld {
     /// Corporate clients (法人) that own groups of stores.
     #[serde(default)]
     pub clients: Vec<Sp<RawClient>>,
+    /// Support agents bots staff when nobody plays the role (1 to 50;
+    /// default 3).
+    #[serde(default)]
+    pub support_desk: Option<Sp<u32>>,
 }
 
 /// A region.
@@ -402,6 +406,18 @@ pub(crate) struct RawService {
     /// Deploy history, shown to engineers (clues and red herrings).
     #[serde(default)]
     pub deploys: Vec<Sp<RawDeploy>>,
+    /// This service's error-rate alert threshold, percent (default: the
+    /// health bot's `alert_errors_above_pct`).
+    #[serde(default)]
+    pub alert_errors_above_pct: Option<Sp<u32>>,
+    /// This service's latency alert threshold, milliseconds (default: the
+    /// health bot's `alert_latency_above_ms`).
+    #[serde(default)]
+    pub alert_latency_above_ms: Option<Sp<u32>>,
+    /// Minutes a threshold must stay crossed before this service alerts
+    /// (default 0: at the next check).
+    #[serde(default)]
+    pub alert_after_min: Option<Sp<f64>>,
 }
 
 /// One deploy of a service.

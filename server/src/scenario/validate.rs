@@ -194,6 +194,14 @@ impl Validator<'_> {
         };
         let kinds = self.kinds(raw, &store, &arrival_curve);
         let clients = self.clients(raw, &ix);
+        let support_desk = match &raw.world.support_desk {
+            Some(n) if *n.get_ref() == 0 || *n.get_ref() > SUPPORT_DESK_MAX => {
+                self.err(n.span(), "world.support_desk", format!("must be between 1 and {SUPPORT_DESK_MAX}"));
+                3
+            }
+            Some(n) => *n.get_ref(),
+            None => 3,
+        };
         let services = self.services(raw, &ix, duration_s);
         let flows = self.flows(raw, &ix.services);
         let actions = self.actions(raw, &ix, duration_s);
@@ -228,6 +236,7 @@ impl Validator<'_> {
             faults,
             actions,
             clues,
+            support_desk,
             health,
             personas,
             injects,
@@ -723,6 +732,26 @@ impl Validator<'_> {
                 let note = self.opt_text(d.note.as_ref(), &format!("{dp}.note"), TEXT_CHARS_MAX);
                 deploys.push(Deploy { version, at_s, by, note });
             }
+            let alert_errors_above_ppm = s.alert_errors_above_pct.as_ref().map(|x| {
+                if *x.get_ref() == 0 {
+                    self.err(x.span(), format!("{p}.alert_errors_above_pct"), "must be between 1 and 100");
+                }
+                self.percent(x, &format!("{p}.alert_errors_above_pct")).max(1) * 10_000
+            });
+            let alert_latency_above_ms = s.alert_latency_above_ms.as_ref().map(|x| {
+                if *x.get_ref() == 0 || *x.get_ref() > LATENCY_MS_MAX {
+                    self.err(
+                        x.span(),
+                        format!("{p}.alert_latency_above_ms"),
+                        format!("must be between 1 and {LATENCY_MS_MAX} ms"),
+                    );
+                }
+                (*x.get_ref()).clamp(1, LATENCY_MS_MAX)
+            });
+            let alert_after_s = s
+                .alert_after_min
+                .as_ref()
+                .map_or(0, |m| self.minutes_u(m, &format!("{p}.alert_after_min"), duration_s));
             out.push(Service {
                 id: s.id.get_ref().clone(),
                 name,
@@ -732,6 +761,9 @@ impl Validator<'_> {
                 normal_error_ppm,
                 normal_latency_ms,
                 deploys,
+                alert_errors_above_ppm,
+                alert_latency_above_ms,
+                alert_after_s,
             });
         }
         if self.problems.len() == problems_before {

@@ -45,8 +45,6 @@ pub const BOT_SEAT_BASE: u32 = 1_000_000;
 /// Most calls waiting in the queue; a store that calls beyond it hears a
 /// busy tone (counted) and tries again later.
 const QUEUE_MAX: usize = 200;
-/// Most calls in a drill (every state), to bound memory.
-const CALLS_MAX: usize = 5_000;
 /// Most lines kept per call or chat.
 const LINES_MAX: usize = 40;
 /// A waiting caller hangs up after this long, plus up to `PATIENCE_SPREAD_S`.
@@ -193,6 +191,8 @@ pub(crate) struct Desk {
     /// Injects delivered so far (a cursor into `InjectBook::order`).
     pub delivered: usize,
     pub stats: DeskStats,
+    /// Most calls this drill keeps (`limits::calls_max` of its world).
+    pub calls_max: usize,
 }
 
 /// The desk's own randomness (callers' patience), apart from the world's,
@@ -217,7 +217,8 @@ pub(crate) fn init(world: &mut World, s: &Scenario, seed: u64) {
             c.stores += 1;
         }
     }
-    world.insert_resource(Desk { chats, ..Desk::default() });
+    let calls_max = crate::limits::calls_max(s.store_count());
+    world.insert_resource(Desk { chats, calls_max, ..Desk::default() });
 }
 
 pub(crate) fn register(schedule: &mut Schedule) {
@@ -383,7 +384,7 @@ impl Desk {
 
     fn open_call(&mut self, now: u64, call: Call) -> Option<u32> {
         let waiting = self.live.iter().filter(|&&i| self.calls[i as usize].state == CallState::Waiting).count();
-        if waiting >= QUEUE_MAX || self.calls.len() >= CALLS_MAX {
+        if waiting >= QUEUE_MAX || self.calls.len() >= self.calls_max {
             self.stats.busy += 1;
             if let Caller::Store(st) = call.caller {
                 self.retry_after.insert(st, now + RETRY_AFTER_S);
@@ -723,7 +724,10 @@ fn desk_bots(
     let said_known = incident.notices.last().map(|n| format!("{}{}", l.agent_known, n.text));
     let answer = said_known.clone().unwrap_or_else(|| l.agent_unknown.to_string());
     if crew.plays(Role::SupportAgent) {
-        let (agents, pick_after, talk_every) = if perfect { (8u32, 0, 6) } else { (3u32, 20, 15) };
+        // The scenario's desk size; the perfect baseline staffs at least
+        // eight.
+        let (agents, pick_after, talk_every) =
+            if perfect { (s.support_desk.max(8), 0, 6) } else { (s.support_desk, 20, 15) };
         let mut waiting = desk
             .live
             .iter()
@@ -1022,4 +1026,19 @@ fn pick_up(world: &mut World, id: u32, seat: u32, name: &str, now: u64) {
 fn non_empty(text: &str) -> Result<String, CommandError> {
     let t = text.trim();
     if t.is_empty() { Err(CommandError::EmptyText) } else { Ok(t.to_string()) }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_call_bound_scales_with_the_world() {
+        use crate::limits::{CALLS_PER_DRILL_MAX, CALLS_PER_DRILL_MIN, CALLS_PER_STORE_MAX, calls_max};
+        assert_eq!(calls_max(20), CALLS_PER_DRILL_MIN, "a small world still takes a busy afternoon of calls");
+        assert_eq!(calls_max(2_000), 2_000 * CALLS_PER_STORE_MAX);
+        assert_eq!(calls_max(200_000), CALLS_PER_DRILL_MAX, "and a huge one is bounded");
+        let s = crate::scenario::parse(include_str!("../../../scenarios/lunch-peak-pos-outage.toml"))
+            .unwrap_or_else(|p| panic!("{p:?}"));
+        let sim = crate::sim::Sim::new(&s, 1, crate::sim::Crew::nobody());
+        assert_eq!(sim.world.resource::<super::Desk>().calls_max, calls_max(s.store_count()));
+    }
 }

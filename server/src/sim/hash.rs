@@ -104,6 +104,9 @@ pub(crate) fn state_hash(world: &mut World) -> u64 {
         h.u64(c.latency_ms_sum);
     }
     h.opt(m.first_alert_tick);
+    for t in &m.over_since {
+        h.opt(*t);
+    }
     let stats = world.resource::<StoreStats>();
     h.opt(stats.first_complaint_tick);
     h.u64(world.resource::<GuestCount>().0 as u64);

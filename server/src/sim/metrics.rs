@@ -18,7 +18,7 @@ use super::guests::{GuestCount, curve_pct};
 use super::profiles::{Effects, Flow, PPM, Profiles, Topology};
 use super::stores::{Capacity, Ledger, Store, StoreStats};
 use super::{Clock, Outbox, Plan, SimEvent, TickSet};
-use crate::protocol::{DrillStatus, HealthReport, Pulse, RegionHealth};
+use crate::protocol::{AlertState, DrillStatus, HealthReport, Pulse, RegionHealth};
 use crate::scenario::Scenario;
 
 /// Seconds in the sliding window behind "per minute" figures and alerts.
@@ -192,6 +192,9 @@ pub(crate) struct Metrics {
     pub service_series: Vec<Vec<Cell>>,
     /// Per region, whether it is currently in alert.
     pub alerting: Vec<bool>,
+    /// Per service and region (service-major): since when it has been over
+    /// its error or latency threshold, if it is.
+    pub over_since: Vec<Option<u64>>,
     /// Tick of the first alert.
     pub first_alert_tick: Option<u64>,
     /// Scratch: this tick's tallies per region.
@@ -237,6 +240,7 @@ pub(crate) fn init(world: &mut World, s: &Scenario) {
         minute_cells: vec![Cell::default(); cells],
         service_series: vec![Vec::new(); s.services.len()],
         alerting: vec![false; n],
+        over_since: vec![None; cells],
         scratch: vec![Tally::default(); n],
         scratch_cells: vec![Cell::default(); cells],
         ..Metrics::default()
@@ -344,12 +348,23 @@ fn post_health(
 ) {
     let s = &plan.0;
     let mut alert = false;
+    let mut fired = false;
     if clock.tick.is_multiple_of(ALERT_CHECK_EVERY_S) {
+        let now = clock.tick;
+        let regions = m.regions();
+        for svc in 0..s.services.len() {
+            for region in 0..regions {
+                let over = service_over(s, &m, svc, region);
+                let since = &mut m.over_since[svc * regions + region];
+                *since = if over { since.or(Some(now)) } else { None };
+            }
+        }
         for region in 0..s.regions.len() {
             let bad = region_in_trouble(s, &m, &capacity, &clock, region);
             if bad != m.alerting[region] {
                 m.alerting[region] = bad;
                 alert = true;
+                fired |= bad;
                 if bad && m.first_alert_tick.is_none() {
                     m.first_alert_tick = Some(clock.tick);
                 }
@@ -364,7 +379,15 @@ fn post_health(
                 affected[usize::from(store.region)] += 1;
             }
         }
-        let report = compose_report(&clock, s, &m, &capacity, &affected, alert);
+        let firing = m.alerting.iter().any(|&a| a);
+        let state = match (fired, firing, alert) {
+            (true, _, _) => AlertState::Firing,
+            (false, true, _) => AlertState::StillFiring,
+            (false, false, true) => AlertState::Resolved,
+            (false, false, false) => AlertState::None,
+        };
+        let mut report = compose_report(&clock, s, &m, &capacity, &affected, alert);
+        report.alert_state = state;
         outbox.0.push(SimEvent::Health(report));
     }
 }
@@ -389,14 +412,24 @@ fn region_in_trouble(s: &Scenario, m: &Metrics, capacity: &Capacity, clock: &Clo
         return true;
     }
     let regions = m.regions();
+    // A service alerts once over its threshold for its delay.
     (0..s.services.len()).any(|svc| {
-        let c = m.window_cells[svc * regions + region];
-        let errors = c.requests >= ALERT_MIN_SAMPLES
-            && c.errors_milli >= ALERT_MIN_FAILURES * 1000
-            && c.error_ppm() > h.alert_errors_above_ppm;
-        let slow = c.requests >= ALERT_MIN_SAMPLES && c.latency_ms() > h.alert_latency_above_ms;
-        errors || slow
+        m.over_since[svc * regions + region].is_some_and(|t| clock.tick >= t + s.services[svc].alert_after_s)
     })
+}
+
+/// Whether a service is over its error or latency threshold in a region
+/// now (its own thresholds, else the health bot's).
+fn service_over(s: &Scenario, m: &Metrics, svc: usize, region: usize) -> bool {
+    let h = &s.health;
+    let def = &s.services[svc];
+    let c = m.window_cells[svc * m.regions() + region];
+    let errors = c.requests >= ALERT_MIN_SAMPLES
+        && c.errors_milli >= ALERT_MIN_FAILURES * 1000
+        && c.error_ppm() > def.alert_errors_above_ppm.unwrap_or(h.alert_errors_above_ppm);
+    let slow = c.requests >= ALERT_MIN_SAMPLES
+        && c.latency_ms() > def.alert_latency_above_ms.unwrap_or(h.alert_latency_above_ms);
+    errors || slow
 }
 
 /// A health report from the window and the count of affected stores per
@@ -425,6 +458,7 @@ fn compose_report(
     let tod = clock.time_of_day_s();
     HealthReport {
         alert,
+        alert_state: AlertState::None,
         orders_per_min: per_minute(world.orders, clock.tick),
         orders_per_min_expected: (0..s.regions.len()).map(|r| expected_orders_per_min(s, capacity, r, tod)).sum(),
         payment_success_ppm: world.payment_success_ppm(),
@@ -474,7 +508,11 @@ pub(crate) fn report(world: &World, alert: bool) -> HealthReport {
             affected[usize::from(store.region)] += 1;
         }
     }
-    compose_report(clock, s, m, world.resource::<Capacity>(), &affected, alert)
+    let mut r = compose_report(clock, s, m, world.resource::<Capacity>(), &affected, alert);
+    if m.alerting.iter().any(|&a| a) {
+        r.alert_state = AlertState::StillFiring;
+    }
+    r
 }
 
 pub(crate) fn pulse(world: &World) -> Pulse {
