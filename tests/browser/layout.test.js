@@ -14,6 +14,11 @@ import { env, person, createDrill, joinDrill, inDrill, startDrill, shot } from '
 env.setup();
 
 const SIZES = [[1440, 900], [1024, 768]];
+/** Everyone's name, as long as people's names usually are. */
+const NAMES = {
+  facilitator: 'Aiko', incident_owner: 'Kenji Sato', comms_lead: 'Sora', support_lead: 'Haru', support_agent: 'Yui Tanaka',
+  sales: 'Mei', engineer: 'Ken', store_actor: 'Taro', corporate_actor: 'Rin', observer: 'Nao',
+};
 const LANGS = ['en', 'ja'];
 const ROLE_TEXT = {
   en: { facilitator: 'Facilitator', engineer: 'Engineer', support_agent: 'Support agent' },
@@ -58,7 +63,7 @@ test('every role at 1440×900 and 1024×768, in both languages', { timeout: 170_
     for (const role of Object.keys(IN_VIEW).filter((r) => r !== 'facilitator')) {
       const p = await person('en-US');
       all.push(p);
-      await joinDrill(p.page, link, `P-${role}`, role);
+      await joinDrill(p.page, link, NAMES[role], role);
       people[role] = p;
     }
     // Running for a moment, so that health posts, calls and the board fill in; then still.
@@ -83,8 +88,9 @@ test('every role at 1440×900 and 1024×768, in both languages', { timeout: 170_
           assert.ok(page.sideways <= 0, `${where}: nor sideways`);
           assert.ok(await p.page.locator('.you-name').isVisible(), `${where}: the header keeps the name`);
           const you = await p.page.locator('.you-name').textContent();
-          assert.match(you, new RegExp(`^${role === 'facilitator' ? 'Aiko' : `P-${role}`} · `), where);
+          assert.match(you, new RegExp(`^${NAMES[role]} · `), where);
           if (ROLE_TEXT[lang][role]) assert.ok(you.endsWith(ROLE_TEXT[lang][role]), `${where}: ${you}`);
+          assert.ok(await p.page.locator('.you-name').evaluate((el) => el.scrollWidth <= el.clientWidth + 1), `${where}: "${you}" is shown whole`);
           assert.deepEqual(await outOfView(p.page, IN_VIEW[role]), [], `${where}: in view`);
           await shot(p.page, `screens/${role}-${lang}-${width}x${height}`);
         }
