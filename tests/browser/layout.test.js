@@ -123,3 +123,36 @@ test('every role at 1440×900 and 1024×768, in both languages', { timeout: 170_
     for (const x of all) await x.context.close();
   }
 });
+
+test('by keyboard alone: the channels, the main tool, then the conversation', { timeout: 60_000 }, async () => {
+  const fac = await person('en-US');
+  const eng = await person('en-US');
+  try {
+    const link = await createDrill(fac.page, 'Aiko');
+    await inDrill(fac.page);
+    await joinDrill(eng.page, link, 'Ken', 'engineer');
+    const page = eng.page;
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.focus('#lang-select');
+    const seen = [];
+    for (let i = 0; i < 120 && seen.at(-1) !== 'composer-text'; i += 1) {
+      await page.keyboard.press('Tab');
+      const f = await page.evaluate(() => {
+        const el = document.activeElement;
+        const r = el.getBoundingClientRect();
+        return { id: el.id || el.dataset.channel || el.tagName, shown: r.width > 0 && r.height > 0 };
+      });
+      assert.ok(f.shown, `${f.id} is visible when focused`);
+      seen.push(f.id);
+    }
+    const at = (id) => seen.indexOf(id);
+    assert.ok(at('composer-text') > 0, `the message box is reached (${seen.join(' ')})`);
+    // (Before the start the declare and runbook buttons are disabled, so not in the way.)
+    assert.ok(at('ops') >= 0 && at('ops') < at('tools-tab-dash'), `the channels, then the tools (${seen.join(' ')})`);
+    assert.ok(at('tools-tab-dash') < at('hypothesis-text') && at('hypothesis-text') < at('posts'), 'the main tool before the conversation');
+    assert.deepEqual([...fac.problems, ...eng.problems], []);
+  } finally {
+    await fac.context.close();
+    await eng.context.close();
+  }
+});
