@@ -14,6 +14,11 @@ import { env, person, createDrill, joinDrill, inDrill, startDrill, shot } from '
 env.setup();
 
 const SIZES = [[1440, 900], [1024, 768]];
+/** Everyone's name, as long as people's names usually are. */
+const NAMES = {
+  facilitator: 'Aiko', incident_owner: 'Kenji Sato', comms_lead: 'Sora', support_lead: 'Haru', support_agent: 'Yui Tanaka',
+  sales: 'Mei', engineer: 'Ken', store_actor: 'Taro', corporate_actor: 'Rin', observer: 'Nao',
+};
 const LANGS = ['en', 'ja'];
 const ROLE_TEXT = {
   en: { facilitator: 'Facilitator', engineer: 'Engineer', support_agent: 'Support agent' },
@@ -58,7 +63,7 @@ test('every role at 1440×900 and 1024×768, in both languages', { timeout: 170_
     for (const role of Object.keys(IN_VIEW).filter((r) => r !== 'facilitator')) {
       const p = await person('en-US');
       all.push(p);
-      await joinDrill(p.page, link, `P-${role}`, role);
+      await joinDrill(p.page, link, NAMES[role], role);
       people[role] = p;
     }
     // Running for a moment, so that health posts, calls and the board fill in; then still.
@@ -83,8 +88,9 @@ test('every role at 1440×900 and 1024×768, in both languages', { timeout: 170_
           assert.ok(page.sideways <= 0, `${where}: nor sideways`);
           assert.ok(await p.page.locator('.you-name').isVisible(), `${where}: the header keeps the name`);
           const you = await p.page.locator('.you-name').textContent();
-          assert.match(you, new RegExp(`^${role === 'facilitator' ? 'Aiko' : `P-${role}`} · `), where);
+          assert.match(you, new RegExp(`^${NAMES[role]} · `), where);
           if (ROLE_TEXT[lang][role]) assert.ok(you.endsWith(ROLE_TEXT[lang][role]), `${where}: ${you}`);
+          assert.ok(await p.page.locator('.you-name').evaluate((el) => el.scrollWidth <= el.clientWidth + 1), `${where}: "${you}" is shown whole`);
           assert.deepEqual(await outOfView(p.page, IN_VIEW[role]), [], `${where}: in view`);
           await shot(p.page, `screens/${role}-${lang}-${width}x${height}`);
         }
@@ -115,5 +121,38 @@ test('every role at 1440×900 and 1024×768, in both languages', { timeout: 170_
     for (const x of all) assert.deepEqual(x.problems, []);
   } finally {
     for (const x of all) await x.context.close();
+  }
+});
+
+test('by keyboard alone: the channels, the main tool, then the conversation', { timeout: 60_000 }, async () => {
+  const fac = await person('en-US');
+  const eng = await person('en-US');
+  try {
+    const link = await createDrill(fac.page, 'Aiko');
+    await inDrill(fac.page);
+    await joinDrill(eng.page, link, 'Ken', 'engineer');
+    const page = eng.page;
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.focus('#lang-select');
+    const seen = [];
+    for (let i = 0; i < 120 && seen.at(-1) !== 'composer-text'; i += 1) {
+      await page.keyboard.press('Tab');
+      const f = await page.evaluate(() => {
+        const el = document.activeElement;
+        const r = el.getBoundingClientRect();
+        return { id: el.id || el.dataset.channel || el.tagName, shown: r.width > 0 && r.height > 0 };
+      });
+      assert.ok(f.shown, `${f.id} is visible when focused`);
+      seen.push(f.id);
+    }
+    const at = (id) => seen.indexOf(id);
+    assert.ok(at('composer-text') > 0, `the message box is reached (${seen.join(' ')})`);
+    // (Before the start the declare and runbook buttons are disabled, so not in the way.)
+    assert.ok(at('ops') >= 0 && at('ops') < at('tools-tab-dash'), `the channels, then the tools (${seen.join(' ')})`);
+    assert.ok(at('tools-tab-dash') < at('hypothesis-text') && at('hypothesis-text') < at('posts'), 'the main tool before the conversation');
+    assert.deepEqual([...fac.problems, ...eng.problems], []);
+  } finally {
+    await fac.context.close();
+    await eng.context.close();
   }
 });
