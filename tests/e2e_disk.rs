@@ -92,10 +92,10 @@ fn chat(text: &str) -> Value {
 
 /// Records a command's reply (ack or error), ignoring events and pulses.
 fn note_reply(replies: &mut BTreeMap<u64, Value>, m: &Value) {
-    if m["type"] == "ack" || m["type"] == "error" {
-        if let Some(cid) = m["cid"].as_u64() {
-            replies.insert(cid, m.clone());
-        }
+    if (m["type"] == "ack" || m["type"] == "error")
+        && let Some(cid) = m["cid"].as_u64()
+    {
+        replies.insert(cid, m.clone());
     }
 }
 

@@ -228,7 +228,7 @@ async fn facilitators_export_and_delete_a_finished_drill() {
     assert_eq!(status, 404);
     let ((status, _), _) = http_with(addr, "GET", &status_page, None, &[]).await;
     assert_eq!(status, 404, "the public status page is gone too");
-    let ((_, list), _) = http_with(addr, "GET", "/api/history", None, &fac).await;
+    let ((_, list), _) = http_with(addr, "GET", "/api/history", None, &[("Authorization", fac_auth.as_str())]).await;
     assert!(!list.as_array().is_some_and(|l| l.iter().any(|d| d["id"] == drill_id.as_str())));
     drop(server);
     let _ = std::fs::remove_dir_all(&data);
