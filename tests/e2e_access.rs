@@ -263,3 +263,78 @@ fn a_data_directory_the_server_cannot_write_is_refused_at_start() {
     assert!(err.contains("data directory") && err.contains("not usable"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Who may call each HTTP endpoint, once a drill has ended: the status for
+/// each caller, in the order of `CALLERS`. Every endpoint `docs/protocol.md`
+/// documents must be here, and nothing else: a new endpoint cannot be
+/// added without deciding who may call it.
+const CALLERS: [&str; 6] =
+    ["anonymous", "outside actor", "internal participant", "other drill's facilitator", "facilitator", "admin"];
+
+#[rustfmt::skip]
+const WALK: &[(&str, &str, [u16; 6])] = &[
+    ("GET", "/healthz",                         [200, 200, 200, 200, 200, 200]),
+    ("GET", "/metrics",                         [401, 403, 403, 403, 403, 200]),
+    ("GET", "/api/scenarios",                   [200, 200, 200, 200, 200, 200]),
+    ("POST", "/api/drills",                     [201, 201, 201, 201, 201, 201]),
+    ("POST", "/api/join",                       [410, 410, 410, 410, 410, 410]),
+    ("POST", "/api/practice",                   [201, 201, 201, 201, 201, 201]),
+    ("GET", "/api/drills/{id}/status",          [200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/history",                     [200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/history/{id}",                [401, 200, 200, 403, 200, 200]),
+    ("GET", "/api/history/{id}/review",         [401, 200, 200, 403, 200, 200]),
+    ("GET", "/api/history/{id}/replay",         [401, 200, 200, 403, 200, 200]),
+    ("GET", "/api/history/{id}/export",         [401, 403, 403, 403, 200, 200]),
+    ("DELETE", "/api/history/{id}",             [401, 403, 403, 403, 204, 404]),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_http_endpoint_answers_each_kind_of_caller_as_documented() {
+    // The table and the protocol document list the same endpoints.
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md")).expect("docs");
+    let http = doc.split("## HTTP API").nth(1).and_then(|s| s.split("\n## ").next()).unwrap_or_default();
+    let mut documented: Vec<(String, String)> = Vec::new();
+    for line in http.lines().filter(|l| l.starts_with("### `")) {
+        for part in line.split('`').skip(1).step_by(2) {
+            if let Some((m, p)) = part.split_once(' ') {
+                documented.push((m.to_string(), p.to_string()));
+            }
+        }
+    }
+    let mut walked: Vec<(String, String)> = WALK.iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect();
+    documented.sort();
+    walked.sort();
+    assert_eq!(walked, documented, "every documented endpoint is walked, and only those");
+
+    let data = temp_dir("walk");
+    let server = ServerProcess::start(&data, free_port()).await;
+    let addr = server.addr;
+    let (drill, code, fac) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let outside = join(addr, &code, "Ramen shop", "store_actor").await;
+    let internal = join(addr, &code, "Kenji", "incident_owner").await;
+    let (other_drill, _, other) = create_drill(addr, "lunch-peak-pos-outage").await;
+    for (t, _) in [(&fac, &drill), (&other, &other_drill)] {
+        let (mut c, _) = Client::connect(addr, t, None).await;
+        c.ok(json!({"type": "end"})).await;
+        c.event("ended").await;
+    }
+    let tokens = [None, Some(outside), Some(internal), Some(other), Some(fac), Some(ADMIN_TOKEN.to_string())];
+    let body = |path: &str| match path {
+        "/api/drills" => Some(json!({"scenario": "lunch-peak-pos-outage", "name": "Walker"}).to_string()),
+        "/api/practice" => Some(json!({"scenario": "lunch-peak-pos-outage", "name": "Walker"}).to_string()),
+        "/api/join" => Some(json!({"code": code, "name": "Walker", "role": "engineer"}).to_string()),
+        _ => None,
+    };
+    for (method, template, expected) in WALK {
+        for (i, token) in tokens.iter().enumerate() {
+            let path = template.replace("{id}", &drill);
+            let path = if path.ends_with("/replay") { format!("{path}?tick=0") } else { path };
+            let auth = token.as_ref().map(|t| format!("Bearer {t}"));
+            let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("Authorization", a.as_str())).collect();
+            let ((status, v), _) = http_with(addr, method, &path, body(template).as_deref(), &headers).await;
+            assert_eq!(status, expected[i], "{method} {path} by {}: {v}", CALLERS[i]);
+        }
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data);
+}
