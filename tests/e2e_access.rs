@@ -278,6 +278,7 @@ const WALK: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/api/scenarios",                   [200, 200, 200, 200, 200, 200]),
     ("POST", "/api/drills",                     [201, 201, 201, 201, 201, 201]),
     ("POST", "/api/join",                       [410, 410, 410, 410, 410, 410]),
+    ("POST", "/api/join/check",                 [410, 410, 410, 410, 410, 410]),
     ("POST", "/api/practice",                   [201, 201, 201, 201, 201, 201]),
     ("GET", "/api/drills/{id}/status",          [200, 200, 200, 200, 200, 200]),
     ("GET", "/api/history",                     [200, 200, 200, 200, 200, 200]),
@@ -323,6 +324,7 @@ async fn every_http_endpoint_answers_each_kind_of_caller_as_documented() {
         "/api/drills" => Some(json!({"scenario": "lunch-peak-pos-outage", "name": "Walker"}).to_string()),
         "/api/practice" => Some(json!({"scenario": "lunch-peak-pos-outage", "name": "Walker"}).to_string()),
         "/api/join" => Some(json!({"code": code, "name": "Walker", "role": "engineer"}).to_string()),
+        "/api/join/check" => Some(json!({"code": code}).to_string()),
         _ => None,
     };
     for (method, template, expected) in WALK {
