@@ -15,7 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use firedrill_tests::{Client, ServerProcess, create_drill, free_port, temp_dir};
+use firedrill_tests::{Client, ServerProcess, create_drill, free_port, post_texts, temp_dir};
 use serde_json::{Value, json};
 
 /// The tmpfs: big enough for a drill's database, small enough to fill fast.
@@ -73,17 +73,6 @@ impl Drop for Tmpfs {
         let _ = std::process::Command::new("umount").arg("-l").arg(&self.dir).status();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-fn post_texts(snapshot: &Value) -> Vec<String> {
-    snapshot["channels"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|c| c["channel"] == "ops")
-        .flat_map(|c| c["posts"].as_array().cloned().unwrap_or_default())
-        .filter_map(|p| p["body"]["text"].as_str().map(str::to_string))
-        .collect()
 }
 
 fn chat(text: &str) -> Value {
@@ -171,7 +160,7 @@ async fn trial(fs: &Tmpfs, space_back_before_crash: bool) -> Counted {
     let _ = std::fs::remove_file(&filler);
     let server = ServerProcess::start(&data, port).await;
     let (_, welcome) = Client::connect(server.addr, &fac_token, None).await;
-    let mut present = post_texts(&welcome["snapshot"]);
+    let mut present = post_texts(&welcome["snapshot"], "ops");
     drop(server);
     present.sort();
     acked.sort();

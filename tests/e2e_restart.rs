@@ -6,19 +6,10 @@
 //! refuses writes, nothing is acknowledged that a restart would not bring
 //! back.
 
-use firedrill_tests::{Client, ServerProcess, create_drill, firedrill_bin, free_port, http, http_with, join, temp_dir};
+use firedrill_tests::{
+    Client, ServerProcess, create_drill, firedrill_bin, free_port, http, http_with, join, post_texts, temp_dir,
+};
 use serde_json::{Value, json};
-
-fn post_texts(snapshot: &Value, channel: &str) -> Vec<String> {
-    snapshot["channels"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|c| c["channel"] == channel)
-        .flat_map(|c| c["posts"].as_array().cloned().unwrap_or_default())
-        .filter_map(|p| p["body"]["text"].as_str().map(str::to_string))
-        .collect()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_server_resumes_the_drill_with_nothing_acknowledged_lost() {

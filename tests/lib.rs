@@ -371,3 +371,15 @@ pub fn temp_dir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
+
+/// The texts of a channel's text posts in a welcome's snapshot, oldest first.
+pub fn post_texts(snapshot: &Value, channel: &str) -> Vec<String> {
+    snapshot["channels"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["channel"] == channel)
+        .flat_map(|c| c["posts"].as_array().cloned().unwrap_or_default())
+        .filter_map(|p| p["body"]["text"].as_str().map(str::to_string))
+        .collect()
+}
