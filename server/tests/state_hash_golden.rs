@@ -7,7 +7,7 @@
 //! The table is `tests/golden/state_hashes.txt`, one `scenario seed ticks
 //! hash` per line. When a change is meant to move the world, refresh it
 //! with `FIREDRILL_BLESS_HASHES=1 cargo test -p firedrill --test
-//! state_hash_golden` and commit the new table with the change.
+//! integration state_hash_golden` and commit the new table with the change.
 
 use std::path::PathBuf;
 
