@@ -148,15 +148,17 @@ async fn outside_actors_receive_only_what_their_character_would() {
     // The client's chat is there from the start, before anyone wrote.
     let chats = corp_w["snapshot"]["chats"].as_array().cloned().unwrap_or_default();
     assert_eq!(chats.iter().map(|c| c["client"].clone()).collect::<Vec<_>>(), [json!("kanto-ramen-hd")]);
-    // No figure of the company's, in the welcome either.
+    // No figure of the company's, in the welcome either, nor its services.
     for w in [&store_w, &corp_w] {
         for f in FIGURES {
             assert!(w["snapshot"]["pulse"].get(f).is_none(), "{f} in {}", w["snapshot"]["pulse"]);
         }
+        assert_eq!(w["snapshot"]["drill"]["services"], json!([]), "the company's services are its own");
     }
     let (_, fac_again) = Client::connect(addr, &fac_token, None).await;
     assert!(fac_again["snapshot"].get("character").is_none(), "only outside actors play a character");
     assert!(fac_again["snapshot"]["pulse"]["orders_per_min"].is_u64());
+    assert!(fac_again["snapshot"]["drill"]["services"].as_array().is_some_and(|s| !s.is_empty()));
 
     fac.ok(json!({"type": "start"})).await;
     let before_notice = store.last_seq;

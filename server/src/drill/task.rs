@@ -1970,6 +1970,9 @@ impl DrillTask {
             seq: self.seq,
             drill: DrillInfo {
                 join_code: if internal { self.info.join_code.clone() } else { String::new() },
+                // The company's services (its databases, its vendors) are
+                // its own business; a store knows only what it uses.
+                services: if internal { self.info.services.clone() } else { Vec::new() },
                 ..self.info.clone()
             },
             status: self.status,
