@@ -2661,6 +2661,43 @@ mod tests {
     }
 
     #[test]
+    fn each_outside_actor_plays_the_least_played_character_of_its_kind() {
+        let s = scenario();
+        let mut d = DrillTask::new("d1".into(), "join".into(), &s, 1, Bots::Off, None);
+        let corp = SeatKind::Participant(Role::CorporateActor);
+        let store = SeatKind::Participant(Role::StoreActor);
+        let seat = |d: &mut DrillTask, name: &str, kind| {
+            d.add_seat(name.into(), Some(kind), name.into()).unwrap_or_else(|e| panic!("{e:?}")).0
+        };
+        let fac = seat(&mut d, "Aiko", SeatKind::Facilitator);
+        let a = seat(&mut d, "A", corp);
+        let b = seat(&mut d, "B", corp);
+        let c = seat(&mut d, "C", corp);
+        let t = seat(&mut d, "T", store);
+        let e = seat(&mut d, "E", SeatKind::Participant(Role::Engineer));
+        let plays = |d: &DrillTask, id: u32| d.seats[id as usize].plays;
+        let client = |id: &str| s.clients.iter().position(|c| c.id == id).map(Plays::Client);
+        // The client a persona speaks for first, then the other, then round again.
+        assert_eq!(plays(&d, a), client("kanto-ramen-hd"));
+        assert_eq!(plays(&d, b), client("hikari-cafe"));
+        assert_eq!(plays(&d, c), client("kanto-ramen-hd"));
+        let tanaka = s.personas.iter().position(|p| p.id == "tanaka-ramen").map(Plays::Store);
+        assert_eq!(plays(&d, t), tanaka);
+        assert_eq!((plays(&d, fac), plays(&d, e)), (None, None), "only outside actors play one");
+        // Leaving the role leaves the character; the next one takes the free one.
+        assert!(d.assign_role(fac, b, Role::Observer).is_ok());
+        assert_eq!(plays(&d, b), None);
+        assert!(d.assign_role(fac, e, Role::CorporateActor).is_ok());
+        assert_eq!(plays(&d, e), client("hikari-cafe"));
+        // What each is sent follows: A reads Kanto Ramen's chat, E Hikari's.
+        let kanto = s.clients.iter().position(|c| c.id == "kanto-ramen-hd");
+        assert!(d.seats[a as usize].sees(Audience::Sales(None, kanto)));
+        assert!(!d.seats[e as usize].sees(Audience::Sales(None, kanto)));
+        assert!(d.seats[t as usize].sees(Audience::Outside) && !d.seats[t as usize].sees(Audience::Internal));
+        assert!(!d.seats[fac as usize].sees(Audience::Outside));
+    }
+
+    #[test]
     fn a_channel_is_read_by_the_audience_of_its_posts() {
         let store = SeatKind::Participant(Role::StoreActor);
         let agent = SeatKind::Participant(Role::SupportAgent);
