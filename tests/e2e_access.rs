@@ -36,6 +36,8 @@ async fn after_a_drill_each_reads_what_their_seat_saw_and_nobody_else_reads_anyt
     owner.wait_for("an alert", |m| m["event"]["post"]["body"]["alert"] == true).await;
     owner.ok(json!({"type": "declare"})).await;
     owner.ok(json!({"type": "chat", "channel": "incident-war-room", "text": INTERNAL})).await;
+    let notice = "Card payments fail in Kanto; cash works.";
+    owner.ok(json!({"type": "publish_notice", "status": "partial_outage", "text": notice})).await;
     fac.ok(json!({"type": "chat", "channel": "facilitators", "text": PRIVATE})).await;
     store.ok(json!({"type": "chat", "channel": "social", "text": PUBLIC})).await;
     fac.ok(json!({"type": "end"})).await;
@@ -103,11 +105,27 @@ async fn after_a_drill_each_reads_what_their_seat_saw_and_nobody_else_reads_anyt
         assert!(outside.contains(PUBLIC), "{f} for an outside actor");
         assert!(!outside.contains(INTERNAL) && !outside.contains(PRIVATE), "{f}: nothing internal outside");
         assert!(!outside.contains(key), "{f}: no answer key outside");
+        assert!(outside.contains(notice), "{f}: the notice outside");
     }
     let (_, outside) = get(addr, &format!("{item}/review"), Some(&store_token)).await;
     let kinds: Vec<&str> =
         outside["timeline"].as_array().into_iter().flatten().filter_map(|e| e["what"]["kind"].as_str()).collect();
     assert!(kinds.iter().all(|k| ["notice", "message", "ended"].contains(k)), "outside actors' timeline: {kinds:?}");
+    // The notice is there as outside actors got it: the company's, signed by
+    // nobody inside (the timeline and the chart's marks alike).
+    let notices: Vec<&Value> =
+        outside["timeline"].as_array().into_iter().flatten().filter(|e| e["what"]["kind"] == "notice").collect();
+    assert!(!notices.is_empty() && notices.iter().all(|e| e["who"] == "" && e["role"].is_null()), "{notices:?}");
+    let marks = outside["chart"]["marks"].as_array().cloned().unwrap_or_default();
+    assert!(marks.iter().filter(|m| m["kind"] == "notice").all(|m| m["who"] == ""), "{marks:?}");
+    let (_, inside) = get(addr, &format!("{item}/review"), Some(&owner_token)).await;
+    assert!(
+        inside["timeline"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|e| e["what"]["kind"] == "notice" && e["who"] == "Kenji")
+    );
 
     // The replay, as each seat saw the drill.
     let at_end = format!("{item}/replay?tick=100000");

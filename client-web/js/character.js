@@ -3,7 +3,9 @@
 // the scenario's script has them say, with when. Nothing is sent by
 // itself: "Use" puts a line into the call box (a store actor) or the chat
 // box (a corporate actor), to be edited and sent like anything typed.
-// The persona picked is kept in the tab's UI state (session.js).
+// The server gives each outside actor a character (snapshot.character):
+// that one is shown, and there is nothing to pick. Without one (an older
+// server), the persona picked is kept in the tab's UI state (session.js).
 
 import { h, fill, field } from './dom.js';
 import { t, getLang } from './i18n.js';
@@ -45,8 +47,10 @@ export function characterPanel(ctx, { use }) {
 
   function update(state) {
     const briefs = state.briefs || [];
-    const brief = pickBrief(state, ctx.ui.persona);
-    pickField.hidden = briefs.length < 2;
+    const given = state.character || null;
+    // The character the server gave; its brief if the scenario has one.
+    const brief = given ? briefs.find((b) => b.persona === given.persona) || null : pickBrief(state, ctx.ui.persona);
+    pickField.hidden = !!given || briefs.length < 2;
     const options = JSON.stringify(briefs.map((b) => [b.persona, b.name]));
     if (pick.dataset.key !== options) {
       pick.dataset.key = options;
@@ -54,10 +58,19 @@ export function characterPanel(ctx, { use }) {
     }
     if (brief && pick.value !== brief.persona) pick.value = brief.persona;
     // Redrawn only when what it shows changed, so a focused "Use" keeps focus.
-    const key = JSON.stringify([getLang(), brief, state.drill.start_time_of_day_s, (state.clients || []).length]);
+    const key = JSON.stringify([getLang(), brief, given, state.drill.start_time_of_day_s, (state.clients || []).length]);
     if (body.dataset.key === key) return;
     body.dataset.key = key;
     const focused = document.activeElement && body.contains(document.activeElement) ? document.activeElement.id : null;
+    if (!brief && given) {
+      // A character without a script (a client no persona speaks for).
+      fill(body,
+        h('p', { class: 'character-name', id: 'character-name', text: given.name }),
+        given.client && clientName(state, given.client) !== given.name
+          ? h('p', { class: 'character-meta', text: clientName(state, given.client) }) : null,
+        h('p', { class: 'muted', i18n: 'character.no_lines' }));
+      return;
+    }
     if (!brief) {
       fill(body, h('p', { class: 'muted', id: 'character-none', i18n: 'character.none' }));
       return;

@@ -508,7 +508,11 @@ export function chatPanel(ctx, { side }) {
     const me = state.you.id;
     // Whom this seat talks for / with.
     let selected = chats.find((c) => c.client === ctx.ui.chat) || null;
-    if (!selected && ctx.role === 'corporate_actor') selected = chats.find((c) => c.client_seat === me) || chats[0] || null;
+    // A corporate actor writes as the client it plays (the server's character), else one it took over.
+    const mine = state.character && state.character.client;
+    if (!selected && ctx.role === 'corporate_actor') {
+      selected = chats.find((c) => c.client === mine) || chats.find((c) => c.client_seat === me) || chats[0] || null;
+    }
     if (!selected && !actor) selected = chats[0] || null;
     if (!selected && ctx.role === 'facilitator') selected = chats[0] || null;
     const id = selected ? selected.client : null;

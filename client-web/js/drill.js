@@ -12,7 +12,7 @@ import { summaryView } from './summary.js';
 import { Connection } from './connection.js';
 import {
   fromWelcome, applyEvent, applyPulse, seatRole, findChannel, canWrite, leadFacilitator, seesDocs, findDoc, PRIVATE_CHANNEL,
-  canQuery, answersPulses, prependPosts, historyQuery, nowTick, noteClock, canPin, pinsOf, isPinned, PINS_PER_CHANNEL_MAX,
+  canQuery, answersPulses, prependPosts, historyQuery, nowTick, noteClock, canPin, pinsOf, isPinned, PINS_PER_CHANNEL_MAX, isOutside,
 } from './state.js';
 import { saveSession, loadState, saveState, loadUi, saveUi, rememberFacilitator } from './session.js';
 import { renderPost, postMentionsYou, postSummary, authorName, truncate, PIN_TEXT_CHARS, paymentFigure } from './posts.js';
@@ -478,9 +478,11 @@ export class DrillScreen {
     this.mPay = metricTile('metric.payment', 'metric-payment', 'metric.payment_def');
     this.mLost = metricTile('metric.lost');
     this.mGuests = metricTile('metric.guests', 'metric-guests', 'metric.guests_def');
-    const metrics = h('section', { class: 'metrics' },
+    // The company's own figures: an outside actor (a store, a client) is
+    // not sent them, and gets no metrics bar.
+    const metrics = isOutside(role) ? null : h('section', { class: 'metrics', id: 'metrics' },
       this.mOrders.el, this.mPay.el, this.mLost.el, this.mGuests.el);
-    trAttr(metrics, 'aria-label', 'metric.label');
+    if (metrics) trAttr(metrics, 'aria-label', 'metric.label');
 
     this.summarySlot = h('section', { class: 'summary', id: 'summary', hidden: true, attrs: { 'aria-labelledby': 'summary-title' } });
 
@@ -664,7 +666,7 @@ export class DrillScreen {
     this.hStatus.textContent = t(`status.${s.status}`) + (s.status === 'running' && s.speed !== 1 ? ` ×${s.speed}` : '');
     this.hStatus.className = `pill status-${s.status}`;
     // Outside actors are not told the internal phase.
-    this.hPhase.hidden = this.role === 'store_actor' || this.role === 'corporate_actor';
+    this.hPhase.hidden = isOutside(this.role);
     this.hPhase.textContent = t(`phase.${s.phase}`);
     this.hPhase.className = `pill phase-${s.phase}`;
     this.hPhase.title = t('header.phase');
@@ -686,12 +688,21 @@ export class DrillScreen {
     const p = s.pulse || { tick: 0, time_of_day_s: s.drill.start_time_of_day_s || 0 };
     this.hClock.textContent = timeOfDay(p.time_of_day_s);
     this.hT.textContent = tPlus(p.tick);
+    if (isOutside(this.role)) {
+      this.renderPulseRest(s);
+      return;
+    }
     this.mOrders.set(num(p.orders_per_min));
     const pay = paymentFigure(p);
     this.mPay.set(pay.text, pay.bad, pay.extra);
     this.mPay.define(pay.def);
     this.mLost.set(yen(p.lost_revenue_yen), p.lost_revenue_yen > 0);
     this.mGuests.set(num(p.guests_waiting));
+    this.renderPulseRest(s);
+  }
+
+  /** What a pulse changes besides the metrics bar. */
+  renderPulseRest(s) {
     if (s.status !== this.lastHeaderStatus || s.speed !== this.lastHeaderSpeed) {
       this.lastHeaderStatus = s.status;
       this.lastHeaderSpeed = s.speed;

@@ -268,7 +268,10 @@ export function noticeList(state) {
   return h('ol', { class: 'notice-list', reversed: true }, notices.map((n) => h('li', { class: 'notice' },
     h('div', { class: 'notice-head' },
       h('span', { class: ['pill', `cs-${n.status}`], text: t(`cstatus.${n.status}`) }),
-      h('span', { class: 'notice-meta', text: t('notice.meta', { time: timeOfDay(timeAt(state, n.tick)), by: n.by }) })),
+      // Outside actors get notices signed by nobody: the company's.
+      h('span', { class: 'notice-meta', text: n.by
+        ? t('notice.meta', { time: timeOfDay(timeAt(state, n.tick)), by: n.by })
+        : t('notice.meta_company', { time: timeOfDay(timeAt(state, n.tick)) }) })),
     h('p', { class: 'notice-text', text: n.text }))));
 }
 

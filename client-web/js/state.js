@@ -67,6 +67,8 @@ export function fromWelcome(msg) {
     pulses_open: (s.pulses_open || []).map((p) => ({ question: p.question, picks: p.picks ?? null })),
     pulse_results: s.pulse_results || [],
     briefs: s.briefs || [],
+    // The character an outside actor plays (given by the server), or null.
+    character: s.character || null,
   };
   for (const c of s.calls || []) state.calls[c.id] = { ...c, lines: (c.lines || []).slice(-LINES_KEPT_MAX) };
   trimCalls(state);
@@ -709,7 +711,13 @@ export function historyQuery(state, channel) {
  */
 export function pickBrief(state, chosen) {
   const briefs = state.briefs || [];
-  return briefs.find((b) => b.persona === chosen) || briefs[0] || null;
+  const mine = state.character && state.character.persona;
+  return briefs.find((b) => b.persona === chosen) || briefs.find((b) => b.persona === mine) || briefs[0] || null;
+}
+
+/** Whether a role plays someone outside the company (a store, a corporate client). */
+export function isOutside(role) {
+  return role === 'store_actor' || role === 'corporate_actor';
 }
 
 /**

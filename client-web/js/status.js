@@ -10,6 +10,12 @@
 // becomes visible again), says when it last heard from the server, and
 // stops once the drill has ended. Every text goes through textContent;
 // notices are shown as written, in the scenario's language.
+//
+// It claims nothing before the server has answered: until the first page
+// arrives the banner says it is checking (and, if that fails, that the
+// state is unknown), never "all systems operational". An answer older
+// than the page shown (fewer notices, or not ended after ended: a page
+// only grows) is ignored, so the page never steps back.
 
 import { h, fill, tr } from './dom.js';
 import { t } from './i18n.js';
@@ -26,9 +32,21 @@ export const POLL_MS = 5000;
 
 const STATES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage'];
 
-/** The headline's key for a page: its state, or resolved. */
+/**
+ * Whether `next` may replace the page shown: a page only grows (notices
+ * are never taken back, and an ended drill stays ended), so an answer
+ * with fewer notices, or not ended after ended, is an older one.
+ */
+export function isNewerPage(shown, next) {
+  if (!next) return false;
+  if (!shown) return true;
+  if ((next.notices_total || 0) < (shown.notices_total || 0)) return false;
+  return !(shown.ended && !next.ended);
+}
+
+/** The headline's key for a page: its state, or resolved (or, before any page, checking). */
 export function headlineKey(page) {
-  if (!page) return 'statuspage.headline_operational';
+  if (!page) return 'statuspage.headline_loading';
   if (page.resolved) return 'statuspage.headline_resolved';
   return `statuspage.headline_${STATES.includes(page.status) ? page.status : 'operational'}`;
 }
@@ -54,11 +72,13 @@ function updateItem(page, n, i) {
 
 /** The status page screen for one drill. */
 export function statusScreen({ main, id }) {
-  const banner = h('section', { class: 'sp-banner sp-operational', id: 'status-banner', attrs: { 'aria-labelledby': 'status-headline' } },
+  // Nothing is claimed before the first answer.
+  const banner = h('section', { class: 'sp-banner sp-unknown', id: 'status-banner', dataset: { status: 'loading' },
+    attrs: { 'aria-labelledby': 'status-headline' } },
     h('span', { class: 'sp-dot', attrs: { 'aria-hidden': 'true' } }),
     h('div', null,
-      h('h2', { class: 'sp-headline', id: 'status-headline', i18n: 'statuspage.headline_operational' }),
-      h('p', { class: 'sp-sub', id: 'status-sub', i18n: 'statuspage.sub_operational' })));
+      h('h2', { class: 'sp-headline', id: 'status-headline', i18n: 'statuspage.headline_loading' }),
+      h('p', { class: 'sp-sub', id: 'status-sub', i18n: 'statuspage.sub_loading' })));
   const updates = h('div', { class: 'sp-updates', id: 'status-updates' });
   const updated = h('p', { class: 'sp-updated', id: 'status-updated', attrs: { role: 'status' } });
   const problem = h('p', { class: 'sp-problem', id: 'status-problem', hidden: true, attrs: { role: 'alert' } });
@@ -84,13 +104,21 @@ export function statusScreen({ main, id }) {
   let gone = false;
   let stopped = false;
   let busy = false;
+  let failed = false;
 
   function render() {
     document.title = t('statuspage.doc_title');
     if (lastOk !== null) tr(updated, ['statuspage.updated', { time: wallTime(lastOk) }]);
     else tr(updated, missing ? 'statuspage.not_found' : 'common.loading');
     banner.hidden = missing;
-    if (!page) return;
+    if (!page) {
+      // Not heard from the server yet: checking, or unknown after a failure.
+      banner.className = 'sp-banner sp-unknown';
+      banner.dataset.status = failed ? 'unknown' : 'loading';
+      tr(banner.querySelector('#status-headline'), failed ? 'statuspage.headline_unknown' : 'statuspage.headline_loading');
+      tr(banner.querySelector('#status-sub'), failed ? 'statuspage.sub_unknown' : 'statuspage.sub_loading');
+      return;
+    }
     const state = page.resolved ? 'operational' : (STATES.includes(page.status) ? page.status : 'operational');
     banner.className = `sp-banner sp-${state}`;
     banner.dataset.status = page.resolved ? 'resolved' : state;
@@ -120,8 +148,11 @@ export function statusScreen({ main, id }) {
     if (gone || busy) return;
     busy = true;
     try {
-      page = await drillStatus(id);
+      const next = await drillStatus(id);
+      // An older answer than what is shown changes nothing.
+      if (isNewerPage(page, next)) page = next;
       lastOk = Date.now();
+      failed = false;
       problem.hidden = true;
       // An ended drill's page does not change any more.
       if (page.ended) stopped = true;
@@ -137,6 +168,7 @@ export function statusScreen({ main, id }) {
         problem.hidden = true;
       } else {
         // Keep what was shown, and say it may be out of date.
+        failed = true;
         tr(problem, ['statuspage.stale', { message: e.message }]);
         problem.hidden = false;
       }

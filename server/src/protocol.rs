@@ -948,6 +948,27 @@ pub struct Snapshot {
     /// how to play them and their scripted lines (prompts of what to say).
     #[serde(default)]
     pub briefs: Vec<ActorBrief>,
+    /// For a store or corporate actor: the character this seat plays (the
+    /// server gives each one when the seat gets its role); absent for
+    /// every other seat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub character: Option<Character>,
+}
+
+/// The character an outside actor plays: a store persona of the scenario
+/// (a `store_actor`), or a corporate client (a `corporate_actor`), with
+/// the persona who speaks for it if the scenario has one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Character {
+    /// The persona id (an entry of `briefs`), if any.
+    pub persona: Option<String>,
+    /// The name others see: the persona's name, or the client's.
+    pub name: String,
+    /// The store's region id, for a store with one.
+    pub region: Option<String>,
+    /// The corporate client id: the client a corporate actor plays (its
+    /// chat with sales), or the client owning a store.
+    pub client: Option<String>,
 }
 
 /// An open pulse question as one seat sees it.
@@ -1212,7 +1233,9 @@ pub struct RegionHealth {
     pub stores_affected: u32,
 }
 
-/// Live clock and metrics.
+/// Live clock and metrics. The figures are the company's own: an outside
+/// actor (a store or a corporate client) gets the clock alone
+/// ([`Pulse::for_outside`]), and the figures are then left out of the JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pulse {
     /// Current tick (drill seconds since start).
@@ -1224,22 +1247,44 @@ pub struct Pulse {
     /// Drill seconds per real second.
     pub speed: u32,
     /// Orders completed in the last minute.
-    pub orders_per_min: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orders_per_min: Option<u32>,
     /// Payment success over the last minute, parts per million (full
     /// success when nothing was tried: read it with `payments_per_min`).
-    pub payment_success_ppm: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_success_ppm: Option<u32>,
     /// Card payments tried in the last minute (succeeded or failed).
-    pub payments_per_min: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payments_per_min: Option<u32>,
     /// Revenue taken since tick 0, yen.
-    pub revenue_yen: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_yen: Option<u64>,
     /// Revenue lost since tick 0, yen.
-    pub lost_revenue_yen: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lost_revenue_yen: Option<u64>,
     /// Guests in the stores right now.
-    pub guests_waiting: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guests_waiting: Option<u32>,
     /// Seats in the drill (facilitators too), so that every screen counts
     /// the same people.
     #[serde(default)]
     pub seats: u32,
+}
+
+impl Pulse {
+    /// What an outside actor is told: the clock, the drill's status and
+    /// speed, and how many take part; none of the company's figures.
+    pub fn for_outside(&self) -> Pulse {
+        Pulse {
+            orders_per_min: None,
+            payment_success_ppm: None,
+            payments_per_min: None,
+            revenue_yen: None,
+            lost_revenue_yen: None,
+            guests_waiting: None,
+            ..self.clone()
+        }
+    }
 }
 
 /// A runbook action an engineer can run.
@@ -1286,6 +1331,14 @@ pub struct Notice {
     pub by: String,
     /// Tick it was published.
     pub tick: u64,
+}
+
+impl Notice {
+    /// The notice as an outside actor reads it: the company's, signed by
+    /// nobody inside (`by` is empty).
+    pub fn for_outside(&self) -> Notice {
+        Notice { by: String::new(), ..self.clone() }
+    }
 }
 
 /// A fault as the answer key shows it (facilitators only).

@@ -27,7 +27,7 @@ const { keys } = await import(path.join(CLIENT, 'i18n.js'));
 const {
   mixSegments, retryDelayMs, objectiveCounts, MIX_PARTS, SCORE_REFRESH_MS, SCORE_RETRY_MAX_MS,
 } = await import(path.join(CLIENT, 'board.js'));
-const { headlineKey, statusHref } = await import(path.join(CLIENT, 'status.js'));
+const { headlineKey, statusHref, isNewerPage } = await import(path.join(CLIENT, 'status.js'));
 
 const pulse = {
   tick: 0, time_of_day_s: 42300, status: 'lobby', speed: 1, orders_per_min: 0,
@@ -845,7 +845,7 @@ test('the client sends the shapes of the golden client messages', { skip: noFixt
 // --- the history's trends, the replay, facilitator tokens, characters --------------
 
 test('the public status page: the headline follows the latest notice, and the all-clear resolves it', () => {
-  assert.equal(headlineKey(null), 'statuspage.headline_operational');
+  assert.equal(headlineKey(null), 'statuspage.headline_loading', 'nothing is claimed before the first answer');
   assert.equal(headlineKey({ status: 'operational', resolved: false, notices: [] }), 'statuspage.headline_operational');
   assert.equal(headlineKey({ status: 'partial_outage', resolved: false }), 'statuspage.headline_partial_outage');
   assert.equal(headlineKey({ status: 'operational', resolved: true }), 'statuspage.headline_resolved');
@@ -854,6 +854,17 @@ test('the public status page: the headline follows the latest notice, and the al
     assert.ok(keys('en').includes(`statuspage.headline_${k}`), k);
   }
   assert.equal(statusHref('ab cd'), '#status=ab%20cd');
+});
+
+test('the public status page never steps back to an older answer', () => {
+  const one = { status: 'partial_outage', notices_total: 1, ended: false };
+  const none = { status: 'operational', notices_total: 0, ended: false };
+  assert.equal(isNewerPage(null, none), true, 'the first answer is shown');
+  assert.equal(isNewerPage(one, none), false, 'fewer notices: an older answer');
+  assert.equal(isNewerPage(one, { ...one }), true, 'the same page again');
+  assert.equal(isNewerPage(one, { status: 'operational', notices_total: 2, ended: false }), true);
+  assert.equal(isNewerPage({ ...one, ended: true }, one), false, 'an ended drill stays ended');
+  assert.equal(isNewerPage(one, null), false);
 });
 
 test('a health post shows its alert state; a recovery is not an alarm', () => {

@@ -182,15 +182,16 @@ test('a store calls, the lead gives the call to an agent; a corporate client wri
     await store.page.locator('#store-call-status', { hasText: /^Ringing… waiting for an agent/ }).waitFor();
     await store.page.locator('#store-call-lines .convo-line.mine', { hasText: 'declined for every card' }).waitFor();
 
-    // The lead sees it waiting and gives it to Mei.
-    await lead.page.locator('#call-queue .call-row', { hasText: 'Sho' }).waitFor();
+    // The lead sees it waiting, under the store's name (not Sho's), and gives it to Mei.
+    await lead.page.locator('#call-queue .call-row', { hasText: 'Ramen Tanaka Shinjuku' }).waitFor();
+    assert.equal(await lead.page.locator('#call-queue .call-row', { hasText: 'Sho' }).count(), 0);
     await lead.page.waitForFunction(() => [...document.querySelectorAll('#assign-agent option')].some((o) => o.textContent === 'Mei'));
     await lead.page.selectOption('#assign-agent', { label: 'Mei' });
     await lead.page.click('#assign-button');
     await shot(lead.page, 'desk-lead-assign');
 
     // Mei is on the call; the store hears her.
-    await agent.page.locator('#active-call-title', { hasText: 'Sho' }).waitFor();
+    await agent.page.locator('#active-call-title', { hasText: 'Mr Tanaka, manager, Ramen Tanaka Shinjuku' }).waitFor();
     await store.page.locator('#store-call-status', { hasText: 'On the line with Mei' }).waitFor();
     await agent.page.fill('#call-reply-text', 'We are aware. Please take cash for now.');
     await agent.page.click('#call-reply-send');

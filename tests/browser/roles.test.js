@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { env, person, createDrill, joinDrill, inDrill, watchPosts, watchFrames, startProxy, shot, besidesCutSockets, facTab } from './harness.js';
+import { env, person, createDrill, joinDrill, inDrill, watchPosts, watchFrames, startProxy, shot, besidesCutSockets, facTab, startDrill } from './harness.js';
 
 env.setup();
 
@@ -292,5 +292,170 @@ test('the history lists a finished drill with its time to declare', { timeout: 9
     assert.deepEqual(fac.problems, []);
   } finally {
     await fac.context.close();
+  }
+});
+
+/** Every WebSocket message a page receives, pulses included, parsed and as text. */
+function watchAllFrames(page) {
+  const got = [];
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => got.push({ text: String(f.payload), msg: JSON.parse(String(f.payload)) })));
+  return got;
+}
+
+const FIGURES = ['orders_per_min', 'payment_success_ppm', 'payments_per_min', 'revenue_yen', 'lost_revenue_yen', 'guests_waiting'];
+const TANAKA = 'Mr Tanaka, manager, Ramen Tanaka Shinjuku';
+
+test('outside actors see what their character would, from the start, and nothing of the company\'s own', { timeout: 150_000 }, async () => {
+  const fac = await person('en-US');
+  const sales = await person('en-US');
+  const sora = await person('en-US');
+  const yui = await person('en-US');
+  const store = await person('en-US');
+  const corp = await person('ja-JP');
+  const all = [fac, sales, sora, yui, store, corp];
+  try {
+    const link = await createDrill(fac.page, 'Aiko');
+    const storeFrames = watchAllFrames(store.page);
+    const corpFrames = watchAllFrames(corp.page);
+    await joinDrill(sales.page, link, 'Ren', 'sales');
+    await joinDrill(sora.page, link, 'Sora', 'comms_lead');
+    await joinDrill(yui.page, link, 'Yui', 'support_agent');
+    await joinDrill(store.page, link, 'Tanaka (store)', 'store_actor');
+    await joinDrill(corp.page, link, 'Ito-san', 'corporate_actor');
+
+    // No metrics bar outside; inside it is there.
+    await sales.page.locator('#metrics').waitFor();
+    for (const p of [store, corp]) assert.equal(await p.page.locator('#metrics, .metrics').count(), 0, 'no company figures outside');
+
+    // The corporate actor writes as the client they play (the server's
+    // character), not whichever chat sorts first; and their character
+    // panel shows that client's persona.
+    await corp.page.locator('#chat-panel').waitFor();
+    assert.equal(await corp.page.inputValue('#chat-client'), 'kanto-ramen-hd');
+    assert.equal(await corp.page.locator('#character-name').textContent(), 'Ms Ito, operations, Kanto Ramen Holdings');
+    await startDrill(fac.page, 1);
+
+    // Sales writes to Kanto Ramen first: the person playing it reads it
+    // without having written anything.
+    await sales.page.locator('#chat-list .chat-link[data-client="kanto-ramen-hd"]').click();
+    await sales.page.fill('#chat-reply-text', 'Card payments fail in Kanto; cash works. Next update 12:10.');
+    await sales.page.click('#chat-reply-send');
+    await corp.page.locator('#chat-lines .convo-line.from-agent', { hasText: 'Next update 12:10' }).waitFor();
+    // Sales' note to the other client does not reach them.
+    await sales.page.locator('#chat-list .chat-link[data-client="hikari-cafe"]').click();
+    await sales.page.fill('#chat-reply-text', 'A note for Hikari only.');
+    await sales.page.click('#chat-reply-send');
+    await sales.page.locator('#chat-lines .convo-line', { hasText: 'Hikari only' }).waitFor();
+    // The facilitator writes as the client: the actor sees it too.
+    await fac.page.locator('#chat-list .chat-link[data-client="kanto-ramen-hd"]').click();
+    await fac.page.fill('#chat-reply-text', 'Facilitator, speaking as Kanto Ramen.');
+    await fac.page.click('#chat-reply-send');
+    await corp.page.locator('#chat-lines .convo-line', { hasText: 'speaking as Kanto Ramen' }).waitFor();
+    assert.equal(await corp.page.inputValue('#chat-client'), 'kanto-ramen-hd', 'still writing as their client');
+    await shot(corp.page, 'outside-corporate-from-the-start-ja');
+
+    // The comms lead's notice reaches the store as the company's.
+    await sora.page.fill('#notice-text', 'Card payments fail in some Kanto stores. Cash works.');
+    await sora.page.click('.notice-form button[type=submit]');
+    await sora.page.locator('.notice-list .notice-meta', { hasText: 'Sora' }).waitFor();
+    const meta = store.page.locator('.notice-list .notice-meta');
+    await meta.first().waitFor();
+    assert.match(await meta.first().textContent(), /from the company$/);
+    await corp.page.locator('.notice-list .notice-meta', { hasText: '当社より' }).first().waitFor();
+
+    // The store calls: support sees the store, not the colleague's name.
+    await store.page.fill('#call-support-text', 'Every card is declined.');
+    await store.page.click('#call-support');
+    await yui.page.locator('#call-queue .call-row', { hasText: TANAKA }).waitFor();
+    assert.equal(await yui.page.locator('#call-queue .call-row', { hasText: 'Tanaka (store)' }).count(), 0);
+    await shot(store.page, 'outside-store');
+
+    // Nothing of the company's own reached the outside tabs: no figures in
+    // any pulse, no comms lead's name, no other client's chat.
+    await store.page.waitForTimeout(1200); // a pulse or two more
+    for (const [who, p, frames] of [['store', store, storeFrames], ['corporate', corp, corpFrames]]) {
+      const pulses = frames.filter((f) => f.msg.type === 'pulse');
+      assert.ok(pulses.length > 0, `${who} got pulses`);
+      for (const f of pulses) for (const k of FIGURES) assert.ok(!(k in f.msg), `${who} got ${k}`);
+      for (const f of frames) {
+        assert.ok(!f.text.includes('Sora'), `${who} was sent the comms lead's name: ${f.text}`);
+        assert.ok(!f.text.includes('Hikari only'), `${who} was sent another client's chat`);
+      }
+      const shown = await p.page.locator('#main').innerText();
+      assert.ok(!shown.includes('Sora'), `${who}'s screen shows the comms lead's name`);
+    }
+    for (const x of all) assert.deepEqual(x.problems, []);
+  } finally {
+    for (const x of all) await x.context.close();
+  }
+});
+
+test('the public status page claims nothing before the server answers, and never steps back', { timeout: 90_000 }, async () => {
+  const fac = await person('en-US');
+  const sora = await person('en-US');
+  const customer = await person('en-US');
+  try {
+    const link = await createDrill(fac.page, 'Aiko');
+    await joinDrill(sora.page, link, 'Sora', 'comms_lead');
+    await startDrill(fac.page, 1);
+    await sora.page.fill('#notice-text', 'We are investigating card payment failures in Kanto.');
+    await sora.page.click('.notice-form button[type=submit]');
+    await sora.page.locator('.notice-list .notice-text', { hasText: 'investigating' }).waitFor();
+    const id = decodeURIComponent(/#drill=([^&]+)/.exec(new URL(fac.page.url()).hash)[1]);
+    const banner = customer.page.locator('#status-banner');
+    const headline = customer.page.locator('#status-headline');
+
+    // The first answer is slow: meanwhile the page says it is checking,
+    // never "all systems operational".
+    let release;
+    const held = new Promise((r) => { release = r; });
+    let served = 0;
+    let stale = null;
+    await customer.page.route('**/api/drills/*/status', async (route) => {
+      served += 1;
+      if (served === 1) {
+        await held;
+        return route.continue();
+      }
+      if (stale) {
+        // An older answer (from before the notice), as a stale cache would give.
+        const res = await route.fetch();
+        const body = await res.json();
+        stale.resolve();
+        return route.fulfill({ response: res, json: { ...body, status: 'operational', resolved: false, notices_total: 0, notices: [] } });
+      }
+      return route.continue();
+    });
+    await customer.page.goto(`${env.base}/#status=${encodeURIComponent(id)}`);
+    await customer.page.locator('#status-banner[data-status="loading"]').waitFor();
+    assert.equal(await headline.textContent(), 'Checking the status…');
+    await customer.page.waitForTimeout(500);
+    assert.notEqual(await headline.textContent(), 'All systems operational');
+    release();
+    await customer.page.locator('#status-banner[data-status="partial_outage"]').waitFor();
+    assert.equal(await headline.textContent(), 'Partial outage');
+
+    // A later answer older than the page shown changes nothing.
+    await new Promise((resolve) => { stale = { resolve }; });
+    await customer.page.waitForTimeout(300);
+    assert.equal(await banner.getAttribute('data-status'), 'partial_outage', 'the page did not step back');
+    assert.equal(await customer.page.locator('#status-update-list .sp-update').count(), 1);
+    stale = null;
+    await shot(customer.page, 'status-page-kept');
+
+    // A first answer that fails says the state is unknown, not operational.
+    const other = await person('ja-JP');
+    try {
+      await other.page.route('**/api/drills/*/status', (route) => route.abort());
+      await other.page.goto(`${env.base}/#status=${encodeURIComponent(id)}`);
+      await other.page.locator('#status-banner[data-status="unknown"]').waitFor();
+      assert.equal(await other.page.locator('#status-headline').textContent(), '状況を取得できません');
+      await other.page.locator('#status-problem').waitFor();
+    } finally {
+      await other.context.close();
+    }
+    for (const x of [fac, sora, customer]) assert.deepEqual(x.problems, []);
+  } finally {
+    for (const x of [fac, sora, customer]) await x.context.close();
   }
 });

@@ -361,6 +361,7 @@ export default {
   'notice.published': 'Published',
   'notice.none': 'No notice published yet.',
   'notice.meta': '{time} · {by}',
+  'notice.meta_company': '{time} · from the company',
   'notice.open_status_page': 'Preview: open the public status page',
   'notice.open_public_page': 'Open the public status page',
 
@@ -368,6 +369,10 @@ export default {
   'statuspage.kicker': 'Drill status page',
   'statuspage.title': 'Service status',
   'statuspage.lead': 'Updates about incidents that affect our services, for the stores and companies that use them.',
+  'statuspage.headline_loading': 'Checking the status…',
+  'statuspage.sub_loading': 'Fetching the latest updates.',
+  'statuspage.headline_unknown': 'Status unknown',
+  'statuspage.sub_unknown': 'The status could not be fetched; the page keeps trying.',
   'statuspage.headline_operational': 'All systems operational',
   'statuspage.headline_resolved': 'Resolved: all systems operational',
   'statuspage.headline_degraded_performance': 'Degraded performance',

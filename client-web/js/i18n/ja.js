@@ -361,6 +361,7 @@ export default {
   'notice.published': '公開済み',
   'notice.none': 'まだお知らせはありません。',
   'notice.meta': '{time} · {by}',
+  'notice.meta_company': '{time} · 当社より',
   'notice.open_status_page': 'プレビュー：公開ステータスページを開く',
   'notice.open_public_page': '公開ステータスページを開く',
 
@@ -368,6 +369,10 @@ export default {
   'statuspage.kicker': '訓練用ステータスページ',
   'statuspage.title': 'サービスステータス',
   'statuspage.lead': 'サービスに影響する障害についてのお知らせです。ご利用の店舗様・法人のお客様に向けて掲載しています。',
+  'statuspage.headline_loading': '状況を確認しています…',
+  'statuspage.sub_loading': '最新の情報を取得しています。',
+  'statuspage.headline_unknown': '状況を取得できません',
+  'statuspage.sub_unknown': '状況を取得できませんでした。再試行しています。',
   'statuspage.headline_operational': 'すべてのサービスは正常に稼働しています',
   'statuspage.headline_resolved': '解決済み：すべてのサービスは正常に稼働しています',
   'statuspage.headline_degraded_performance': '一部のサービスでパフォーマンスが低下しています',

@@ -60,8 +60,13 @@ enum Audience {
     /// and the person playing the caller, if one does.
     Desk(Option<u32>),
     /// Sales' client chats (sales, the incident owner, observers,
-    /// facilitators) and the person playing the client, if one does.
-    Sales(Option<u32>),
+    /// facilitators), the person who took the client over from its bot
+    /// (its `client_seat`), if one did, and every corporate actor whose
+    /// character is this client (by its index in the scenario).
+    Sales(Option<u32>, Option<usize>),
+    /// Outside actors only: the outside actors' copy of an event whose
+    /// inside copy goes to [`Audience::Internal`] with the same seq.
+    Outside,
     /// Presence and joins of a seat without a lead role: only those who
     /// manage the roster (facilitators, the incident owner, the support
     /// lead), so that a join costs a handful of frames, not one per person
@@ -98,14 +103,20 @@ fn presence_audience(seat: SeatKind) -> Audience {
     if lead_seat(seat) { Audience::Internal } else { Audience::Roster }
 }
 
-fn sees(id: u32, seat: SeatKind, audience: Audience) -> bool {
+/// Whether seat `id` of this kind, playing corporate client `plays` (its
+/// character's client, for a corporate actor), receives an event for this
+/// audience.
+fn sees(id: u32, seat: SeatKind, plays: Option<usize>, audience: Audience) -> bool {
     match (seat, audience) {
         (_, Audience::Roster) => roster_watcher(seat),
+        (_, Audience::Outside) => matches!(seat, SeatKind::Participant(role) if !role.is_internal()),
         (SeatKind::Participant(role), Audience::Desk(caller)) => {
             matches!(role, Role::SupportLead | Role::SupportAgent | Role::Observer) || caller == Some(id)
         }
-        (SeatKind::Participant(role), Audience::Sales(client)) => {
-            matches!(role, Role::Sales | Role::IncidentOwner | Role::Observer) || client == Some(id)
+        (SeatKind::Participant(role), Audience::Sales(client_seat, client)) => {
+            matches!(role, Role::Sales | Role::IncidentOwner | Role::Observer)
+                || client_seat == Some(id)
+                || (role == Role::CorporateActor && client.is_some() && plays == client)
         }
         (SeatKind::Facilitator, _) => true,
         (SeatKind::Participant(_), Audience::All) => true,
@@ -125,6 +136,40 @@ struct Seat {
     /// than this must get a fresh snapshot, not a resume.
     kind_changed_seq: u64,
     conns: u32,
+    /// The character an outside actor plays; `None` for every other seat.
+    plays: Option<Plays>,
+}
+
+/// The character an outside actor's seat plays, given by the drill when
+/// the seat gets its role: the least played one of its kind, the first in
+/// the scenario's order among equals. It depends only on the seats and
+/// their roles, so a replay gives every seat the same character again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plays {
+    /// A store persona (its index in the scenario's personas).
+    Store(usize),
+    /// A corporate client (its index in the scenario's clients).
+    Client(usize),
+}
+
+impl Seat {
+    /// Whether this seat receives an event for this audience.
+    fn sees(&self, audience: Audience) -> bool {
+        sees(self.view.id, self.view.seat, self.plays_client(), audience)
+    }
+
+    /// Whether this seat is an outside actor (a store or a corporate client).
+    fn outside(&self) -> bool {
+        matches!(self.view.seat, SeatKind::Participant(role) if !role.is_internal())
+    }
+
+    /// The corporate client this seat plays, if it plays one.
+    fn plays_client(&self) -> Option<usize> {
+        match self.plays {
+            Some(Plays::Client(i)) => Some(i),
+            Some(Plays::Store(_)) | None => None,
+        }
+    }
 }
 
 struct Conn {
@@ -148,8 +193,9 @@ enum Held {
     Event(u64, Audience, Frame),
     /// A reply to one connection.
     Reply(ConnId, Frame),
-    /// A pulse for every connection.
-    Pulse(Frame),
+    /// A pulse for every connection: the whole one for seats inside, the
+    /// clock alone for outside actors.
+    Pulse(Frame, Frame),
     /// The answer to a request for a seat: a join is answered only once
     /// the seat is stored, so that a token handed out survives a restart.
     Seat(oneshot::Sender<Result<(u32, SeatKind), ErrorCode>>, Result<(u32, SeatKind), ErrorCode>),
@@ -228,6 +274,9 @@ struct DrillTask {
     /// The public status page, shared with the HTTP API (see
     /// [`super::status_page`]); replaced, never edited in place.
     status_page: watch::Sender<Arc<StatusPage>>,
+    /// The status page changed and is shared once what changed it is
+    /// stored (see [`Self::publish_status_page`]).
+    status_page_due: bool,
 }
 
 /// A drill task's inbox and the public status page it keeps up to date.
@@ -409,6 +458,7 @@ impl DrillTask {
             improvements: Vec::new(),
             notice_wall_ms: Vec::new(),
             status_page,
+            status_page_due: false,
         }
     }
 
@@ -436,7 +486,8 @@ impl DrillTask {
         if self.status == DrillStatus::Running {
             self.anchor = Some((now(), self.sim.tick()));
         }
-        self.publish_status_page();
+        // Everything replayed is stored already.
+        self.share_status_page();
         tracing::info!(inputs = u.log.len(), tick = self.sim.tick(), seq = self.seq, "drill restored from its log");
         hashes
     }
@@ -534,14 +585,16 @@ impl DrillTask {
         if !self.commit().await {
             return;
         }
+        if self.status_page_due {
+            self.share_status_page();
+        }
         let mut slow = Vec::new();
         let mut sent = 0u64;
         for h in std::mem::take(&mut self.held) {
             match h {
                 Held::Event(seq, audience, frame) => {
                     for c in self.conns.iter().filter(|c| c.from_seq < seq) {
-                        let kind = self.seats.get(c.seat as usize).map(|s| s.view.seat);
-                        if kind.is_some_and(|k| sees(c.seat, k, audience)) {
+                        if self.seats.get(c.seat as usize).is_some_and(|s| s.sees(audience)) {
                             match c.out.try_send(frame.clone()) {
                                 Ok(()) => sent += 1,
                                 Err(_) => slow.push(c.id),
@@ -549,8 +602,10 @@ impl DrillTask {
                         }
                     }
                 }
-                Held::Pulse(frame) => {
+                Held::Pulse(inside, outside) => {
                     for c in &self.conns {
+                        let outsider = self.seats.get(c.seat as usize).is_none_or(Seat::outside);
+                        let frame = if outsider { &outside } else { &inside };
                         match c.out.try_send(frame.clone()) {
                             Ok(()) => sent += 1,
                             Err(_) => slow.push(c.id),
@@ -621,8 +676,8 @@ impl DrillTask {
                 return false;
             }
             // The public page outlives the task: keep its final state.
-            let page = self.status_page.borrow().clone();
-            match serde_json::to_string(&*page) {
+            let page = self.build_status_page();
+            match serde_json::to_string(&page) {
                 Ok(json) => {
                     if let Err(e) = store.save_status_page(&self.info.id, json).await {
                         self.store_refused(&e, "could not store the drill's status page");
@@ -757,16 +812,28 @@ impl DrillTask {
         };
         let view = SeatView { id, name, seat, online: false };
         self.log_input(LoggedInput::AddSeat { name: view.name.clone(), seat, token_hash });
+        let plays = self.pick_character(seat, id);
         self.seats.push(Seat {
             view: view.clone(),
             last_cid: 0,
             refused: VecDeque::new(),
             kind_changed_seq: 0,
             conns: 0,
+            plays,
         });
         self.update_crew();
         self.emit(presence_audience(seat), Event::SeatChanged { seat: view });
         Ok((id, seat))
+    }
+
+    /// The character seat `id` plays in this seat kind: for an outside
+    /// actor, the least played one of its kind by the other seats (the
+    /// first in the scenario's order among equals); `None` for the others,
+    /// and when the scenario has none of that kind.
+    fn pick_character(&self, kind: SeatKind, id: u32) -> Option<Plays> {
+        let SeatKind::Participant(role) = kind else { return None };
+        let played = |c: Plays| self.seats.iter().filter(|s| s.view.id != id && s.plays == Some(c)).count();
+        characters(self.sim.scenario(), role).into_iter().min_by_key(|&c| played(c))
     }
 
     fn planned_role(&self, name: &str) -> Option<Role> {
@@ -785,7 +852,7 @@ impl DrillTask {
         // seat is still what it was then (what it may see depends on it).
         let resumable = |l: &u64| *l <= self.seq && *l + 1 >= oldest && *l >= changed;
         let missed: Option<Vec<Frame>> = last_seq.filter(resumable).map(|last| {
-            self.log.iter().filter(|l| l.seq > last && sees(seat, kind, l.audience)).map(|l| l.frame.clone()).collect()
+            self.log.iter().filter(|l| l.seq > last && s.sees(l.audience)).map(|l| l.frame.clone()).collect()
         });
         // Catching up must fit in the outbound queue with room to spare;
         // further behind than that, a snapshot is smaller.
@@ -810,9 +877,9 @@ impl DrillTask {
                 self.reply(conn, &ServerMsg::Welcome { v: crate::protocol::PROTOCOL_VERSION, you, last_cid, snapshot });
             }
         }
-        if let Some(pulse) = self.pulse_frame() {
-            self.held.push(Held::Reply(conn, pulse));
-        }
+        let outside = self.seats.get(seat as usize).is_none_or(Seat::outside);
+        let (inside_pulse, outside_pulse) = self.pulse_frames();
+        self.held.push(Held::Reply(conn, if outside { outside_pulse } else { inside_pulse }));
         self.set_online(seat, 1);
     }
 
@@ -947,7 +1014,12 @@ impl DrillTask {
             }
             Command::CallSupport { text } => {
                 let text = check_text(text)?;
-                self.sim_command(&actor, SimCommand::CallSupport { seat, name: actor.name.clone(), text })
+                // Support hears the character, not the colleague playing it.
+                let name = match self.seats.get(seat as usize).and_then(|s| s.plays) {
+                    Some(Plays::Store(i)) => self.sim.scenario().personas[i].name.clone(),
+                    Some(Plays::Client(_)) | None => actor.name.clone(),
+                };
+                self.sim_command(&actor, SimCommand::CallSupport { seat, name, text })
             }
             Command::ChatSay { client, text } => {
                 let text = check_text(text)?;
@@ -1205,6 +1277,12 @@ impl DrillTask {
             {
                 for e in self.sim.release_seat(seat) {
                     self.sim_event(e);
+                }
+            }
+            if was != Some(SeatKind::Participant(role)) {
+                let plays = self.pick_character(SeatKind::Participant(role), seat);
+                if let Some(s) = self.seats.get_mut(seat as usize) {
+                    s.plays = plays;
                 }
             }
             if let Some(s) = self.seats.get_mut(seat as usize) {
@@ -1514,7 +1592,7 @@ impl DrillTask {
                 Answer::Dashboard { services, regions, alerts, metrics }
             }
             Query::History { channel, skip } => {
-                if !sees(seat, kind, channel_audience(*channel)) {
+                if !sees(seat, kind, None, channel_audience(*channel)) {
                     return Err((ErrorCode::Forbidden, "you do not read that channel".into()));
                 }
                 let posts = self.channels.get(channel).map_or_else(Vec::new, |all| {
@@ -1661,12 +1739,22 @@ impl DrillTask {
         )
     }
 
-    /// Shares a fresh status page with the HTTP API (not while replaying:
-    /// the page is built once the replay is done).
+    /// Marks the public status page for renewal. It is shared with the
+    /// HTTP API only once the input that changed it is stored (in
+    /// [`Self::flush`], before the held output goes out), so the page never
+    /// shows a notice a restart could take back, and a notice is on it by
+    /// the time its `ack` and `notice_published` arrive. Not while
+    /// replaying: the page is built once the replay is done.
     fn publish_status_page(&mut self) {
         if !self.replaying {
-            self.status_page.send_replace(Arc::new(self.build_status_page()));
+            self.status_page_due = true;
         }
+    }
+
+    /// Shares a fresh status page with the HTTP API now.
+    fn share_status_page(&mut self) {
+        self.status_page_due = false;
+        self.status_page.send_replace(Arc::new(self.build_status_page()));
     }
 
     // --- events ----------------------------------------------------------
@@ -1723,7 +1811,9 @@ impl DrillTask {
                     self.notice_wall_ms.push(wall_ms);
                     self.log_input(LoggedInput::NoticeWallTime { wall_ms });
                 }
-                self.emit(Audience::All, Event::NoticePublished { notice: notice.clone() });
+                // Inside, who published it; outside, the company did.
+                let outside = Event::NoticePublished { notice: notice.for_outside() };
+                self.emit_split(Event::NoticePublished { notice: notice.clone() }, outside);
                 let channel =
                     if self.channels.contains_key(&Channel::External) { Channel::External } else { Channel::Ops };
                 self.post(channel, Author::System, PostBody::Notice(notice));
@@ -1737,10 +1827,12 @@ impl DrillTask {
                 self.emit(Audience::Desk(caller_seat), Event::CallLine { call, line });
             }
             SimEvent::Chat(chat) => {
-                self.emit(Audience::Sales(chat.client_seat), Event::ChatUpdated { chat: Box::new(chat) })
+                let i = self.client_index(&chat.client);
+                self.emit(Audience::Sales(chat.client_seat, i), Event::ChatUpdated { chat: Box::new(chat) })
             }
             SimEvent::ChatLine { client, client_seat, line } => {
-                self.emit(Audience::Sales(client_seat), Event::ChatLine { client, line });
+                let i = self.client_index(&client);
+                self.emit(Audience::Sales(client_seat, i), Event::ChatLine { client, line });
             }
             SimEvent::Escalated { client, name } => {
                 let body = PostBody::ClientEscalated { client, name };
@@ -1761,6 +1853,11 @@ impl DrillTask {
                 self.emit(Audience::Facilitators, Event::InjectUpdated { inject: Box::new(inject) })
             }
         }
+    }
+
+    /// The index of a corporate client in the scenario, by its id.
+    fn client_index(&self, id: &str) -> Option<usize> {
+        self.sim.scenario().clients.iter().position(|c| c.id == id)
     }
 
     /// The war room once declared, #ops before.
@@ -1789,7 +1886,25 @@ impl DrillTask {
         if let Some(r) = &mut self.recorder {
             r.event(self.sim.tick(), &event);
         }
-        let frame = encode_msg(&ServerMsg::Event { seq: self.seq, tick: self.sim.tick(), event });
+        self.send_event(audience, &event);
+    }
+
+    /// Emits one event in two copies under one seq: `inside` for
+    /// facilitators and internal seats, `outside` for outside actors (each
+    /// seat gets exactly one). The review records the inside copy.
+    fn emit_split(&mut self, inside: Event, outside: Event) {
+        self.seq += 1;
+        if let Some(r) = &mut self.recorder {
+            r.event(self.sim.tick(), &inside);
+        }
+        self.send_event(Audience::Internal, &inside);
+        self.send_event(Audience::Outside, &outside);
+    }
+
+    /// Holds the event numbered `self.seq` for its audience and keeps it
+    /// for resume.
+    fn send_event(&mut self, audience: Audience, event: &Event) {
+        let frame = encode_msg(&ServerMsg::Event { seq: self.seq, tick: self.sim.tick(), event: event.clone() });
         if !self.replaying {
             self.held.push(Held::Event(self.seq, audience, frame.clone()));
         }
@@ -1813,12 +1928,21 @@ impl DrillTask {
         }
     }
 
-    fn pulse_frame(&self) -> Option<Frame> {
+    /// The pulse as of now, with every figure (seats inside).
+    fn pulse_now(&self) -> crate::protocol::Pulse {
         let mut p = self.sim.pulse();
         p.status = self.status;
         p.speed = self.speed;
         p.seats = self.seats.len() as u32;
-        Some(encode_msg(&ServerMsg::Pulse(p)))
+        p
+    }
+
+    /// The pulse frames: for seats inside, and for outside actors (the
+    /// clock alone, none of the company's figures).
+    fn pulse_frames(&self) -> (Frame, Frame) {
+        let p = self.pulse_now();
+        let outside = encode_msg(&ServerMsg::Pulse(p.for_outside()));
+        (encode_msg(&ServerMsg::Pulse(p)), outside)
     }
 
     fn send_pulse(&mut self) {
@@ -1827,27 +1951,28 @@ impl DrillTask {
         if self.replaying || self.outage.is_some() {
             return;
         }
-        if let Some(frame) = self.pulse_frame() {
-            self.held.push(Held::Pulse(frame));
-        }
+        let (inside, outside) = self.pulse_frames();
+        self.held.push(Held::Pulse(inside, outside));
     }
 
     fn snapshot(&self, seat: u32, kind: SeatKind) -> Snapshot {
-        let internal = sees(seat, kind, Audience::Internal);
-        let desk = sees(seat, kind, Audience::Desk(None));
-        let sales = sees(seat, kind, Audience::Sales(None));
+        let internal = sees(seat, kind, None, Audience::Internal);
+        let desk = sees(seat, kind, None, Audience::Desk(None));
+        let sales = sees(seat, kind, None, Audience::Sales(None, None));
         let corporate = kind == SeatKind::Participant(Role::CorporateActor);
+        let plays = self.seats.get(seat as usize).and_then(|s| s.plays);
+        let plays_client = self.seats.get(seat as usize).and_then(Seat::plays_client);
         let scenario = self.sim.scenario();
         let facilitator = kind == SeatKind::Facilitator;
         let engineer = facilitator || kind == SeatKind::Participant(Role::Engineer);
-        let mut pulse = self.sim.pulse();
-        pulse.status = self.status;
-        pulse.speed = self.speed;
-        pulse.seats = self.seats.len() as u32;
+        let pulse = if internal { self.pulse_now() } else { self.pulse_now().for_outside() };
         Snapshot {
             seq: self.seq,
             drill: DrillInfo {
                 join_code: if internal { self.info.join_code.clone() } else { String::new() },
+                // The company's services (its databases, its vendors) are
+                // its own business; a store knows only what it uses.
+                services: if internal { self.info.services.clone() } else { Vec::new() },
                 ..self.info.clone()
             },
             status: self.status,
@@ -1874,7 +1999,7 @@ impl DrillTask {
             channels: self
                 .channels
                 .iter()
-                .filter(|(c, _)| sees(seat, kind, channel_audience(**c)))
+                .filter(|(c, _)| sees(seat, kind, None, channel_audience(**c)))
                 .map(|(c, posts)| ChannelView {
                     channel: *c,
                     posts: posts
@@ -1889,7 +2014,12 @@ impl DrillTask {
                 .collect(),
             actions: if engineer { self.sim.actions() } else { Vec::new() },
             actions_run: if internal { self.sim.actions_run() } else { Vec::new() },
-            notices: self.sim.notices(),
+            // Outside, a notice is the company's, signed by nobody inside.
+            notices: if internal {
+                self.sim.notices()
+            } else {
+                self.sim.notices().iter().map(crate::protocol::Notice::for_outside).collect()
+            },
             summary: self.summary.clone(),
             answer_key: facilitator.then(|| self.sim.faults()),
             planned_roles: if facilitator { self.planned.clone() } else { Vec::new() },
@@ -1906,7 +2036,13 @@ impl DrillTask {
             chats: if sales {
                 self.sim.chats()
             } else if corporate {
-                self.sim.chats().into_iter().filter(|c| c.client_seat == Some(seat)).collect()
+                // The client it plays from the start, and any it took over.
+                let played = plays_client.and_then(|i| scenario.clients.get(i)).map(|c| c.id.as_str());
+                self.sim
+                    .chats()
+                    .into_iter()
+                    .filter(|c| c.client_seat == Some(seat) || played == Some(c.client.as_str()))
+                    .collect()
             } else {
                 Vec::new()
             },
@@ -1932,7 +2068,69 @@ impl DrillTask {
             } else {
                 Vec::new()
             },
+            character: plays.map(|p| character_view(scenario, p)),
         }
+    }
+}
+
+/// What an outside actor is told of the character it plays.
+fn character_view(s: &Scenario, plays: Plays) -> crate::protocol::Character {
+    use crate::scenario::PersonaKind;
+    let region_id = |r: Option<usize>| r.and_then(|r| s.regions.get(r)).map(|r| r.id.clone());
+    let client_id = |c: Option<usize>| c.and_then(|c| s.clients.get(c)).map(|c| c.id.clone());
+    match plays {
+        Plays::Store(i) => {
+            let p = &s.personas[i];
+            crate::protocol::Character {
+                persona: Some(p.id.clone()),
+                name: p.name.clone(),
+                region: region_id(p.region),
+                client: client_id(p.client),
+            }
+        }
+        Plays::Client(i) => {
+            let persona = s.personas.iter().find(|p| p.kind == PersonaKind::Client && p.client == Some(i));
+            crate::protocol::Character {
+                persona: persona.map(|p| p.id.clone()),
+                name: persona.map_or_else(|| s.clients[i].name.clone(), |p| p.name.clone()),
+                region: None,
+                client: client_id(Some(i)),
+            }
+        }
+    }
+}
+
+/// The characters a role may play, in the order they are given out: the
+/// scenario's store personas for a store actor; for a corporate actor,
+/// the clients a persona speaks for (in the personas' order), then the
+/// other clients. Other roles play none.
+fn characters(s: &Scenario, role: Role) -> Vec<Plays> {
+    use crate::scenario::PersonaKind;
+    match role {
+        Role::StoreActor => s
+            .personas
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == PersonaKind::Store)
+            .map(|(i, _)| Plays::Store(i))
+            .collect(),
+        Role::CorporateActor => {
+            let mut order: Vec<usize> = Vec::new();
+            let voiced = s.personas.iter().filter(|p| p.kind == PersonaKind::Client).filter_map(|p| p.client);
+            for i in voiced.chain(0..s.clients.len()) {
+                if i < s.clients.len() && !order.contains(&i) {
+                    order.push(i);
+                }
+            }
+            order.into_iter().map(Plays::Client).collect()
+        }
+        Role::IncidentOwner
+        | Role::CommsLead
+        | Role::SupportLead
+        | Role::SupportAgent
+        | Role::Sales
+        | Role::Engineer
+        | Role::Observer => Vec::new(),
     }
 }
 
@@ -2078,10 +2276,12 @@ mod tests {
     struct Live {
         inbox: mpsc::Sender<Input>,
         out: mpsc::Receiver<Frame>,
+        /// The public status page, as the HTTP API reads it.
+        page: watch::Receiver<Arc<StatusPage>>,
     }
 
     async fn live(log: Arc<dyn DrillLog>) -> Live {
-        let (inbox, _page) =
+        let (inbox, page) =
             spawn_logged("d1".into(), "join".into(), scenario(), 1, Bots::Off, "fcode".into(), Some(log));
         let got = add_seat(&inbox, "Aiko").await;
         assert_eq!(got, Ok((0, SeatKind::Facilitator)));
@@ -2092,7 +2292,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let welcome = next(&mut out).await;
         assert_eq!(welcome["type"], "welcome", "{welcome}");
-        Live { inbox, out }
+        Live { inbox, out, page }
     }
 
     async fn add_seat(inbox: &mpsc::Sender<Input>, name: &str) -> Result<(u32, SeatKind), ErrorCode> {
@@ -2230,6 +2430,47 @@ mod tests {
         assert_eq!(again.sim.state_hash(), d.sim.state_hash(), "same world");
         let posts = |t: &DrillTask| t.channels.get(&Channel::IncidentWarRoom).cloned().unwrap_or_default();
         assert_eq!(posts(&again), posts(&d), "same war room, bot requests and runs included");
+    }
+
+    #[tokio::test]
+    async fn the_status_page_shows_a_notice_once_it_is_stored_and_before_its_ack() {
+        let log = Arc::new(FlakyLog::default());
+        let mut l = live(log.clone()).await;
+        let mut seen = Vec::new();
+        let send = |cid: u64, cmd: Command| {
+            let inbox = l.inbox.clone();
+            async move { inbox.send(Input::Command { seat: 0, conn: 1, cid, cmd }).await.unwrap_or_else(|e| panic!("{e}")) }
+        };
+        send(1, Command::Start).await;
+        assert_eq!(reply_to(&mut l.out, 1, &mut seen).await["type"], "ack");
+        assert_eq!(l.page.borrow().notices_total, 0);
+
+        // The store refuses the notice's batch: the notice is applied, but
+        // the page the HTTP API serves does not show it, since a restart
+        // now would take it back.
+        log.refuse(true);
+        let notice = |text: &str| Command::PublishNotice {
+            status: crate::protocol::ComponentStatus::PartialOutage,
+            text: text.into(),
+        };
+        send(2, notice("Card payments fail in Kanto.")).await;
+        assert_eq!(next(&mut l.out).await, serde_json::json!({"type": "store_status", "writable": false}));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(l.page.borrow().notices_total, 0, "the page is never ahead of what is stored");
+
+        // Stored: the page has it by the time the ack comes.
+        log.refuse(false);
+        let mut page = l.page.clone();
+        let ack = reply_to(&mut l.out, 2, &mut seen).await;
+        assert_eq!(ack["type"], "ack", "{ack}");
+        let shown = page.borrow_and_update().clone();
+        assert_eq!((shown.notices_total, shown.status), (1, crate::protocol::ComponentStatus::PartialOutage));
+        assert!(seen.iter().any(|m| m["event"]["kind"] == "notice_published"), "{seen:?}");
+
+        // With the store working, the page follows each notice at once.
+        send(3, notice("Still failing; a fix is rolling out.")).await;
+        assert_eq!(reply_to(&mut l.out, 3, &mut seen).await["type"], "ack");
+        assert_eq!(l.page.borrow().notices_total, 2);
     }
 
     #[tokio::test]
@@ -2420,13 +2661,50 @@ mod tests {
     }
 
     #[test]
+    fn each_outside_actor_plays_the_least_played_character_of_its_kind() {
+        let s = scenario();
+        let mut d = DrillTask::new("d1".into(), "join".into(), &s, 1, Bots::Off, None);
+        let corp = SeatKind::Participant(Role::CorporateActor);
+        let store = SeatKind::Participant(Role::StoreActor);
+        let seat = |d: &mut DrillTask, name: &str, kind| {
+            d.add_seat(name.into(), Some(kind), name.into()).unwrap_or_else(|e| panic!("{e:?}")).0
+        };
+        let fac = seat(&mut d, "Aiko", SeatKind::Facilitator);
+        let a = seat(&mut d, "A", corp);
+        let b = seat(&mut d, "B", corp);
+        let c = seat(&mut d, "C", corp);
+        let t = seat(&mut d, "T", store);
+        let e = seat(&mut d, "E", SeatKind::Participant(Role::Engineer));
+        let plays = |d: &DrillTask, id: u32| d.seats[id as usize].plays;
+        let client = |id: &str| s.clients.iter().position(|c| c.id == id).map(Plays::Client);
+        // The client a persona speaks for first, then the other, then round again.
+        assert_eq!(plays(&d, a), client("kanto-ramen-hd"));
+        assert_eq!(plays(&d, b), client("hikari-cafe"));
+        assert_eq!(plays(&d, c), client("kanto-ramen-hd"));
+        let tanaka = s.personas.iter().position(|p| p.id == "tanaka-ramen").map(Plays::Store);
+        assert_eq!(plays(&d, t), tanaka);
+        assert_eq!((plays(&d, fac), plays(&d, e)), (None, None), "only outside actors play one");
+        // Leaving the role leaves the character; the next one takes the free one.
+        assert!(d.assign_role(fac, b, Role::Observer).is_ok());
+        assert_eq!(plays(&d, b), None);
+        assert!(d.assign_role(fac, e, Role::CorporateActor).is_ok());
+        assert_eq!(plays(&d, e), client("hikari-cafe"));
+        // What each is sent follows: A reads Kanto Ramen's chat, E Hikari's.
+        let kanto = s.clients.iter().position(|c| c.id == "kanto-ramen-hd");
+        assert!(d.seats[a as usize].sees(Audience::Sales(None, kanto)));
+        assert!(!d.seats[e as usize].sees(Audience::Sales(None, kanto)));
+        assert!(d.seats[t as usize].sees(Audience::Outside) && !d.seats[t as usize].sees(Audience::Internal));
+        assert!(!d.seats[fac as usize].sees(Audience::Outside));
+    }
+
+    #[test]
     fn a_channel_is_read_by_the_audience_of_its_posts() {
         let store = SeatKind::Participant(Role::StoreActor);
         let agent = SeatKind::Participant(Role::SupportAgent);
-        assert!(!sees(1, store, channel_audience(Channel::Support)));
-        assert!(sees(1, store, channel_audience(Channel::Social)));
-        assert!(sees(1, agent, channel_audience(Channel::Support)));
-        assert!(!sees(1, agent, channel_audience(Channel::Facilitators)));
-        assert!(sees(1, SeatKind::Facilitator, channel_audience(Channel::Facilitators)));
+        assert!(!sees(1, store, None, channel_audience(Channel::Support)));
+        assert!(sees(1, store, None, channel_audience(Channel::Social)));
+        assert!(sees(1, agent, None, channel_audience(Channel::Support)));
+        assert!(!sees(1, agent, None, channel_audience(Channel::Facilitators)));
+        assert!(sees(1, SeatKind::Facilitator, None, channel_audience(Channel::Facilitators)));
     }
 }

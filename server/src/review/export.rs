@@ -92,6 +92,19 @@ pub fn redact(r: &mut Review, reader: Reader) {
         r.timeline.iter().map(|e| (e.tick, super::kind(&e.what))).collect();
     r.chart.marks.retain(|m| kept.contains(&(m.tick, m.kind.as_str())));
     if reader == Reader::Outside {
+        // A notice was the company's, as outside actors got it during the
+        // drill: nobody inside signs it.
+        for e in &mut r.timeline {
+            if matches!(e.what, What::Notice { .. }) {
+                e.who.clear();
+                e.role = None;
+            }
+        }
+        for m in &mut r.chart.marks {
+            if m.kind == "notice" {
+                m.who.clear();
+            }
+        }
         // Status reports, ratings and improvement items were the company's
         // own business.
         r.awareness.reports.clear();

@@ -529,12 +529,12 @@ pub(crate) fn pulse(world: &World) -> Pulse {
         time_of_day_s: clock.time_of_day_s(),
         status: DrillStatus::Lobby,
         speed: 0,
-        orders_per_min: per_minute(w.orders, clock.tick),
-        payment_success_ppm: w.payment_success_ppm(),
-        payments_per_min: per_minute(w.pay_ok.saturating_add(w.pay_fail), clock.tick),
-        revenue_yen: total.revenue_yen,
-        lost_revenue_yen: total.lost_yen,
-        guests_waiting: world.resource::<GuestCount>().0 as u32,
+        orders_per_min: Some(per_minute(w.orders, clock.tick)),
+        payment_success_ppm: Some(w.payment_success_ppm()),
+        payments_per_min: Some(per_minute(w.pay_ok.saturating_add(w.pay_fail), clock.tick)),
+        revenue_yen: Some(total.revenue_yen),
+        lost_revenue_yen: Some(total.lost_yen),
+        guests_waiting: Some(world.resource::<GuestCount>().0 as u32),
         seats: 0,
     }
 }
