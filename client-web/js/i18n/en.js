@@ -412,6 +412,9 @@ export default {
   'plan.none': 'No roles planned yet.',
   'plan.joined': 'joined',
   'plan.waiting': 'not joined yet',
+  'plan.lock': 'Keep lead roles for the people planned for them',
+  'plan.lock_hint': 'Then the join link alone seats nobody as incident owner, external comms lead or customer support lead: only a name planned for that role, and only the first person to join with it. Names are not secret: lock before you share the link. You can still give any role from the roster.',
+  'errcode.role_locked': 'The facilitator keeps this role for the people planned for it. Pick another role, or ask the facilitator.',
 
   'roster.count': '{n} in the drill · {online} online',
   'roster.online': 'online',
