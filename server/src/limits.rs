@@ -206,10 +206,12 @@ pub const HTTP_HEADER_READ_TIMEOUT_MS: u64 = 10_000;
 
 /// TCP connections from one client address (IPv6: one /64) that may wait
 /// at once: not yet joined to a drill (HTTP requests, WebSockets before a
-/// valid `hello`). More are closed as soon as they are accepted. A join
-/// storm of a whole office behind one address stays below it: each
-/// person's join waits for milliseconds.
-pub const WAITING_CONNECTIONS_PER_ADDRESS_MAX: usize = 1_024;
+/// valid `hello`). More are closed as soon as they are accepted. Half of
+/// `WAITING_CONNECTIONS_MAX`, so one address never takes every place; and
+/// enough for a whole office behind one address reconnecting at once after
+/// a restart (3,000 WebSockets opened within milliseconds of each other:
+/// `firedrill-load restart --clients 3000`).
+pub const WAITING_CONNECTIONS_PER_ADDRESS_MAX: usize = 4_096;
 
 /// TCP connections that may wait at once on one server, from all
 /// addresses. With `CONNECTIONS_PER_SERVER_MAX` it sizes the file
