@@ -23,7 +23,7 @@ export default {
   'errcode.wrong_state': 'Not possible right now.',
   'errcode.invalid_value': 'A value is not accepted.',
   'errcode.no_such_drill': 'This drill no longer exists.',
-  'errcode.full': 'The server is full; try again later.',
+  'errcode.full': 'A limit is reached; try again later.',
   'errcode.unknown_code': 'No drill has this join code.',
   'errcode.unknown_scenario': 'This scenario is not installed.',
   'errcode.ended': 'This drill has ended.',

@@ -23,7 +23,7 @@ export default {
   'errcode.wrong_state': '今はできません。',
   'errcode.invalid_value': '入力された値は受け付けられません。',
   'errcode.no_such_drill': 'この訓練はもうありません。',
-  'errcode.full': 'サーバーが満員です。しばらくしてからお試しください。',
+  'errcode.full': '上限に達しました。しばらくしてからお試しください。',
   'errcode.unknown_code': 'この参加コードの訓練はありません。',
   'errcode.unknown_scenario': 'このシナリオはインストールされていません。',
   'errcode.ended': 'この訓練は終了しました。',
