@@ -337,3 +337,63 @@ async fn codes_are_stored_only_as_hashes_and_still_open_the_drill_after_a_restar
     assert!(!on_disk(&data, old_fac), "an old facilitator code stayed on disk in clear");
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seat_locked_by_a_huge_cid_in_an_old_log_is_free_after_a_restart() {
+    use firedrill::protocol::{Bots, Channel, Command, Role, SeatKind};
+    use firedrill::store::{DrillRecord, LogRecord, LoggedInput, Store};
+
+    let data = temp_dir("cid-legacy");
+    let builtin = firedrill::scenario::builtins()
+        .into_iter()
+        .find(|b| b.scenario.id == "lunch-peak-pos-outage")
+        .expect("the storyboard's scenario is built in");
+    let drill = DrillRecord {
+        id: "00112233445566ff".into(),
+        join_code: firedrill::drill::hash_token("join"),
+        facilitator_code: firedrill::drill::hash_token("fac"),
+        scenario_id: builtin.scenario.id.clone(),
+        scenario_toml: builtin.source.to_string(),
+        seed: builtin.scenario.seed,
+        bots: Bots::Off,
+        created_ms: 1,
+    };
+    let token = "e".repeat(64);
+    let chat = |text: &str| Command::Chat { channel: Channel::Ops, text: text.into() };
+    // What a server before the cid rule stored: Kenji's command with the
+    // largest cid there is, which left no greater one.
+    let log = vec![
+        LogRecord {
+            tick: 0,
+            input: LoggedInput::AddSeat {
+                name: "Aiko".into(),
+                seat: SeatKind::Facilitator,
+                token_hash: firedrill::drill::hash_token(&"a".repeat(64)),
+            },
+        },
+        LogRecord {
+            tick: 0,
+            input: LoggedInput::AddSeat {
+                name: "Kenji".into(),
+                seat: SeatKind::Participant(Role::Engineer),
+                token_hash: firedrill::drill::hash_token(&token),
+            },
+        },
+        LogRecord { tick: 0, input: LoggedInput::Command { seat: 1, cid: 3, cmd: chat("three") } },
+        LogRecord { tick: 0, input: LoggedInput::Command { seat: 1, cid: u64::MAX, cmd: chat("locked") } },
+    ];
+    {
+        let store = Store::open(&data).expect("store opens");
+        store.create_drill(drill.clone()).await.expect("drill stored");
+        store.append(&drill.id, 0, log).await.expect("log stored");
+    }
+    let server = ServerProcess::start(&data, free_port()).await;
+    let (mut c, welcome) = Client::connect(server.addr, &token, None).await;
+    assert_eq!(welcome["last_cid"], json!(3), "the seat goes on from its last cid below the limit");
+    let texts = post_texts(&welcome["snapshot"], "ops");
+    assert!(texts.iter().any(|t| t == "locked"), "what was applied stays applied: {texts:?}");
+    c.ok(json!({"type": "chat", "channel": "ops", "text": "free again"})).await;
+    c.wait_for("my post", |m| m["event"]["post"]["body"]["text"] == "free again").await;
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data);
+}

@@ -610,7 +610,7 @@ pub fn encode_msg(msg: &ServerMsg) -> Frame {
 /// SHA-256 of a token, hex-encoded: what the registry and the store keep,
 /// so that neither memory dumps of the map nor the database hold a usable
 /// token.
-pub(crate) fn hash_token(token: &str) -> String {
+pub fn hash_token(token: &str) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }

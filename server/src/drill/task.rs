@@ -925,7 +925,12 @@ impl DrillTask {
         match result {
             Ok(()) => {
                 if let Some(s) = self.seats.get_mut(seat as usize) {
-                    s.last_cid = cid;
+                    // A `cid` beyond `CID_MAX` is refused now; one that a
+                    // log from before kept was applied, but does not lock
+                    // the seat: it goes on from its last lower `cid`.
+                    if cid <= limits::CID_MAX {
+                        s.last_cid = cid;
+                    }
                     s.refused.retain(|r| r.0 != cid);
                 }
                 self.log_input(LoggedInput::Command { seat, cid, cmd });
