@@ -246,7 +246,13 @@ impl Store {
             .map_err(|e| StoreError::Sqlite(rusqlite::Error::InvalidPath(e.to_string().into())))?;
         let conn = Connection::open(dir.join("firedrill.sqlite3"))?;
         let mut store = Self::start(conn)?;
-        store.code_key = Some(crate::drill::CodeKey(code_key(dir)?));
+        // Without its key (a read-only copy, a damaged file) the data still
+        // serves: stored codes still admit by their hashes; only codes
+        // cannot be shown again after a restart.
+        match code_key(dir) {
+            Ok(key) => store.code_key = Some(crate::drill::CodeKey(key)),
+            Err(e) => tracing::warn!(error = %e, "no code key: drills' codes will not be shown after a restart"),
+        }
         Ok(store)
     }
 
