@@ -103,15 +103,15 @@ fn sample_commands() -> Vec<Command> {
             .map(|channel| Command::Chat { channel, text: "probe".into() })
             .collect();
     v.extend([
-        Command::Declare,
+        Command::Declare {},
         Command::SetPhase { phase: Phase::Identified },
         Command::RunAction { action: "rollback-payments".into() },
         Command::PublishNotice { status: ComponentStatus::PartialOutage, text: "probe".into() },
-        Command::Start,
-        Command::Pause,
-        Command::Resume,
+        Command::Start {},
+        Command::Pause {},
+        Command::Resume {},
         Command::SetSpeed { speed: 2 },
-        Command::End,
+        Command::End {},
         Command::AssignRole { seat: 0, role: Role::Observer },
         Command::PlanRole { name: "Someone".into(), role: Role::Engineer },
         Command::EditDoc { doc: "talk-script".into(), base_version: 1, text: "probe".into() },
@@ -137,8 +137,8 @@ fn sample_commands() -> Vec<Command> {
         Command::EditInject { inject: "store-call-cards".into(), text: "probe".into() },
         Command::AdHocInject { persona: "probe".into(), medium: Medium::Social, text: "probe".into() },
         Command::FaultControl { fault: "probe".into(), op: FaultOp::Heal },
-        Command::Query { query: Query::Dashboard },
-        Command::Query { query: Query::Board },
+        Command::Query { query: Query::Dashboard {} },
+        Command::Query { query: Query::Board {} },
         Command::Query { query: Query::Store { index: 0 } },
         Command::DecideAction { action: "restart-pos".into(), approve: true },
         Command::AskPulse { kind: PulseKind::Regions },
@@ -572,4 +572,335 @@ async fn a_huge_content_length_is_refused_before_the_body() {
     let text = String::from_utf8_lossy(&buf[..n]).to_string();
     assert!(text.starts_with("HTTP/1.1 413"), "{text}");
     assert!(text.contains("too_large"), "{text}");
+}
+
+/// The state of the server's side of a loopback TCP connection, from
+/// `/proc/net/tcp` (`1` is ESTABLISHED); `None` once it has none.
+fn server_socket_state(server_port: u16, client_port: u16) -> Option<u8> {
+    let text = std::fs::read_to_string("/proc/net/tcp").ok()?;
+    let port = |s: &str| s.rsplit(':').next().and_then(|p| u16::from_str_radix(p, 16).ok());
+    text.lines().skip(1).find_map(|line| {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        (f.len() > 3 && port(f[1]) == Some(server_port) && port(f[2]) == Some(client_port))
+            .then(|| u8::from_str_radix(f[3], 16).ok())
+            .flatten()
+    })
+}
+
+/// A TCP connection to `addr` from another loopback address (127.0.0.2),
+/// as a client elsewhere would have.
+async fn connect_from_elsewhere(addr: std::net::SocketAddr) -> tokio::net::TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.bind("127.0.0.2:0".parse().expect("addr")).expect("bind 127.0.0.2");
+    socket.connect(addr).await.expect("connect")
+}
+
+/// Joins `code` from 127.0.0.2 and opens its WebSocket up to the welcome;
+/// returns how long that took.
+async fn timed_join_from_elsewhere(addr: std::net::SocketAddr, code: &str, name: &str) -> Duration {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    #[expect(clippy::disallowed_methods, reason = "measuring real latency")]
+    let t0 = std::time::Instant::now();
+    let body = json!({"code": code, "name": name, "role": "engineer"}).to_string();
+    let mut s = connect_from_elsewhere(addr).await;
+    let req = format!(
+        "POST /api/join HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await.expect("write");
+    let mut buf = Vec::new();
+    tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut buf)).await.expect("join answered").expect("read");
+    let text = String::from_utf8_lossy(&buf).to_string();
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    let v: Value = serde_json::from_str(text.split_once("\r\n\r\n").map(|p| p.1).unwrap_or("")).expect("json");
+    let token = v["token"].as_str().expect("token").to_string();
+    let stream = connect_from_elsewhere(addr).await;
+    let (mut ws, _) = tokio_tungstenite::client_async(format!("ws://{addr}/ws"), stream).await.expect("upgrade");
+    ws.send(Message::Text(json!({"type": "hello", "v": 1, "token": token}).to_string().into())).await.expect("hello");
+    let welcome = tokio::time::timeout(Duration::from_secs(20), ws.next()).await.expect("welcome in time");
+    let Some(Ok(Message::Text(t))) = welcome else { panic!("no welcome: {welcome:?}") };
+    assert!(t.contains("\"welcome\""), "{t}");
+    t0.elapsed()
+}
+
+/// Waits until every socket sees its end (the server closed it); returns
+/// how long that took, or panics after `bound`.
+async fn all_closed<S: tokio::io::AsyncRead + Unpin>(sockets: Vec<S>, bound: Duration) -> Duration {
+    use tokio::io::AsyncReadExt;
+    #[expect(clippy::disallowed_methods, reason = "measuring real time")]
+    let t0 = std::time::Instant::now();
+    let waits = sockets.into_iter().map(|mut s| async move {
+        let mut buf = [0u8; 4096];
+        loop {
+            match s.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => continue,
+            }
+        }
+    });
+    tokio::time::timeout(bound, futures_util::future::join_all(waits))
+        .await
+        .unwrap_or_else(|_| panic!("sockets were still open after {bound:?}"));
+    t0.elapsed()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sockets_that_dribble_headers_or_send_nothing_are_dropped_while_others_join() {
+    use firedrill::limits::{HTTP_HEADER_READ_TIMEOUT_MS, WAITING_CONNECTIONS_PER_ADDRESS_MAX};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // A server process of its own: its file descriptors and metrics are
+    // this test's alone.
+    let data = firedrill_tests::temp_dir("slowloris");
+    let server = firedrill_tests::ServerProcess::start(&data, firedrill_tests::free_port()).await;
+    let addr = server.addr;
+    let (_, code, _) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let quiet = timed_join_from_elsewhere(addr, &code, "Before").await;
+    let bound = Duration::from_millis(HTTP_HEADER_READ_TIMEOUT_MS + 10_000);
+
+    // Slowloris: 300 sockets send a request line, then a header byte by
+    // byte, never the blank line.
+    #[expect(clippy::disallowed_methods, reason = "measuring real time")]
+    let t0 = std::time::Instant::now();
+    let (mut readers, mut writers) = (Vec::new(), Vec::new());
+    for _ in 0..300 {
+        let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        s.write_all(format!("GET /api/scenarios HTTP/1.1\r\nHost: {addr}\r\n").as_bytes()).await.expect("write");
+        let (r, w) = s.into_split();
+        readers.push(r);
+        writers.push(w);
+    }
+    // One byte per socket per second, for longer than the test waits for
+    // them to be closed (a socket whose writer stops would close by itself).
+    let dribbling = tokio::spawn(async move {
+        for _ in 0..(bound.as_secs() + 10) {
+            for w in writers.iter_mut() {
+                let _ = w.write_all(b"X").await;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let during_slowloris = timed_join_from_elsewhere(addr, &code, "During slowloris").await;
+    all_closed(readers, bound).await;
+    let slowloris_closed = t0.elapsed();
+    dribbling.abort();
+
+    // An idle flood: 5,000 connections that never send a byte. Those over
+    // the per-address cap are closed at once, the rest after the timeout.
+    #[expect(clippy::disallowed_methods, reason = "measuring real time")]
+    let t0 = std::time::Instant::now();
+    let mut idle = Vec::new();
+    for _ in 0..5_000 {
+        idle.push(tokio::net::TcpStream::connect(addr).await.expect("connect"));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let during_idle = timed_join_from_elsewhere(addr, &code, "During idle flood").await;
+    // Which were closed at once: all looked at together, in 200 ms.
+    let looks = idle.into_iter().map(|mut s| async move {
+        let mut b = [0u8; 1];
+        let closed =
+            matches!(tokio::time::timeout(Duration::from_millis(200), s.read(&mut b)).await, Ok(Ok(0) | Err(_)));
+        (closed, s)
+    });
+    let (closed, open): (Vec<_>, Vec<_>) = futures_util::future::join_all(looks).await.into_iter().partition(|c| c.0);
+    let refused = closed.len();
+    let held: Vec<_> = open.into_iter().map(|c| c.1).collect();
+    assert_eq!(held.len(), WAITING_CONNECTIONS_PER_ADDRESS_MAX, "one address holds at most its cap");
+    all_closed(held, bound).await;
+    let idle_closed = t0.elapsed();
+    eprintln!(
+        "join time: quiet {quiet:?}, during slowloris (300) {during_slowloris:?}, during idle flood (5000) {during_idle:?}; \
+         slowloris all closed {slowloris_closed:?} after it began, idle flood all closed {idle_closed:?} after it began, \
+         {refused} idle connections refused at once"
+    );
+    for (what, t) in [("slowloris", during_slowloris), ("idle flood", during_idle)] {
+        assert!(t < Duration::from_secs(2), "a join during the {what} took {t:?}");
+    }
+    assert!(slowloris_closed < bound && idle_closed < bound, "{slowloris_closed:?} {idle_closed:?}");
+    // The server is itself again.
+    timed_join_from_elsewhere(addr, &code, "After").await;
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_reads_is_closed_and_only_it_counts_as_a_slow_drop() {
+    use firedrill::limits::WS_WRITE_TIMEOUT_MS;
+    let data = firedrill_tests::temp_dir("never-reads");
+    let server = firedrill_tests::ServerProcess::start(&data, firedrill_tests::free_port()).await;
+    let addr = server.addr;
+    let drops = || metric(addr, "firedrill_slow_consumer_drops_total");
+    let (_, code, _) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let mut chatters = Vec::new();
+    for i in 0..10 {
+        let t = join(addr, &code, &format!("Chatter {i}"), "incident_owner").await;
+        chatters.push(Client::connect(addr, &t, None).await.0);
+    }
+    // Thirty clients that simply go away (no close frame) while the
+    // channel is busy: gone, not slow.
+    let mut leavers = Vec::new();
+    for i in 0..30 {
+        let t = join(addr, &code, &format!("Leaver {i}"), "engineer").await;
+        leavers.push(Client::connect(addr, &t, None).await.0);
+    }
+    for round in 0..20 {
+        if round % 2 == 0 {
+            leavers.truncate(leavers.len().saturating_sub(3));
+        }
+        for c in chatters.iter_mut() {
+            c.ok(json!({"type": "chat", "channel": "ops", "text": format!("round {round}")})).await;
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(drops().await, 0, "connections that closed are not slow consumers");
+
+    // Three clients that never read, with tiny receive buffers.
+    let mut stuck = Vec::new();
+    for i in 0..3 {
+        let token = join(addr, &code, &format!("Stuck {i}"), "engineer").await;
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.set_recv_buffer_size(4096).expect("rcvbuf");
+        let stream = socket.connect(addr).await.expect("connect");
+        let port = stream.local_addr().expect("local").port();
+        let (mut ws, _) = tokio_tungstenite::client_async(format!("ws://{addr}/ws"), stream).await.expect("upgrade");
+        ws.send(Message::Text(json!({"type": "hello", "v": 1, "token": token}).to_string().into()))
+            .await
+            .expect("hello");
+        stuck.push((port, ws));
+    }
+    let text = "z".repeat(1_900);
+    for _ in 0..300 {
+        for c in chatters.iter_mut() {
+            c.cmd(json!({"type": "chat", "channel": "ops", "text": text})).await;
+            c.drain().await;
+        }
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        if drops().await >= 3 {
+            break;
+        }
+    }
+    assert_eq!(drops().await, 3, "exactly the three that stopped reading");
+    // Each is really closed on the server's side, within the write timeout
+    // and the close wait, though the client still reads nothing.
+    let ports: Vec<u16> = stuck.iter().map(|s| s.0).collect();
+    let mut open = ports.clone();
+    for _ in 0..(WS_WRITE_TIMEOUT_MS / 500 + 40) {
+        open.retain(|p| server_socket_state(addr.port(), *p) == Some(1));
+        if open.is_empty() {
+            break;
+        }
+        for c in chatters.iter_mut() {
+            c.drain().await;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(open.is_empty(), "the server still holds the connections from ports {open:?} of {ports:?}");
+    drop(stuck);
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[tokio::test]
+async fn unit_commands_with_unknown_fields_are_refused_on_the_wire() {
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let (_, code, fac_token) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let (mut fac, _) = Client::connect(addr, &fac_token, None).await;
+    let owner = join(addr, &code, "Kenji", "incident_owner").await;
+    let (mut owner, _) = Client::connect(addr, &owner, None).await;
+    for (facilitator, cmd) in [
+        (true, json!({"type": "start", "speed": 120})),
+        (true, json!({"type": "pause", "until": 5})),
+        (false, json!({"type": "declare", "severity": "sev1"})),
+    ] {
+        let client = if facilitator { &mut fac } else { &mut owner };
+        client.send(&json!({"type": "cmd", "cid": 1, "cmd": cmd})).await;
+        let reply = client.wait_for("a reply", |m| m["type"] == "error" || m["type"] == "ack").await;
+        assert_eq!(reply["code"], "bad_message", "{cmd} was not refused: {reply}");
+        assert!(reply.get("cid").is_none(), "{reply}");
+    }
+    // Nothing happened: the drill is still in its lobby, and the same
+    // commands without the extra field work.
+    fac.ok(json!({"type": "start"})).await;
+    owner.ok(json!({"type": "declare"})).await;
+    fac.ok(json!({"type": "pause"})).await;
+}
+
+#[tokio::test]
+async fn a_huge_cid_is_refused_and_cannot_lock_a_seat() {
+    use firedrill::limits::CID_STEP_MAX;
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let (_, code, _) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let token = join(addr, &code, "Kenji", "engineer").await;
+    let (mut c, _) = Client::connect(addr, &token, None).await;
+    let chat = |text: &str| json!({"type": "chat", "channel": "ops", "text": text});
+    for cid in [u64::MAX, (1 << 53), CID_STEP_MAX + 1] {
+        c.cid = cid - 1;
+        assert_eq!(c.refused(chat("locked?")).await, "invalid_value", "cid {cid}");
+    }
+    // The seat still numbers from where it was: cid 1 is a new command,
+    // applied, not an old one acknowledged.
+    c.cid = 0;
+    c.ok(chat("still mine")).await;
+    c.wait_for("my post", |m| m["event"]["post"]["body"]["text"] == "still mine").await;
+    // A leap of exactly the step is allowed.
+    c.cid = CID_STEP_MAX;
+    c.ok(chat("a leap")).await;
+    // After a reconnect the seat carries on above it.
+    drop(c);
+    let (c2, welcome) = Client::connect(addr, &token, None).await;
+    assert_eq!(welcome["last_cid"], json!(CID_STEP_MAX + 1));
+    let mut c2 = c2;
+    c2.ok(chat("after")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_token_on_ten_connections_writes_within_one_seat_budget() {
+    use firedrill::limits::{SEAT_WRITE_BYTES_BURST_MAX, SEAT_WRITE_BYTES_PER_S_MAX};
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let (_, code, _) = create_drill(addr, "lunch-peak-pos-outage").await;
+    let token = join(addr, &code, "Flood", "engineer").await;
+    let mut conns = Vec::new();
+    for _ in 0..10 {
+        conns.push(Client::connect(addr, &token, None).await.0);
+    }
+    // Each connection sends a burst its own rate limit allows (30 messages
+    // of ~1.9 KB): 570 KB in all, more than the seat's budget.
+    let text = "w".repeat(1_900);
+    #[expect(clippy::disallowed_methods, reason = "measuring real time")]
+    let t0 = std::time::Instant::now();
+    let mut next_cid = 0u64;
+    for c in conns.iter_mut() {
+        for _ in 0..30 {
+            next_cid += 1;
+            c.cid = next_cid - 1;
+            c.cmd(json!({"type": "chat", "channel": "ops", "text": text})).await;
+        }
+    }
+    let (mut acked, mut full) = (0usize, 0usize);
+    for c in conns.iter_mut() {
+        for _ in 0..30 {
+            let m = c.wait_for("a reply", |m| m["type"] == "ack" || m["type"] == "error").await;
+            match (m["type"].as_str(), m["code"].as_str()) {
+                (Some("ack"), _) => acked += 1,
+                (_, Some("full")) => full += 1,
+                _ => panic!("unexpected reply {m}"),
+            }
+        }
+    }
+    let elapsed = t0.elapsed().as_secs_f64();
+    let per_cmd = json!({"type": "cmd", "cid": next_cid, "cmd": {"type": "chat", "channel": "ops", "text": text}})
+        .to_string()
+        .len() as f64;
+    let allowed = (SEAT_WRITE_BYTES_BURST_MAX as f64 + elapsed * SEAT_WRITE_BYTES_PER_S_MAX as f64) / per_cmd;
+    assert!(full > 0, "the seat's budget never ran out ({acked} acked)");
+    assert!((acked as f64) <= allowed + 1.0, "{acked} commands acked, at most {allowed:.0} allowed");
+    // Another seat is not affected, and the budget refills.
+    let other = join(addr, &code, "Calm", "engineer").await;
+    let (mut calm, _) = Client::connect(addr, &other, None).await;
+    calm.ok(json!({"type": "chat", "channel": "ops", "text": text})).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let c = &mut conns[0];
+    c.cid = next_cid;
+    c.ok(json!({"type": "chat", "channel": "ops", "text": "refilled"})).await;
 }

@@ -140,7 +140,7 @@ async fn a_drill_stored_without_a_status_page_gets_one_from_its_log() {
                 token_hash: "b".into(),
             },
         },
-        LogRecord { tick: 0, input: LoggedInput::Command { seat: 0, cid: 1, cmd: Command::Start } },
+        LogRecord { tick: 0, input: LoggedInput::Command { seat: 0, cid: 1, cmd: Command::Start {} } },
         LogRecord {
             tick: 30,
             input: LoggedInput::Command {
@@ -149,7 +149,7 @@ async fn a_drill_stored_without_a_status_page_gets_one_from_its_log() {
                 cmd: Command::PublishNotice { status: ComponentStatus::PartialOutage, text: text.clone() },
             },
         },
-        LogRecord { tick: 60, input: LoggedInput::Command { seat: 0, cid: 2, cmd: Command::End } },
+        LogRecord { tick: 60, input: LoggedInput::Command { seat: 0, cid: 2, cmd: Command::End {} } },
     ];
     let summary = firedrill::drill::replay_summary(
         &Unfinished { drill: drill.clone(), tick: 60, log: log.clone() },
@@ -280,6 +280,120 @@ async fn a_database_that_refuses_writes_loses_nothing_acknowledged() {
         present.len()
     );
     assert_eq!(present, acked, "after a restart: exactly the acknowledged commands ({} of them)", acked.len());
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+/// Whether any file of the data directory holds `needle`.
+fn on_disk(data: &std::path::Path, needle: &str) -> bool {
+    std::fs::read_dir(data)
+        .expect("data dir")
+        .flatten()
+        .any(|e| std::fs::read(e.path()).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes())))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn codes_are_stored_only_as_hashes_and_still_open_the_drill_after_a_restart() {
+    let data = temp_dir("codes");
+    let port = free_port();
+    let server = ServerProcess::start(&data, port).await;
+    let addr = server.addr;
+    let (status, v) =
+        http(addr, "POST", "/api/drills", Some(&json!({"scenario": "lunch-peak-pos-outage", "name": "Aiko"}))).await;
+    assert_eq!(status, 201, "{v}");
+    let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+    let (code, fac_code) = (s("join_code"), s("facilitator_code"));
+    join(addr, &code, "Kenji", "engineer").await;
+    server.kill();
+    assert!(!on_disk(&data, &code), "the join code is on disk in clear");
+    assert!(!on_disk(&data, &fac_code), "the facilitator code is on disk in clear");
+
+    // After a restart both codes still open the drill, and facilitators
+    // still see them to invite others.
+    let server = ServerProcess::start(&data, port).await;
+    join(addr, &code, "Mai", "comms_lead").await;
+    let (status, v) = http(addr, "POST", "/api/join", Some(&json!({"code": fac_code, "name": "Ren"}))).await;
+    assert_eq!(status, 200, "{v}");
+    let (_, welcome) = Client::connect(addr, v["token"].as_str().unwrap_or_default(), None).await;
+    assert_eq!(welcome["snapshot"]["drill"]["join_code"], json!(code), "{welcome}");
+    assert_eq!(welcome["snapshot"]["facilitator_code"], json!(fac_code));
+    server.kill();
+
+    // A database from before: the codes in clear. The server hashes them
+    // in place when it opens it, and they still open the drill.
+    let db = data.join("firedrill.sqlite3");
+    let (old_code, old_fac) = ("0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210");
+    {
+        let conn = rusqlite::Connection::open(&db).expect("open db");
+        conn.execute("UPDATE drills SET join_code = ?1, facilitator_code = ?2", [old_code, old_fac]).expect("update");
+        conn.execute_batch("PRAGMA user_version = 0").expect("version");
+    }
+    let server = ServerProcess::start(&data, port).await;
+    join(addr, old_code, "Sora", "engineer").await;
+    let (status, v) = http(addr, "POST", "/api/join", Some(&json!({"code": old_fac, "name": "Yui"}))).await;
+    assert_eq!(status, 200, "{v}");
+    server.kill();
+    assert!(!on_disk(&data, old_code), "an old join code stayed on disk in clear");
+    assert!(!on_disk(&data, old_fac), "an old facilitator code stayed on disk in clear");
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seat_locked_by_a_huge_cid_in_an_old_log_is_free_after_a_restart() {
+    use firedrill::protocol::{Bots, Channel, Command, Role, SeatKind};
+    use firedrill::store::{DrillRecord, LogRecord, LoggedInput, Store};
+
+    let data = temp_dir("cid-legacy");
+    let builtin = firedrill::scenario::builtins()
+        .into_iter()
+        .find(|b| b.scenario.id == "lunch-peak-pos-outage")
+        .expect("the storyboard's scenario is built in");
+    let drill = DrillRecord {
+        id: "00112233445566ff".into(),
+        join_code: firedrill::drill::hash_token("join"),
+        facilitator_code: firedrill::drill::hash_token("fac"),
+        scenario_id: builtin.scenario.id.clone(),
+        scenario_toml: builtin.source.to_string(),
+        seed: builtin.scenario.seed,
+        bots: Bots::Off,
+        created_ms: 1,
+    };
+    let token = "e".repeat(64);
+    let chat = |text: &str| Command::Chat { channel: Channel::Ops, text: text.into() };
+    // What a server before the cid rule stored: Kenji's command with the
+    // largest cid there is, which left no greater one.
+    let log = vec![
+        LogRecord {
+            tick: 0,
+            input: LoggedInput::AddSeat {
+                name: "Aiko".into(),
+                seat: SeatKind::Facilitator,
+                token_hash: firedrill::drill::hash_token(&"a".repeat(64)),
+            },
+        },
+        LogRecord {
+            tick: 0,
+            input: LoggedInput::AddSeat {
+                name: "Kenji".into(),
+                seat: SeatKind::Participant(Role::Engineer),
+                token_hash: firedrill::drill::hash_token(&token),
+            },
+        },
+        LogRecord { tick: 0, input: LoggedInput::Command { seat: 1, cid: 3, cmd: chat("three") } },
+        LogRecord { tick: 0, input: LoggedInput::Command { seat: 1, cid: u64::MAX, cmd: chat("locked") } },
+    ];
+    {
+        let store = Store::open(&data).expect("store opens");
+        store.create_drill(drill.clone()).await.expect("drill stored");
+        store.append(&drill.id, 0, log).await.expect("log stored");
+    }
+    let server = ServerProcess::start(&data, free_port()).await;
+    let (mut c, welcome) = Client::connect(server.addr, &token, None).await;
+    assert_eq!(welcome["last_cid"], json!(3), "the seat goes on from its last cid below the limit");
+    let texts = post_texts(&welcome["snapshot"], "ops");
+    assert!(texts.iter().any(|t| t == "locked"), "what was applied stays applied: {texts:?}");
+    c.ok(json!({"type": "chat", "channel": "ops", "text": "free again"})).await;
+    c.wait_for("my post", |m| m["event"]["post"]["body"]["text"] == "free again").await;
     drop(server);
     let _ = std::fs::remove_dir_all(&data);
 }

@@ -238,3 +238,57 @@ async fn outside_actors_receive_only_what_their_character_would() {
     assert_eq!(w["snapshot"]["notices"][0]["by"], "", "{}", w["snapshot"]["notices"]);
     assert!(!w.to_string().contains("Sora"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn locked_lead_roles_go_only_to_the_people_planned_for_them() {
+    let server = TestServer::start().await;
+    let addr = server.addr;
+    let (status, created) =
+        post(addr, "/api/drills", json!({"scenario": "lunch-peak-pos-outage", "name": "Aiko"})).await;
+    assert_eq!(status, 201);
+    let code = created["join_code"].as_str().unwrap_or_default().to_string();
+    let (mut fac, welcome) = Client::connect(addr, created["token"].as_str().unwrap_or_default(), None).await;
+    assert_eq!(welcome["snapshot"]["roles_locked"], json!(false));
+    let join = |name: &str, role: &str| post(addr, "/api/join", json!({"code": code, "name": name, "role": role}));
+
+    // Unlocked, the join code admits any role: an outside actor can come
+    // back as incident owner.
+    let (status, v) = join("Store 12", "incident_owner").await;
+    assert_eq!((status, &v["seat"]), (200, &json!({"kind": "participant", "role": "incident_owner"})), "{v}");
+
+    fac.ok(json!({"type": "plan_role", "name": "Kenji", "role": "incident_owner"})).await;
+    fac.ok(json!({"type": "plan_role", "name": "Sora", "role": "comms_lead"})).await;
+    fac.ok(json!({"type": "lock_roles", "locked": true})).await;
+    let ev = fac.event("roles_locked").await;
+    assert_eq!(ev["event"]["locked"], json!(true));
+
+    // Locked: no lead role through the join code alone.
+    for role in ["incident_owner", "comms_lead", "support_lead"] {
+        let (status, v) = join("Store 12", role).await;
+        assert_eq!((status, v["error"].as_str()), (403, Some("role_locked")), "{role}: {v}");
+    }
+    // Other roles as before.
+    let (status, v) = join("Store 12", "store_actor").await;
+    assert_eq!((status, &v["seat"]), (200, &json!({"kind": "participant", "role": "store_actor"})), "{v}");
+    // The planned people get their lead roles, whatever they pick...
+    let (_, v) = join("kenji", "engineer").await;
+    assert_eq!(v["seat"], json!({"kind": "participant", "role": "incident_owner"}), "{v}");
+    let (_, v) = join("Sora", "comms_lead").await;
+    assert_eq!(v["seat"], json!({"kind": "participant", "role": "comms_lead"}), "{v}");
+    // ...once: whoever types the same name later does not.
+    let (status, v) = join("Kenji", "incident_owner").await;
+    assert_eq!((status, v["error"].as_str()), (403, Some("role_locked")), "{v}");
+    let (_, v) = join("Kenji", "engineer").await;
+    assert_eq!(v["seat"], json!({"kind": "participant", "role": "engineer"}), "{v}");
+
+    // A fresh facilitator welcome says so; unlocking opens the roles again.
+    let (_, w) = Client::connect(addr, created["token"].as_str().unwrap_or_default(), None).await;
+    assert_eq!(w["snapshot"]["roles_locked"], json!(true));
+    fac.ok(json!({"type": "lock_roles", "locked": false})).await;
+    let (status, v) = join("Mai", "support_lead").await;
+    assert_eq!((status, &v["seat"]), (200, &json!({"kind": "participant", "role": "support_lead"})), "{v}");
+    // Only facilitators lock.
+    let (_, v) = join("Ren", "engineer").await;
+    let (mut ren, _) = Client::connect(addr, v["token"].as_str().unwrap_or_default(), None).await;
+    assert_eq!(ren.refused(json!({"type": "lock_roles", "locked": true})).await, "forbidden");
+}

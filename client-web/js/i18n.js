@@ -75,8 +75,12 @@ export function serverError(code, message) {
   return lang === 'en' ? sentence(message) : `${t(key)}（${message}）`;
 }
 
-/** Codes whose server message says what to change (which value, which role). */
-const DETAILED = new Set(['invalid_value', 'bad_message', 'forbidden', 'wrong_state']);
+/**
+ * Codes whose server message says what to change (which value, which role,
+ * which limit: `full` is a whole server, a drill, a list, or a seat that
+ * sent too much too fast).
+ */
+const DETAILED = new Set(['invalid_value', 'bad_message', 'forbidden', 'wrong_state', 'full']);
 
 /** The server's lower-case message as a sentence: capital first, full stop last. */
 function sentence(message) {

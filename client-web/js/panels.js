@@ -547,7 +547,22 @@ export function planRolesPanel(ctx) {
   const add = h('button', { type: 'submit', class: 'btn', id: 'plan-add', i18n: 'plan.add' });
   const form = h('form', { class: 'plan-form' }, field('plan.name', name), field('plan.role', role), add);
   const list = h('ul', { class: 'plan-list', id: 'plan-list' });
-  const el = panel('panel.plan', h('p', { class: 'hint', i18n: 'plan.hint' }), form, list);
+  // Lead roles kept for the people planned for them: the join code alone
+  // then seats nobody else as incident owner or another lead.
+  const lock = h('input', { id: 'plan-lock', type: 'checkbox' });
+  const lockRow = h('label', { class: 'plan-lock', for: 'plan-lock' }, lock, ' ', h('span', { i18n: 'plan.lock' }));
+  const lockHint = h('p', { class: 'hint', i18n: 'plan.lock_hint' });
+  let lockAwaiting = null;
+  lock.addEventListener('change', () => {
+    const locked = lock.checked;
+    lockAwaiting = locked;
+    const sent = ctx.send({ type: 'lock_roles', locked }, {
+      onAck: () => { lockAwaiting = null; },
+      onError: () => { lockAwaiting = null; lock.checked = !locked; },
+    });
+    if (sent === false) { lockAwaiting = null; lock.checked = !locked; }
+  });
+  const el = panel('panel.plan', h('p', { class: 'hint', i18n: 'plan.hint' }), form, lockRow, lockHint, list);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const value = name.value.trim();
@@ -564,6 +579,8 @@ export function planRolesPanel(ctx) {
   });
   function update(state) {
     add.disabled = !ctx.online() || state.status === 'ended';
+    lock.disabled = add.disabled;
+    if (lockAwaiting === null) lock.checked = !!state.roles_locked;
     const plans = currentPlans(state);
     if (!plans.length) {
       fill(list, h('li', { class: 'muted', i18n: 'plan.none' }));

@@ -54,6 +54,7 @@ export function fromWelcome(msg) {
     summary: s.summary || null,
     answer_key: s.answer_key || null,
     planned_roles: s.planned_roles || [],
+    roles_locked: !!s.roles_locked,
     facilitator_code: s.facilitator_code || null,
     docs: sortDocs(s.docs || []),
     next_report_due_tick: s.next_report_due_tick ?? null,
@@ -201,6 +202,9 @@ export function applyEvent(state, msg) {
       state.docs = sortDocs(state.docs);
       return { what: 'doc', doc: ev.doc, before };
     }
+    case 'roles_locked':
+      state.roles_locked = !!ev.locked;
+      return { what: 'planned' };
     case 'role_planned':
       state.planned_roles = state.planned_roles || [];
       if (ev.planned) state.planned_roles.push(ev.planned);

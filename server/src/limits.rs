@@ -182,8 +182,46 @@ pub const CLIENT_MESSAGES_BURST_MAX: u32 = 40;
 /// sending closes the socket with 1008.
 pub const CLIENT_MESSAGES_PER_S_MAX: u32 = 20;
 
+/// Bytes of commands one seat may send at once, across all the
+/// connections of its token (a doc save of 20,000 characters of Japanese
+/// is about 60 KB); past it, commands are refused with `full` until the
+/// budget refills.
+pub const SEAT_WRITE_BYTES_BURST_MAX: usize = 256 * 1024;
+
+/// Bytes of commands per second one seat may send on average, across all
+/// its connections.
+pub const SEAT_WRITE_BYTES_PER_S_MAX: usize = 32 * 1024;
+
+/// Seats whose write budget is remembered before those that have refilled
+/// are forgotten.
+pub const SEAT_BUDGETS_KEPT_MAX: usize = 100_000;
+
 /// WebSocket connections open at once on one server; more get 503.
 pub const CONNECTIONS_PER_SERVER_MAX: usize = 20_000;
+
+/// Time a connection has to send a complete HTTP request head (request
+/// line and headers), from when it opens or its last answer was written;
+/// a connection that dribbles headers, or sends nothing, is closed then.
+pub const HTTP_HEADER_READ_TIMEOUT_MS: u64 = 10_000;
+
+/// TCP connections from one client address (IPv6: one /64) that may wait
+/// at once: not yet joined to a drill (HTTP requests, WebSockets before a
+/// valid `hello`). More are closed as soon as they are accepted. Half of
+/// `WAITING_CONNECTIONS_MAX`, so one address never takes every place; and
+/// enough for a whole office behind one address reconnecting at once after
+/// a restart (3,000 WebSockets opened within milliseconds of each other:
+/// `firedrill-load restart --clients 3000`).
+pub const WAITING_CONNECTIONS_PER_ADDRESS_MAX: usize = 4_096;
+
+/// TCP connections that may wait at once on one server, from all
+/// addresses. With `CONNECTIONS_PER_SERVER_MAX` it sizes the file
+/// descriptors a server needs (see docs/reliability.md): waiting
+/// connections can never take the room of those that joined.
+pub const WAITING_CONNECTIONS_MAX: usize = 8_192;
+
+/// Real milliseconds the accept loop pauses after a failed accept (no file
+/// descriptor left), rather than spin.
+pub const ACCEPT_ERROR_PAUSE_MS: u64 = 50;
 
 /// WebSocket connections open at once to one drill (several tabs per seat
 /// are allowed); more are refused with `full`.
@@ -196,6 +234,15 @@ pub const SERVER_PING_INTERVAL_MS: u64 = 20_000;
 /// Real seconds an ended drill stays in memory after its last connection
 /// leaves; its results stay in the database.
 pub const ENDED_DRILL_LINGER_S: u64 = 600;
+
+/// Largest command id (`cid`) a client may use: the largest integer a
+/// JSON number holds exactly in every client (2^53 - 1).
+pub const CID_MAX: u64 = (1 << 53) - 1;
+
+/// Most a new command's `cid` may exceed its seat's `last_cid`: a client
+/// that numbers its commands from `last_cid` up never comes near it, and a
+/// seat can never be locked by one huge `cid` (no greater one left).
+pub const CID_STEP_MAX: u64 = 1 << 20;
 
 /// Refused command ids remembered per seat, so that a resent refused
 /// command gets the same refusal rather than an acknowledgement.

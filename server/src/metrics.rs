@@ -101,6 +101,12 @@ pub struct Metrics {
     pub store_outages: Counter,
     /// Deepest outbound queue seen at the last fan-out, in messages.
     pub outbound_queue_depth_max: Gauge,
+    /// TCP connections that have not joined a drill (HTTP requests, and
+    /// WebSockets before their `hello`).
+    pub waiting_connections: Gauge,
+    /// TCP connections closed at once because their address (or the
+    /// server) had as many waiting connections as it may.
+    pub connections_refused: Counter,
 }
 
 /// The process's metrics.
@@ -120,6 +126,8 @@ pub static METRICS: Metrics = Metrics {
     rate_limited: Counter::new(),
     store_outages: Counter::new(),
     outbound_queue_depth_max: Gauge::new(),
+    waiting_connections: Gauge::new(),
+    connections_refused: Counter::new(),
 };
 
 /// The Prometheus text exposition of every metric.
@@ -130,6 +138,18 @@ pub fn render() -> String {
         let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
     };
     metric("firedrill_connections", "gauge", "Open WebSocket connections.", m.connections.get().to_string());
+    metric(
+        "firedrill_waiting_connections",
+        "gauge",
+        "TCP connections that have not joined a drill.",
+        m.waiting_connections.get().to_string(),
+    );
+    metric(
+        "firedrill_connections_refused_total",
+        "counter",
+        "TCP connections closed at once: their address or the server had too many waiting.",
+        m.connections_refused.get().to_string(),
+    );
     metric("firedrill_drills", "gauge", "Drills in memory.", m.drills.get().to_string());
     metric("firedrill_ticks_total", "counter", "Simulation ticks run.", m.ticks.get().to_string());
     metric(

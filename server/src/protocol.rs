@@ -63,6 +63,12 @@ impl Role {
         Role::Observer,
     ];
 
+    /// Whether this is a lead role, which a facilitator may keep for the
+    /// people planned for it (`lock_roles`).
+    pub fn is_lead(self) -> bool {
+        matches!(self, Role::IncidentOwner | Role::CommsLead | Role::SupportLead)
+    }
+
     /// Whether this role is inside the company (and so sees internal channels).
     pub fn is_internal(self) -> bool {
         match self {
@@ -279,7 +285,7 @@ pub enum Command {
         pinned: bool,
     },
     /// 発令: declare the emergency; opens the response channels.
-    Declare,
+    Declare {},
     /// Move the incident to another phase.
     SetPhase {
         /// The new phase (not `normal`).
@@ -298,18 +304,18 @@ pub enum Command {
         text: String,
     },
     /// Facilitator: start the clock.
-    Start,
+    Start {},
     /// Facilitator: pause the clock.
-    Pause,
+    Pause {},
     /// Facilitator: resume after a pause.
-    Resume,
+    Resume {},
     /// Facilitator: drill seconds per real second (1..=`SPEED_MAX`).
     SetSpeed {
         /// The new speed.
         speed: u32,
     },
     /// Facilitator: end the drill and publish the summary.
-    End,
+    End {},
     /// Give a seat another role. The facilitator may assign any role; the
     /// incident owner may too, and handing over `incident_owner` swaps: the
     /// old owner takes the new owner's former role.
@@ -357,6 +363,14 @@ pub enum Command {
         name: String,
         /// The role they will get.
         role: Role,
+    },
+    /// Facilitator: keep the lead roles (`incident_owner`, `comms_lead`,
+    /// `support_lead`) for the people planned for them. While locked, the
+    /// join code seats someone in a lead role only through a role planned
+    /// for their name, and only the first person to join with that name.
+    LockRoles {
+        /// Lock (true) or unlock (false).
+        locked: bool,
     },
     /// Support: pick up a waiting call (the longest-waiting one when `call`
     /// is absent). An agent holds one call at a time.
@@ -502,20 +516,21 @@ pub fn command_name(cmd: &Command) -> &'static str {
     match cmd {
         Command::Chat { .. } => "chat",
         Command::PinPost { .. } => "pin_post",
-        Command::Declare => "declare",
+        Command::Declare {} => "declare",
         Command::SetPhase { .. } => "set_phase",
         Command::RunAction { .. } => "run_action",
         Command::PublishNotice { .. } => "publish_notice",
-        Command::Start => "start",
-        Command::Pause => "pause",
-        Command::Resume => "resume",
+        Command::Start {} => "start",
+        Command::Pause {} => "pause",
+        Command::Resume {} => "resume",
         Command::SetSpeed { .. } => "set_speed",
-        Command::End => "end",
+        Command::End {} => "end",
         Command::AssignRole { .. } => "assign_role",
         Command::EditDoc { .. } => "edit_doc",
         Command::StatusReport { .. } => "status_report",
         Command::Hypothesis { .. } => "hypothesis",
         Command::PlanRole { .. } => "plan_role",
+        Command::LockRoles { .. } => "lock_roles",
         Command::TakeCall { .. } => "take_call",
         Command::CallSay { .. } => "call_say",
         Command::HoldCall { .. } => "hold_call",
@@ -561,7 +576,7 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         (SeatKind::Participant(role), Command::Chat { channel, .. } | Command::PinPost { channel, .. }) => {
             writes_in(role, *channel)
         }
-        (SeatKind::Participant(role), Command::Declare) => {
+        (SeatKind::Participant(role), Command::Declare {}) => {
             matches!(role, R::IncidentOwner | R::SupportLead | R::Engineer)
         }
         (SeatKind::Participant(role), Command::SetPhase { .. }) => role == R::IncidentOwner,
@@ -592,7 +607,7 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         // regions and clients hurt, how much): like the answer key, it is
         // the facilitators'. Observers sit inside the company and talk to
         // the team, so they do not see it either.
-        (SeatKind::Participant(_), Command::Query { query: Query::Board | Query::Store { .. } }) => false,
+        (SeatKind::Participant(_), Command::Query { query: Query::Board {} | Query::Store { .. } }) => false,
         (SeatKind::Participant(role), Command::Query { .. }) => {
             matches!(role, R::Engineer | R::IncidentOwner | R::Observer)
         }
@@ -601,12 +616,13 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         (SeatKind::Participant(_), Command::AskPulse { .. }) => false,
         (
             SeatKind::Participant(_),
-            Command::Start
-            | Command::Pause
-            | Command::Resume
+            Command::Start {}
+            | Command::Pause {}
+            | Command::Resume {}
             | Command::SetSpeed { .. }
-            | Command::End
+            | Command::End {}
             | Command::PlanRole { .. }
+            | Command::LockRoles { .. }
             | Command::TriggerInject { .. }
             | Command::SkipInject { .. }
             | Command::DelayInject { .. }
@@ -622,15 +638,17 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
     }
     let status_ok = match cmd {
         Command::Chat { .. } | Command::PinPost { .. } => status != DrillStatus::Ended,
-        Command::Declare | Command::SetPhase { .. } | Command::RunAction { .. } | Command::PublishNotice { .. } => {
+        Command::Declare {} | Command::SetPhase { .. } | Command::RunAction { .. } | Command::PublishNotice { .. } => {
             playing
         }
-        Command::Start => status == DrillStatus::Lobby,
-        Command::Pause => status == DrillStatus::Running,
-        Command::Resume => status == DrillStatus::Paused,
+        Command::Start {} => status == DrillStatus::Lobby,
+        Command::Pause {} => status == DrillStatus::Running,
+        Command::Resume {} => status == DrillStatus::Paused,
         Command::SetSpeed { .. } => status != DrillStatus::Ended,
-        Command::End => status != DrillStatus::Ended,
-        Command::AssignRole { .. } | Command::PlanRole { .. } => status != DrillStatus::Ended,
+        Command::End {} => status != DrillStatus::Ended,
+        Command::AssignRole { .. } | Command::PlanRole { .. } | Command::LockRoles { .. } => {
+            status != DrillStatus::Ended
+        }
         // The incident report is often finished after the drill ends.
         Command::EditDoc { .. } => status != DrillStatus::Lobby,
         Command::StatusReport { .. } | Command::Hypothesis { .. } => playing,
@@ -912,6 +930,9 @@ pub struct Snapshot {
     pub answer_key: Option<Vec<FaultView>>,
     /// Roles planned by name; facilitators only (empty otherwise).
     pub planned_roles: Vec<PlannedRole>,
+    /// Whether the lead roles are kept for the people planned for them
+    /// (`lock_roles`); facilitators only (`false` otherwise).
+    pub roles_locked: bool,
     /// Shared documents created by the declaration (internal seats only).
     pub docs: Vec<DocView>,
     /// Drill second by which the owner promised the next status report.
@@ -1519,6 +1540,12 @@ pub enum Event {
         /// The plan.
         planned: PlannedRole,
     },
+    /// The lead roles were locked to the people planned for them, or
+    /// unlocked (facilitators only).
+    RolesLocked {
+        /// Whether they are locked now.
+        locked: bool,
+    },
     /// The drill ended.
     Ended {
         /// Final results.
@@ -1601,7 +1628,7 @@ mod tests {
 
     #[test]
     fn only_facilitators_look_at_the_board() {
-        let board = Command::Query { query: Query::Board };
+        let board = Command::Query { query: Query::Board {} };
         let store = Command::Query { query: Query::Store { index: 0 } };
         for cmd in [board, store] {
             for status in [DrillStatus::Lobby, DrillStatus::Running, DrillStatus::Paused, DrillStatus::Ended] {
@@ -1616,7 +1643,7 @@ mod tests {
     #[test]
     fn participants_may_not_run_the_clock() {
         for role in Role::ALL {
-            for cmd in [Command::Start, Command::Pause, Command::Resume, Command::End] {
+            for cmd in [Command::Start {}, Command::Pause {}, Command::Resume {}, Command::End {}] {
                 assert_eq!(
                     authorize(SeatKind::Participant(role), DrillStatus::Lobby, &cmd),
                     Err(Denied::Role),
@@ -1638,7 +1665,7 @@ mod tests {
     #[test]
     fn nothing_but_chat_before_start() {
         let seat = SeatKind::Participant(Role::IncidentOwner);
-        assert_eq!(authorize(seat, DrillStatus::Lobby, &Command::Declare), Err(Denied::Status(DrillStatus::Lobby)));
+        assert_eq!(authorize(seat, DrillStatus::Lobby, &Command::Declare {}), Err(Denied::Status(DrillStatus::Lobby)));
         let chat = Command::Chat { channel: Channel::Ops, text: "hello".into() };
         assert_eq!(authorize(seat, DrillStatus::Lobby, &chat), Ok(()));
     }
@@ -1647,5 +1674,73 @@ mod tests {
     fn client_messages_reject_unknown_fields() {
         let err = serde_json::from_str::<ClientMsg>(r#"{"type":"ping","t":1,"role":"facilitator"}"#);
         assert!(err.is_err());
+    }
+
+    #[test]
+    fn every_command_and_query_rejects_unknown_fields() {
+        // One well-formed sample of each command (and of each query); with
+        // one field more, each must be refused, unit-like ones included.
+        let samples = [
+            r#"{"type":"chat","channel":"ops","text":"hi"}"#,
+            r#"{"type":"pin_post","channel":"ops","post":1,"pinned":true}"#,
+            r#"{"type":"declare"}"#,
+            r#"{"type":"set_phase","phase":"identified"}"#,
+            r#"{"type":"run_action","action":"a"}"#,
+            r#"{"type":"publish_notice","status":"partial_outage","text":"t"}"#,
+            r#"{"type":"start"}"#,
+            r#"{"type":"pause"}"#,
+            r#"{"type":"resume"}"#,
+            r#"{"type":"set_speed","speed":2}"#,
+            r#"{"type":"end"}"#,
+            r#"{"type":"assign_role","seat":1,"role":"engineer"}"#,
+            r#"{"type":"edit_doc","doc":"d","base_version":1,"text":"t"}"#,
+            r#"{"type":"status_report","affected":"a","scope":"s","impact":"i","actions":"a","next_update_min":10}"#,
+            r#"{"type":"hypothesis","text":"t"}"#,
+            r#"{"type":"plan_role","name":"Aiko","role":"engineer"}"#,
+            r#"{"type":"lock_roles","locked":true}"#,
+            r#"{"type":"take_call","call":null}"#,
+            r#"{"type":"call_say","call":1,"text":"t"}"#,
+            r#"{"type":"hold_call","call":1,"hold":true}"#,
+            r#"{"type":"end_call","call":1,"disposition":"informed"}"#,
+            r#"{"type":"assign_call","call":1,"seat":2}"#,
+            r#"{"type":"call_support","text":"t"}"#,
+            r#"{"type":"chat_say","client":"c","text":"t"}"#,
+            r#"{"type":"trigger_inject","inject":"i"}"#,
+            r#"{"type":"skip_inject","inject":"i"}"#,
+            r#"{"type":"delay_inject","inject":"i","minutes":5}"#,
+            r#"{"type":"edit_inject","inject":"i","text":"t"}"#,
+            r#"{"type":"ad_hoc_inject","persona":"p","medium":"phone","text":"t"}"#,
+            r#"{"type":"fault_control","fault":"f","op":"heal"}"#,
+            r#"{"type":"query","query":{"kind":"logs","service":null,"contains":""}}"#,
+            r#"{"type":"query","query":{"kind":"dashboard"}}"#,
+            r#"{"type":"query","query":{"kind":"deploys"}}"#,
+            r#"{"type":"query","query":{"kind":"history","channel":"ops","skip":0}}"#,
+            r#"{"type":"query","query":{"kind":"board"}}"#,
+            r#"{"type":"query","query":{"kind":"store","index":0}}"#,
+            r#"{"type":"decide_action","action":"a","approve":true}"#,
+            r#"{"type":"ask_pulse","kind":"regions"}"#,
+            r#"{"type":"answer_pulse","pulse":1,"picks":[]}"#,
+            r#"{"type":"rate_capability","capability":"declaration","rating":"P","comment":""}"#,
+            r#"{"type":"add_improvement","text":"t","owner":""}"#,
+        ];
+        let mut names = std::collections::BTreeSet::new();
+        for s in samples {
+            let v: serde_json::Value = serde_json::from_str(s).expect("sample is JSON");
+            let cmd: Command = serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{s}: {e}"));
+            names.insert(command_name(&cmd));
+            let mut extra = v.clone();
+            extra["sneaky"] = serde_json::json!(1);
+            assert!(serde_json::from_value::<Command>(extra).is_err(), "{s} with an unknown field was accepted");
+            if let Some(q) = v.get("query") {
+                let mut extra = v.clone();
+                let mut q = q.clone();
+                q["sneaky"] = serde_json::json!(1);
+                extra["query"] = q;
+                assert!(serde_json::from_value::<Command>(extra).is_err(), "{s}: a query with an unknown field");
+            }
+            let msg = serde_json::json!({"type": "cmd", "cid": 1, "cmd": v, "sneaky": 1});
+            assert!(serde_json::from_value::<ClientMsg>(msg).is_err(), "{s} in a cmd with an unknown field");
+        }
+        assert_eq!(names.len(), 36, "a sample of every command: {names:?}");
     }
 }

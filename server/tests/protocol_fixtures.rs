@@ -265,15 +265,15 @@ fn commands() -> Vec<(String, Command)> {
         out.push((label, Command::PinPost { channel, post: 1, pinned: true }));
     }
     for cmd in [
-        Command::Declare,
+        Command::Declare {},
         Command::SetPhase { phase: Phase::Mitigating },
         Command::RunAction { action: "x".into() },
         Command::PublishNotice { status: ComponentStatus::PartialOutage, text: "x".into() },
-        Command::Start,
-        Command::Pause,
-        Command::Resume,
+        Command::Start {},
+        Command::Pause {},
+        Command::Resume {},
         Command::SetSpeed { speed: 1 },
-        Command::End,
+        Command::End {},
         Command::AssignRole { seat: 1, role: Role::Engineer },
         Command::EditDoc { doc: "x".into(), base_version: 1, text: "x".into() },
         Command::StatusReport {
@@ -285,6 +285,7 @@ fn commands() -> Vec<(String, Command)> {
         },
         Command::Hypothesis { text: "x".into() },
         Command::PlanRole { name: "x".into(), role: Role::Engineer },
+        Command::LockRoles { locked: true },
         Command::TakeCall { call: None },
         Command::CallSay { call: 1, text: "x".into() },
         Command::HoldCall { call: 1, hold: true },
@@ -298,7 +299,7 @@ fn commands() -> Vec<(String, Command)> {
         Command::EditInject { inject: "x".into(), text: "x".into() },
         Command::AdHocInject { persona: "x".into(), medium: Medium::Phone, text: "x".into() },
         Command::FaultControl { fault: "x".into(), op: FaultOp::Heal },
-        Command::Query { query: Query::Dashboard },
+        Command::Query { query: Query::Dashboard {} },
         Command::DecideAction { action: "x".into(), approve: true },
         Command::AskPulse { kind: PulseKind::Services },
         Command::AnswerPulse { pulse: 0, picks: Vec::new() },
@@ -311,7 +312,7 @@ fn commands() -> Vec<(String, Command)> {
     // board (and one store on it) is the facilitators' alone.
     let history = Command::Query { query: Query::History { channel: Channel::Ops, skip: 0 } };
     out.push(("`query` for `history`".to_string(), history));
-    let board = Command::Query { query: Query::Board };
+    let board = Command::Query { query: Query::Board {} };
     let store = Command::Query { query: Query::Store { index: 0 } };
     for (name, seat) in seats() {
         for st in [DrillStatus::Lobby, DrillStatus::Running, DrillStatus::Paused, DrillStatus::Ended] {

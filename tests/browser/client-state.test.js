@@ -137,6 +137,14 @@ test('planned roles: the latest plan per name counts, in first-planned order', (
   plan(' kenji ', 'incident_owner');
   assert.deepEqual(currentPlans(s), [{ name: ' kenji ', role: 'incident_owner' }, { name: 'Mei', role: 'comms_lead' }]);
   assert.equal(leadFacilitator(s).name, 'Aiko');
+  // Locking the lead roles, and unlocking them.
+  assert.equal(s.roles_locked, false);
+  const lock = (locked) => applyEvent(s, { type: 'event', seq: seq++, tick: 0, event: { kind: 'roles_locked', locked } });
+  assert.equal(lock(true).what, 'planned');
+  assert.equal(s.roles_locked, true);
+  lock(false);
+  assert.equal(s.roles_locked, false);
+  assert.equal(fromWelcome({ ...welcome(), snapshot: { ...welcome().snapshot, roles_locked: true } }).roles_locked, true);
 });
 
 test('the history measures come from the summary', () => {
@@ -816,7 +824,7 @@ test('the client sends the shapes of the golden client messages', { skip: noFixt
   // js/engineer.js and drill.js ask queries, js/board.js the facilitators' board; panels.js decides risky actions;
   // js/pulse.js asks and answers pulses.
   const sent = new Set(['chat', 'pin_post', 'declare', 'set_phase', 'run_action', 'publish_notice', 'start', 'pause', 'resume', 'set_speed', 'end',
-    'assign_role', 'plan_role', 'edit_doc', 'status_report', 'hypothesis',
+    'assign_role', 'plan_role', 'lock_roles', 'edit_doc', 'status_report', 'hypothesis',
     'take_call', 'call_say', 'hold_call', 'end_call', 'assign_call', 'call_support', 'chat_say',
     'trigger_inject', 'skip_inject', 'delay_inject', 'edit_inject', 'ad_hoc_inject', 'fault_control',
     'rate_capability', 'add_improvement', 'query', 'decide_action', 'ask_pulse', 'answer_pulse']);

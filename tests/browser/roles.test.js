@@ -82,6 +82,52 @@ test('a planned role wins: joining with that name lands in it, and says so', { t
   }
 });
 
+test('locked lead roles: the join link alone no longer seats an incident owner', { timeout: 90_000 }, async () => {
+  const fac = await person('en-US');
+  const ken = await person('en-US');
+  const outsider = await person('ja-JP');
+  try {
+    const link = await createDrill(fac.page, 'Aiko');
+    await facTab(fac.page, 'people');
+    await fac.page.fill('#plan-name', 'Kenji');
+    await fac.page.selectOption('#plan-role', 'incident_owner');
+    await fac.page.click('#plan-add');
+    await fac.page.locator('#plan-list .plan', { hasText: 'Kenji' }).waitFor();
+    // The facilitator locks the lead roles; the box stays ticked once the server has it.
+    assert.equal(await fac.page.isChecked('#plan-lock'), false);
+    await fac.page.check('#plan-lock');
+    await fac.page.waitForFunction(() => document.querySelector('#plan-lock').checked);
+    await shot(fac.page, 'facilitator-plan-locked');
+
+    // Someone else with the link picks incident owner: refused, in their language.
+    await outsider.page.goto(link);
+    await outsider.page.fill('#join-name', 'Store 12');
+    await outsider.page.check('#role-incident_owner');
+    await outsider.page.click('#join-button');
+    await outsider.page.locator('#join-error', { hasText: 'ファシリテーターが予定された人のために確保しています' }).waitFor();
+    // Another role still works for them.
+    await outsider.page.check('#role-store_actor');
+    await outsider.page.click('#join-button');
+    await inDrill(outsider.page);
+
+    // Kenji, planned, still becomes the owner.
+    await joinDrill(ken.page, link, 'Kenji', 'engineer');
+    await ken.page.locator('#declare-button').waitFor();
+
+    // After a reload the console still shows the lock; unticking unlocks.
+    await fac.page.reload();
+    await facTab(fac.page, 'people');
+    await fac.page.waitForFunction(() => document.querySelector('#plan-lock')?.checked === true);
+    await fac.page.uncheck('#plan-lock');
+    await fac.page.waitForFunction(() => document.querySelector('#plan-lock').checked === false);
+    for (const x of [fac, ken]) assert.deepEqual(x.problems, []);
+    // The refused join is the one problem the outsider's page logs.
+    assert.deepEqual(outsider.problems.filter((p) => !/status of 403/.test(p)), []);
+  } finally {
+    for (const x of [fac, ken, outsider]) await x.context.close();
+  }
+});
+
 test('the newcomer path shows the support orientation, then lands in support', { timeout: 60_000 }, async () => {
   const fac = await person('en-US');
   const n = await person('en-US');

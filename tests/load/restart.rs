@@ -378,12 +378,12 @@ async fn write_log(
         at.push(LoggedInput::Online { seat: seat as u32 });
         tokens.push(token);
     }
-    cmd(&mut by_tick, 0, 0, Command::Start);
+    cmd(&mut by_tick, 0, 0, Command::Start {});
     let seat_of = |role: &str| roles.iter().position(|r| *r == role).map_or(0, |i| i + 1);
     let owner = seat_of("incident_owner");
     let engineer = seat_of("engineer");
     let comms = seat_of("comms_lead");
-    cmd(&mut by_tick, DECLARE_TICK, owner, Command::Declare);
+    cmd(&mut by_tick, DECLARE_TICK, owner, Command::Declare {});
     let notice = |text: &str| Command::PublishNotice { status: ComponentStatus::PartialOutage, text: text.into() };
     cmd(&mut by_tick, 300, comms, notice("Card payments are failing in some Kanto stores."));
     cmd(&mut by_tick, 600, owner, Command::SetPhase { phase: Phase::Identified });

@@ -23,7 +23,7 @@ export default {
   'errcode.wrong_state': 'Not possible right now.',
   'errcode.invalid_value': 'A value is not accepted.',
   'errcode.no_such_drill': 'This drill no longer exists.',
-  'errcode.full': 'The server is full; try again later.',
+  'errcode.full': 'A limit is reached; try again later.',
   'errcode.unknown_code': 'No drill has this join code.',
   'errcode.unknown_scenario': 'This scenario is not installed.',
   'errcode.ended': 'This drill has ended.',
@@ -417,6 +417,9 @@ export default {
   'plan.none': 'No roles planned yet.',
   'plan.joined': 'joined',
   'plan.waiting': 'not joined yet',
+  'plan.lock': 'Keep lead roles for the people planned for them',
+  'plan.lock_hint': 'Then the join link alone seats nobody as incident owner, external comms lead or customer support lead: only a name planned for that role, and only the first person to join with it. Names are not secret: lock before you share the link. You can still give any role from the roster.',
+  'errcode.role_locked': 'The facilitator keeps this role for the people planned for it. Pick another role, or ask the facilitator.',
 
   'roster.count': '{n} in the drill · {online} online',
   'roster.online': 'online',

@@ -23,7 +23,7 @@ export default {
   'errcode.wrong_state': '今はできません。',
   'errcode.invalid_value': '入力された値は受け付けられません。',
   'errcode.no_such_drill': 'この訓練はもうありません。',
-  'errcode.full': 'サーバーが満員です。しばらくしてからお試しください。',
+  'errcode.full': '上限に達しました。しばらくしてからお試しください。',
   'errcode.unknown_code': 'この参加コードの訓練はありません。',
   'errcode.unknown_scenario': 'このシナリオはインストールされていません。',
   'errcode.ended': 'この訓練は終了しました。',
@@ -417,6 +417,9 @@ export default {
   'plan.none': 'まだ予定された役割はありません。',
   'plan.joined': '参加済み',
   'plan.waiting': '未参加',
+  'plan.lock': '責任者の役割を予定された人だけに固定する',
+  'plan.lock_hint': '固定すると、参加リンクだけではインシデントオーナー、対外発信責任者、顧客対応責任者になれません。その役割が予定された名前で、最初に参加した1人だけがなれます。名前は秘密ではないので、リンクを共有する前に固定してください。参加者一覧からはいつでも役割を割り当てられます。',
+  'errcode.role_locked': 'この役割はファシリテーターが予定された人のために確保しています。別の役割を選ぶか、ファシリテーターに相談してください。',
 
   'roster.count': '{n}人 · オンライン {online}人',
   'roster.online': 'オンライン',

@@ -135,6 +135,9 @@ pub enum DrillError {
     /// The drill has as many seats as it may.
     #[error("this drill is full")]
     DrillFull,
+    /// The facilitator keeps this lead role for the people planned for it.
+    #[error("the facilitator keeps this role for the people planned for it; pick another role, or ask the facilitator")]
+    RoleLocked,
     /// The drill has ended.
     #[error("this drill has ended")]
     Ended,
@@ -178,8 +181,14 @@ pub struct Joined {
 #[derive(Debug)]
 pub struct Registry {
     drills: DashMap<String, DrillHandle>,
-    /// Join code -> (drill id, whether it is the facilitator code).
+    /// SHA-256 of a join or facilitator code -> (drill id, whether it is
+    /// the facilitator code). The codes themselves are derived from
+    /// `code_key` and the drill id, never stored.
     codes: DashMap<String, (String, bool)>,
+    /// The key codes are derived from: the store's (kept beside its
+    /// database, so a copy of the database alone opens no drill), or one
+    /// for this process when nothing is stored.
+    code_key: CodeKey,
     sessions: DashMap<String, Session>,
     /// Drills nobody but their creator has joined and that have not been
     /// started, with when they were created: they count against
@@ -201,9 +210,12 @@ fn clock() -> Instant {
 impl Registry {
     /// A registry offering these scenarios, persisting to `store` if any.
     pub fn new(scenarios: Vec<Builtin>, store: Option<Store>) -> Arc<Registry> {
+        let code_key =
+            CodeKey(store.as_ref().and_then(|s| s.code_key().map(str::to_string)).unwrap_or_else(new_code_key));
         Arc::new(Registry {
             drills: DashMap::new(),
             codes: DashMap::new(),
+            code_key,
             sessions: DashMap::new(),
             lobbies: DashMap::new(),
             closers: DashMap::new(),
@@ -237,18 +249,31 @@ impl Registry {
                     continue;
                 }
             };
+            let mut u = u;
             let id = u.drill.id.clone();
+            // The store holds the codes' hashes; the codes come back from
+            // the key. A drill whose codes were made before they were
+            // derived (stored in clear, hashed since) still opens with
+            // them, but its task no longer knows them to show.
+            let join_hash = std::mem::take(&mut u.drill.join_code);
+            let facilitator_hash = std::mem::take(&mut u.drill.facilitator_code);
+            let (join_code, facilitator_code) = self.codes_of(&id);
+            if hash_token(&join_code) == join_hash {
+                u.drill.join_code = join_code;
+            }
+            if hash_token(&facilitator_code) == facilitator_hash {
+                u.drill.facilitator_code = facilitator_code;
+            }
             let join_code = u.drill.join_code.clone();
-            let facilitator_code = u.drill.facilitator_code.clone();
             let ((tx, status_page), hashes) = task::restore(u, scenario, store.clone());
             for (seat, hash) in hashes.into_iter().enumerate() {
                 self.sessions.insert(hash, Session { drill_id: id.clone(), seat: seat as u32 });
             }
-            self.codes.insert(join_code.clone(), (id.clone(), false));
+            self.codes.insert(join_hash, (id.clone(), false));
             // A drill stored before co-facilitators existed has no code; an
             // empty code must never open a facilitator seat.
-            if !facilitator_code.is_empty() {
-                self.codes.insert(facilitator_code, (id.clone(), true));
+            if !facilitator_hash.is_empty() {
+                self.codes.insert(facilitator_hash, (id.clone(), true));
             }
             if lobby {
                 self.lobbies.insert(id.clone(), clock().checked_sub(age).unwrap_or_else(clock));
@@ -298,14 +323,13 @@ impl Registry {
             return Err(DrillError::TooManyLobbies);
         }
         let drill_id = random_token(8);
-        let join_code = random_token(16);
-        let facilitator_code = random_token(16);
+        let (join_code, facilitator_code) = self.codes_of(&drill_id);
         let seed = seed.unwrap_or(builtin.scenario.seed);
         if let Some(store) = &self.store {
             let record = crate::store::DrillRecord {
                 id: drill_id.clone(),
-                join_code: join_code.clone(),
-                facilitator_code: facilitator_code.clone(),
+                join_code: hash_token(&join_code),
+                facilitator_code: hash_token(&facilitator_code),
                 scenario_id: builtin.scenario.id.clone(),
                 scenario_toml: builtin.source.to_string(),
                 seed,
@@ -330,8 +354,8 @@ impl Registry {
         let handle = DrillHandle { id: drill_id.clone(), join_code: join_code.clone(), tx, status_page, closed };
         self.lobbies.insert(drill_id.clone(), clock());
         self.drills.insert(drill_id.clone(), handle.clone());
-        self.codes.insert(join_code.clone(), (drill_id.clone(), false));
-        self.codes.insert(facilitator_code.clone(), (drill_id.clone(), true));
+        self.codes.insert(hash_token(&join_code), (drill_id.clone(), false));
+        self.codes.insert(hash_token(&facilitator_code), (drill_id.clone(), true));
         let (seat_id, _, token) = self.add_seat(&handle, name, Some(SeatKind::Facilitator)).await?;
         Ok(Created { drill_id, join_code, facilitator_code, token, seat_id })
     }
@@ -347,7 +371,7 @@ impl Registry {
         let created = self.create(scenario_id, "Auto facilitator", None, Bots::Good).await?;
         let joined = self.join(&created.join_code, name, Some(role), false).await?;
         let handle = self.drills.get(&created.drill_id).map(|h| h.value().clone()).ok_or(DrillError::Gone)?;
-        for (cid, cmd) in [(1, Command::SetSpeed { speed }), (2, Command::Start)] {
+        for (cid, cmd) in [(1, Command::SetSpeed { speed }), (2, Command::Start {})] {
             let input = Input::Command { seat: created.seat_id, conn: 0, cid, cmd };
             handle.tx.send(input).await.map_err(|_| DrillError::Gone)?;
         }
@@ -391,7 +415,8 @@ impl Registry {
     /// facilitator code, `Ok(false)` for a join code. The join screen asks
     /// first, so that a wrong code is refused before a name is typed.
     pub fn check_code(&self, code: &str) -> Result<bool, DrillError> {
-        let (drill_id, facilitator) = self.codes.get(code).map(|d| d.value().clone()).ok_or(DrillError::UnknownCode)?;
+        let (drill_id, facilitator) =
+            self.codes.get(&hash_token(code)).map(|d| d.value().clone()).ok_or(DrillError::UnknownCode)?;
         let handle = self.drills.get(&drill_id).map(|h| h.value().clone()).ok_or(DrillError::UnknownCode)?;
         if handle.tx.is_closed() || handle.status_page.borrow().ended {
             return Err(DrillError::Ended);
@@ -421,7 +446,8 @@ impl Registry {
     /// for a newcomer, unless a role was planned for this name.
     pub async fn join(&self, code: &str, name: &str, role: Option<Role>, newcomer: bool) -> Result<Joined, DrillError> {
         let name = clean_name(name)?;
-        let (drill_id, facilitator) = self.codes.get(code).map(|d| d.value().clone()).ok_or(DrillError::UnknownCode)?;
+        let (drill_id, facilitator) =
+            self.codes.get(&hash_token(code)).map(|d| d.value().clone()).ok_or(DrillError::UnknownCode)?;
         let handle = self.drills.get(&drill_id).map(|h| h.value().clone()).ok_or(DrillError::UnknownCode)?;
         let seat = match (facilitator, role, newcomer) {
             (true, _, _) => Some(SeatKind::Facilitator),
@@ -451,6 +477,7 @@ impl Registry {
             Ok(got) => got,
             Err(ErrorCode::Full) => return Err(DrillError::DrillFull),
             Err(ErrorCode::InvalidValue) => return Err(DrillError::NoRole),
+            Err(ErrorCode::Forbidden) => return Err(DrillError::RoleLocked),
             Err(ErrorCode::StoreUnavailable) => return Err(DrillError::Storage),
             Err(_) => return Err(DrillError::Ended),
         };
@@ -501,7 +528,7 @@ impl Registry {
 fn is_lobby(u: &crate::store::Unfinished) -> bool {
     use crate::store::LoggedInput;
     let seats = u.log.iter().filter(|r| matches!(r.input, LoggedInput::AddSeat { .. })).count();
-    let started = u.log.iter().any(|r| matches!(r.input, LoggedInput::Command { cmd: Command::Start, .. }));
+    let started = u.log.iter().any(|r| matches!(r.input, LoggedInput::Command { cmd: Command::Start {}, .. }));
     seats <= 1 && !started
 }
 
@@ -526,8 +553,42 @@ pub(super) fn clean_name(name: &str) -> Result<String, DrillError> {
     Ok(name.to_string())
 }
 
+impl Registry {
+    /// A drill's join and facilitator codes (128 bits each, hex): derived
+    /// from the code key and the drill id, so that none is stored and each
+    /// can be shown again after a restart.
+    fn codes_of(&self, drill_id: &str) -> (String, String) {
+        use sha2::Digest;
+        let derive = |kind: &str| {
+            let mut h = sha2::Sha256::new();
+            h.update(self.code_key.0.as_bytes());
+            h.update([0]);
+            h.update(kind.as_bytes());
+            h.update([0]);
+            h.update(drill_id.as_bytes());
+            h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect::<String>()
+        };
+        (derive("join"), derive("facilitator"))
+    }
+}
+
+/// A key codes are derived from; never shown, not even in debug output.
+#[derive(Clone)]
+pub(crate) struct CodeKey(pub String);
+
+impl std::fmt::Debug for CodeKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CodeKey(..)")
+    }
+}
+
+/// A fresh random code key (256 bits, hex), for a new store.
+pub(crate) fn new_code_key() -> String {
+    random_token(32)
+}
+
 /// A random token of `bytes` bytes from the OS-seeded CSPRNG, hex-encoded.
-/// Session tokens use 32 bytes (256 bits), join codes 16 (128 bits).
+/// Session tokens use 32 bytes (256 bits), code keys 32.
 #[expect(clippy::disallowed_methods, reason = "secrets come from the OS-seeded CSPRNG, never from a world's seed")]
 fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
@@ -549,7 +610,7 @@ pub fn encode_msg(msg: &ServerMsg) -> Frame {
 /// SHA-256 of a token, hex-encoded: what the registry and the store keep,
 /// so that neither memory dumps of the map nor the database hold a usable
 /// token.
-pub(crate) fn hash_token(token: &str) -> String {
+pub fn hash_token(token: &str) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }

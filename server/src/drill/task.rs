@@ -246,6 +246,11 @@ struct DrillTask {
     bots: Bots,
     /// Roles planned by name, in the order they were planned.
     planned: Vec<PlannedRole>,
+    /// Plans (indexes into `planned`) for a lead role that someone has
+    /// joined with: while the roles are locked, nobody else gets them.
+    claimed: Vec<usize>,
+    /// Whether lead roles are kept for the people planned for them.
+    roles_locked: bool,
     /// Seats whose role changed in the command being applied.
     resync_queue: Vec<u32>,
     /// Shared documents, by id (created by the declaration).
@@ -341,8 +346,7 @@ pub(super) fn restore(u: Unfinished, scenario: Scenario, store: Store) -> (Start
 /// returns its summary as of the last tick stored (ending it there if the
 /// log did not). Same log, same summary, same state hash.
 pub fn replay_summary(u: &Unfinished, scenario: &Scenario) -> Summary {
-    let mut task =
-        DrillTask::new(u.drill.id.clone(), u.drill.join_code.clone(), scenario, u.drill.seed, u.drill.bots, None);
+    let mut task = DrillTask::new(u.drill.id.clone(), String::new(), scenario, u.drill.seed, u.drill.bots, None);
     task.replay(u);
     match task.summary.take() {
         Some(s) => s,
@@ -356,8 +360,7 @@ pub fn replay_summary(u: &Unfinished, scenario: &Scenario) -> Summary {
 /// desk and the client chats), with the answer key if `answer_key`.
 /// Returns the tick reached and the snapshot.
 pub fn replay_at(u: &Unfinished, scenario: &Scenario, tick: u64, role: Role, answer_key: bool) -> (u64, Snapshot) {
-    let mut task =
-        DrillTask::new(u.drill.id.clone(), u.drill.join_code.clone(), scenario, u.drill.seed, u.drill.bots, None);
+    let mut task = DrillTask::new(u.drill.id.clone(), String::new(), scenario, u.drill.seed, u.drill.bots, None);
     task.apply_log(u, tick.min(u.tick));
     let mut snapshot = task.snapshot(u32::MAX, SeatKind::Participant(role));
     snapshot.answer_key = answer_key.then(|| task.sim.faults());
@@ -369,8 +372,7 @@ pub fn replay_at(u: &Unfinished, scenario: &Scenario, tick: u64, role: Role, ans
 /// returns its public status page as of the last tick stored (for drills
 /// that ended before pages were kept with their result).
 pub fn replay_status_page(u: &Unfinished, scenario: &Scenario) -> StatusPage {
-    let mut task =
-        DrillTask::new(u.drill.id.clone(), u.drill.join_code.clone(), scenario, u.drill.seed, u.drill.bots, None);
+    let mut task = DrillTask::new(u.drill.id.clone(), String::new(), scenario, u.drill.seed, u.drill.bots, None);
     task.replay(u);
     task.build_status_page()
 }
@@ -378,8 +380,7 @@ pub fn replay_status_page(u: &Unfinished, scenario: &Scenario) -> StatusPage {
 /// Replays a stored drill headless, as [`replay_summary`] does, and
 /// returns what the after-action review is computed from.
 pub fn replay_for_review(u: &Unfinished, scenario: &Scenario) -> crate::review::Replayed {
-    let mut task =
-        DrillTask::new(u.drill.id.clone(), u.drill.join_code.clone(), scenario, u.drill.seed, u.drill.bots, None);
+    let mut task = DrillTask::new(u.drill.id.clone(), String::new(), scenario, u.drill.seed, u.drill.bots, None);
     task.replay(u);
     let summary = match task.summary.take() {
         Some(s) => s,
@@ -447,6 +448,8 @@ impl DrillTask {
             replaying: false,
             facilitator_code: String::new(),
             planned: Vec::new(),
+            claimed: Vec::new(),
+            roles_locked: false,
             resync_queue: Vec::new(),
             docs: BTreeMap::new(),
             report_due: None,
@@ -803,13 +806,32 @@ impl DrillTask {
             return Err(ErrorCode::Full);
         }
         let id = self.seats.len() as u32;
-        // A planned role wins over the one picked in the lobby.
-        let seat = match (seat, self.planned_role(&name)) {
+        // A planned role wins over the one picked in the lobby, except a
+        // lead role someone has already joined with while the roles are
+        // locked: a name is no secret.
+        let plan = self
+            .planned_role(&name)
+            .filter(|(i, role)| !(self.roles_locked && role.is_lead() && self.claimed.contains(i)));
+        let seat = match (seat, plan) {
             (Some(SeatKind::Facilitator), _) => SeatKind::Facilitator,
-            (_, Some(role)) => SeatKind::Participant(role),
+            (_, Some((i, role))) => {
+                if role.is_lead() {
+                    self.claimed.push(i);
+                }
+                SeatKind::Participant(role)
+            }
             (Some(seat), None) => seat,
             (None, None) => return Err(ErrorCode::InvalidValue),
         };
+        // Locked: the join code opens no lead role but through a plan. (What
+        // the log replays was let in once.)
+        if self.roles_locked
+            && !self.replaying
+            && plan.is_none()
+            && matches!(seat, SeatKind::Participant(r) if r.is_lead())
+        {
+            return Err(ErrorCode::Forbidden);
+        }
         let view = SeatView { id, name, seat, online: false };
         self.log_input(LoggedInput::AddSeat { name: view.name.clone(), seat, token_hash });
         let plays = self.pick_character(seat, id);
@@ -836,9 +858,15 @@ impl DrillTask {
         characters(self.sim.scenario(), role).into_iter().min_by_key(|&c| played(c))
     }
 
-    fn planned_role(&self, name: &str) -> Option<Role> {
+    /// The latest plan for this name: its index and role.
+    fn planned_role(&self, name: &str) -> Option<(usize, Role)> {
         let key = name.trim().to_lowercase();
-        self.planned.iter().rev().find(|p| p.name.trim().to_lowercase() == key).map(|p| p.role)
+        self.planned
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, p)| p.name.trim().to_lowercase() == key)
+            .map(|(i, p)| (i, p.role))
     }
 
     fn connect(&mut self, seat: u32, conn: ConnId, last_seq: Option<u64>, out: mpsc::Sender<Frame>) {
@@ -934,6 +962,19 @@ impl DrillTask {
             self.reply(conn, &reply);
             return;
         }
+        // A new command id may not leap far ahead: one huge `cid` would
+        // otherwise leave no greater one, and lock the seat for good. What
+        // the log replays (conn 0) was accepted once and stays accepted.
+        if conn != 0 && (cid > limits::CID_MAX || cid - s.last_cid > limits::CID_STEP_MAX) {
+            let message = format!(
+                "a new command id must be above last_cid ({}) by at most {} and at most {}",
+                s.last_cid,
+                limits::CID_STEP_MAX,
+                limits::CID_MAX
+            );
+            self.reply(conn, &ServerMsg::Error { code: ErrorCode::InvalidValue, message, cid: Some(cid) });
+            return;
+        }
         let allowed = authorize(kind, self.status, &cmd).map_err(|d| match d {
             crate::protocol::Denied::Role => (ErrorCode::Forbidden, d.to_string()),
             crate::protocol::Denied::Status(_) => (ErrorCode::WrongState, d.to_string()),
@@ -951,7 +992,12 @@ impl DrillTask {
         match result {
             Ok(()) => {
                 if let Some(s) = self.seats.get_mut(seat as usize) {
-                    s.last_cid = cid;
+                    // A `cid` beyond `CID_MAX` is refused now; one that a
+                    // log from before kept was applied, but does not lock
+                    // the seat: it goes on from its last lower `cid`.
+                    if cid <= limits::CID_MAX {
+                        s.last_cid = cid;
+                    }
                     s.refused.retain(|r| r.0 != cid);
                 }
                 self.log_input(LoggedInput::Command { seat, cid, cmd });
@@ -990,7 +1036,7 @@ impl DrillTask {
                 Ok(())
             }
             Command::PinPost { channel, post, pinned } => self.pin_post(seat, *channel, *post, *pinned),
-            Command::Declare => self.sim_command(&actor, SimCommand::Declare),
+            Command::Declare {} => self.sim_command(&actor, SimCommand::Declare),
             Command::TakeCall { call } => self.sim_command(&actor, SimCommand::TakeCall { seat, call: *call }),
             Command::CallSay { call, text } => {
                 let text = check_text(text)?;
@@ -1057,12 +1103,12 @@ impl DrillTask {
                 let text = check_text(text)?;
                 self.sim_command(&actor, SimCommand::PublishNotice { status: *status, text })
             }
-            Command::Start | Command::Resume => {
+            Command::Start {} | Command::Resume {} => {
                 self.anchor = Some((now(), self.sim.tick()));
                 self.set_status(DrillStatus::Running);
                 Ok(())
             }
-            Command::Pause => {
+            Command::Pause {} => {
                 self.anchor = None;
                 self.set_status(DrillStatus::Paused);
                 Ok(())
@@ -1081,7 +1127,7 @@ impl DrillTask {
                 self.set_status(self.status);
                 Ok(())
             }
-            Command::End => {
+            Command::End {} => {
                 self.end();
                 Ok(())
             }
@@ -1138,6 +1184,11 @@ impl DrillTask {
                 let planned = PlannedRole { name, role: *role };
                 self.planned.push(planned.clone());
                 self.emit(Audience::Facilitators, Event::RolePlanned { planned });
+                Ok(())
+            }
+            Command::LockRoles { locked } => {
+                self.roles_locked = *locked;
+                self.emit(Audience::Facilitators, Event::RolesLocked { locked: *locked });
                 Ok(())
             }
             Command::RateCapability { capability, rating, comment } => {
@@ -1418,7 +1469,7 @@ impl DrillTask {
     fn bot_command(&mut self, actor: &Actor, intent: SimCommand) {
         let Some(role) = actor.role else { return };
         let cmd = match &intent {
-            SimCommand::Declare => Command::Declare,
+            SimCommand::Declare => Command::Declare {},
             SimCommand::SetPhase(phase) => Command::SetPhase { phase: *phase },
             SimCommand::RunAction(action) => Command::RunAction { action: action.clone() },
             SimCommand::PublishNotice { status, text } => {
@@ -1504,7 +1555,7 @@ impl DrillTask {
                 lines.reverse();
                 Answer::Logs { lines }
             }
-            Query::Dashboard => {
+            Query::Dashboard {} => {
                 let now = self.sim.services_now();
                 let services = s
                     .services
@@ -1602,9 +1653,9 @@ impl DrillTask {
                 });
                 Answer::History { channel: *channel, posts }
             }
-            Query::Board => super::board::board(&self.sim),
+            Query::Board {} => super::board::board(&self.sim),
             Query::Store { index } => super::board::store(&self.sim, *index)?,
-            Query::Deploys => Answer::Deploys {
+            Query::Deploys {} => Answer::Deploys {
                 deploys: self
                     .sim
                     .deploys()
@@ -2023,6 +2074,7 @@ impl DrillTask {
             summary: self.summary.clone(),
             answer_key: facilitator.then(|| self.sim.faults()),
             planned_roles: if facilitator { self.planned.clone() } else { Vec::new() },
+            roles_locked: facilitator && self.roles_locked,
             docs: if internal { self.docs.values().cloned().collect() } else { Vec::new() },
             next_report_due_tick: if internal { self.report_due.map(|(t, _)| t) } else { None },
             facilitator_code: facilitator.then(|| self.facilitator_code.clone()),
@@ -2352,7 +2404,7 @@ mod tests {
         let s = scenario();
         let mut d = DrillTask::new("d1".into(), "join".into(), &s, 7, Bots::Good, None);
         assert!(d.add_seat("Aiko".into(), Some(SeatKind::Facilitator), "a".into()).is_ok());
-        d.command(0, 0, 1, Command::Start);
+        d.command(0, 0, 1, Command::Start {});
         d.step_to(s.duration_s / limits::TICK_DRILL_SECONDS);
         let live = d.summary.clone().unwrap_or_else(|| panic!("the drill did not end"));
         let headless = crate::sim::simulate(&s, 7, BotSkill::Good);
@@ -2378,9 +2430,9 @@ mod tests {
         assert_eq!(seat(&mut d, "Aiko", SeatKind::Facilitator), Ok((0, SeatKind::Facilitator)));
         let owner = SeatKind::Participant(Role::IncidentOwner);
         assert_eq!(seat(&mut d, "Kenji", owner), Ok((1, owner)));
-        d.command(0, 0, 1, Command::Start);
+        d.command(0, 0, 1, Command::Start {});
         d.step_to(5 * 60);
-        d.command(1, 0, 1, Command::Declare);
+        d.command(1, 0, 1, Command::Declare {});
         assert!(d.sim.declared_at().is_some(), "the owner declared");
         let ran = |d: &DrillTask| d.sim.actions_run().into_iter().find(|r| r.action == action);
         let mut tick = d.sim.tick();

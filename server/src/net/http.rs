@@ -97,6 +97,7 @@ impl From<DrillError> for ApiError {
             }
             DrillError::Ended | DrillError::Gone => (StatusCode::GONE, "ended"),
             DrillError::Storage => (StatusCode::SERVICE_UNAVAILABLE, "storage"),
+            DrillError::RoleLocked => (StatusCode::FORBIDDEN, "role_locked"),
         };
         ApiError(status, code, e.to_string())
     }
@@ -222,7 +223,7 @@ fn client_address(app: &AppState, headers: &axum::http::HeaderMap, peer: std::ne
 
 /// The address a creation counts against: IPv4 as is, IPv6 by its /64
 /// (one host usually holds a whole /64).
-fn address_key(ip: std::net::IpAddr) -> std::net::IpAddr {
+pub(super) fn address_key(ip: std::net::IpAddr) -> std::net::IpAddr {
     match ip {
         std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => std::net::IpAddr::V4(v4),

@@ -10,6 +10,7 @@
 mod access;
 mod guard;
 mod http;
+mod listen;
 mod ws;
 
 use std::future::Future;
@@ -81,6 +82,8 @@ pub(crate) struct AppState {
     pub creates: dashmap::DashMap<std::net::IpAddr, (std::time::Instant, u32)>,
     /// Next connection id.
     pub next_conn: AtomicU64,
+    /// Each seat's write budget, across its connections.
+    pub seat_budgets: ws::SeatBudgets,
 }
 
 /// The application's routes, for [`run`]; WebSockets close with 1001 when
@@ -96,6 +99,7 @@ pub fn router(registry: Arc<Registry>, config: Config, shutdown: tokio::sync::wa
         shutdown,
         creates: dashmap::DashMap::new(),
         next_conn: AtomicU64::new(1),
+        seat_budgets: ws::SeatBudgets::default(),
     });
     Router::new()
         .route("/healthz", get(http::healthz))
@@ -166,6 +170,7 @@ pub async fn run(
         config.hosts.push(local.to_string());
     }
     let (closing, shutdown_rx) = tokio::sync::watch::channel(());
+    let trust_forwarded_for = config.trust_forwarded_for;
     let app = router(registry, config, shutdown_rx);
     tracing::info!(addr = %listener.local_addr()?, "serving");
     let shutdown = async move {
@@ -176,7 +181,6 @@ pub async fn run(
         tokio::time::sleep(std::time::Duration::from_millis(limits::WS_CLOSE_WAIT_MS)).await;
         drop(closing);
     };
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    let waiting = Arc::new(listen::Waiting::new(trust_forwarded_for));
+    listen::serve(listener, app, waiting, shutdown).await
 }

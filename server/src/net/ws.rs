@@ -82,6 +82,9 @@ pub(super) async fn upgrade(State(app): State<Arc<AppState>>, mut req: Request) 
     if METRICS.connections.get() >= limits::CONNECTIONS_PER_SERVER_MAX as i64 {
         return (StatusCode::SERVICE_UNAVAILABLE, "too many connections; try again later").into_response();
     }
+    // Until its `hello` is accepted, the connection still counts as waiting
+    // (against its address's and the server's caps).
+    let waiting = req.extensions().get::<Arc<super::listen::WaitingSlot>>().cloned();
     let Some(on_upgrade) = req.extensions_mut().remove::<hyper::upgrade::OnUpgrade>() else {
         return (StatusCode::BAD_REQUEST, "this connection cannot be upgraded").into_response();
     };
@@ -89,7 +92,7 @@ pub(super) async fn upgrade(State(app): State<Arc<AppState>>, mut req: Request) 
         match on_upgrade.await {
             Ok(upgraded) => {
                 let socket = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(ws_config()));
-                connection(socket.await, app).await;
+                connection(socket.await, app, waiting).await;
             }
             Err(e) => tracing::info!(error = %e, "WebSocket upgrade failed"),
         }
@@ -126,17 +129,19 @@ fn header_is(headers: &HeaderMap, name: &HeaderName, value: &str) -> bool {
     headers.get(name).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(value.as_bytes()))
 }
 
-async fn connection(socket: Socket, app: Arc<AppState>) {
+async fn connection(socket: Socket, app: Arc<AppState>, waiting: Option<Arc<super::listen::WaitingSlot>>) {
     METRICS.connections.add(1);
-    connection_inner(socket, app).await;
+    connection_inner(socket, app, waiting).await;
     METRICS.connections.add(-1);
 }
 
-async fn connection_inner(mut socket: Socket, app: Arc<AppState>) {
+async fn connection_inner(mut socket: Socket, app: Arc<AppState>, waiting: Option<Arc<super::listen::WaitingSlot>>) {
     let conn = app.next_conn.fetch_add(1, Ordering::Relaxed);
     // Nothing of the handshake stays in the connection's future while it is
     // served: `handshake` returns only what `serve` needs.
     let greeted = handshake(&mut socket, &app).instrument(tracing::info_span!("conn", conn)).await;
+    // Joined (or refused): it no longer waits.
+    drop(waiting);
     if let Some((session, handle, last_seq)) = greeted {
         serve(conn, session, handle, last_seq, socket, &app).await;
     }
@@ -301,9 +306,25 @@ async fn serve(
         };
         let reply = match serde_json::from_str::<ClientMsg>(&text) {
             Ok(ClientMsg::Cmd { cid, cmd }) => {
+                // Every connection of a seat draws on the seat's one write
+                // budget: more tabs of one token write no faster.
+                if !app.seat_budgets.take(&session.drill_id, seat, text.len()) {
+                    let msg = ServerMsg::Error {
+                        code: ErrorCode::Full,
+                        message: "this seat has sent too much too fast; send it again in a few seconds".into(),
+                        cid: Some(cid),
+                    };
+                    if !matches!(
+                        timeout(write_wait, socket.send(Message::Text(crate::drill::encode_msg(&msg)))).await,
+                        Ok(Ok(()))
+                    ) {
+                        break None;
+                    }
+                    continue;
+                }
                 // Starting a drill or planning its roles shows that people
                 // will play it: it is no longer a lobby that may expire.
-                if matches!(cmd, crate::protocol::Command::Start | crate::protocol::Command::PlanRole { .. }) {
+                if matches!(cmd, crate::protocol::Command::Start {} | crate::protocol::Command::PlanRole { .. }) {
                     app.registry.activate(&session.drill_id);
                 }
                 if handle.tx.send(Input::Command { seat, conn, cid, cmd }).await.is_err() {
@@ -369,6 +390,42 @@ async fn send_frame(socket: &mut Socket, frame: Frame) -> Result<(), WsError> {
         start = end;
     }
     Ok(())
+}
+
+/// Each seat's write budget, shared by all its connections: a token bucket
+/// of `SEAT_WRITE_BYTES_BURST_MAX` bytes, refilled at
+/// `SEAT_WRITE_BYTES_PER_S_MAX` per second.
+#[derive(Debug, Default)]
+pub(crate) struct SeatBudgets {
+    seats: dashmap::DashMap<(String, u32), (tokio::time::Instant, u64)>,
+}
+
+impl SeatBudgets {
+    /// Takes `bytes` from the seat's budget; false (and nothing taken) when
+    /// it does not have them.
+    fn take(&self, drill: &str, seat: u32, bytes: usize) -> bool {
+        let t = clock();
+        let full = limits::SEAT_WRITE_BYTES_BURST_MAX as u64;
+        if self.seats.len() >= limits::SEAT_BUDGETS_KEPT_MAX {
+            // Forget the budgets that have refilled: they are as new.
+            let refill_s = full / limits::SEAT_WRITE_BYTES_PER_S_MAX as u64 + 1;
+            self.seats.retain(|_, (last, _)| t.duration_since(*last).as_secs() < refill_s);
+        }
+        let mut entry = self.seats.entry((drill.to_string(), seat)).or_insert((t, full));
+        let (last, left) = &mut *entry;
+        let elapsed_ms = t.duration_since(*last).as_millis() as u64;
+        let refill = elapsed_ms.saturating_mul(limits::SEAT_WRITE_BYTES_PER_S_MAX as u64) / 1000;
+        if refill > 0 {
+            *left = (*left + refill).min(full);
+            *last = t;
+        }
+        let bytes = bytes as u64;
+        if *left < bytes {
+            return false;
+        }
+        *left -= bytes;
+        true
+    }
 }
 
 /// A token bucket: `CLIENT_MESSAGES_BURST_MAX` messages at once, refilled

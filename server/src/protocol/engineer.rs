@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// What an engineer (or the owner, an observer, a facilitator) looks at;
 /// `board` and `store` are for facilitators alone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Query {
     /// Search the logs: the latest lines, optionally of one service and
     /// containing a text (case-insensitive).
@@ -21,9 +21,9 @@ pub enum Query {
     },
     /// Every service's and region's health now and per minute, the alerts
     /// fired, and the scenario's extra metrics.
-    Dashboard,
+    Dashboard {},
     /// The deploy history, oldest first.
-    Deploys,
+    Deploys {},
     /// Older posts of a channel this seat reads (a welcome carries only the
     /// latest): up to `POSTS_IN_WELCOME_MAX` posts before the latest `skip`.
     History {
@@ -34,7 +34,7 @@ pub enum Query {
     },
     /// Facilitators: every region and corporate client now (stores hurting,
     /// calling, on paper, informed; orders, payments, revenue lost).
-    Board,
+    Board {},
     /// Facilitators: one store now, by its index.
     Store {
         /// The store's index (from 0, below the number of stores).

@@ -347,6 +347,7 @@ impl Recorder {
                 | Event::PinChanged { .. }
                 | Event::Status { .. }
                 | Event::RolePlanned { .. }
+                | Event::RolesLocked { .. }
                 | Event::CallLine { .. }
                 | Event::ChatLine { .. }
                 | Event::ChatUpdated { .. }

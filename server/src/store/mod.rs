@@ -80,9 +80,11 @@ pub struct LogRecord {
 pub struct DrillRecord {
     /// Drill id.
     pub id: String,
-    /// Join code.
+    /// The join code's SHA-256 (hex), never the code. What is read back
+    /// is that hash too.
     pub join_code: String,
-    /// Co-facilitator invitation code.
+    /// The co-facilitator invitation code's SHA-256 (hex); empty for a
+    /// drill stored before co-facilitators existed.
     pub facilitator_code: String,
     /// Scenario id.
     pub scenario_id: String,
@@ -227,6 +229,8 @@ enum Op {
 #[derive(Debug, Clone)]
 pub struct Store {
     tx: std_mpsc::SyncSender<Op>,
+    /// The data directory's code key (see [`Store::code_key`]).
+    code_key: Option<crate::drill::CodeKey>,
 }
 
 impl std::fmt::Debug for Op {
@@ -241,7 +245,21 @@ impl Store {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Sqlite(rusqlite::Error::InvalidPath(e.to_string().into())))?;
         let conn = Connection::open(dir.join("firedrill.sqlite3"))?;
-        Self::start(conn)
+        let mut store = Self::start(conn)?;
+        // Without its key (a read-only copy, a damaged file) the data still
+        // serves: stored codes still admit by their hashes; only codes
+        // cannot be shown again after a restart.
+        match code_key(dir) {
+            Ok(key) => store.code_key = Some(crate::drill::CodeKey(key)),
+            Err(e) => tracing::warn!(error = %e, "no code key: drills' codes will not be shown after a restart"),
+        }
+        Ok(store)
+    }
+
+    /// The key drills' codes are derived from, kept beside the database
+    /// (`code.key`); `None` for an in-memory store.
+    pub fn code_key(&self) -> Option<&str> {
+        self.code_key.as_ref().map(|k| k.0.as_str())
     }
 
     /// An in-memory store, for tests and `--data` left out.
@@ -256,7 +274,7 @@ impl Store {
             .name("firedrill-store".into())
             .spawn(move || writer(conn, rx))
             .map_err(|e| StoreError::Sqlite(rusqlite::Error::InvalidPath(e.to_string().into())))?;
-        Ok(Store { tx })
+        Ok(Store { tx, code_key: None })
     }
 
     async fn call<T>(&self, make: impl FnOnce(Reply<T>) -> Op) -> Result<T, StoreError> {
@@ -362,6 +380,32 @@ impl Store {
     }
 }
 
+/// Reads the code key of the data directory `dir`, or makes one (readable
+/// by its owner alone) if it has none.
+fn code_key(dir: &Path) -> Result<String, StoreError> {
+    let path = dir.join("code.key");
+    let io =
+        |e: std::io::Error| StoreError::Sqlite(rusqlite::Error::InvalidPath(format!("{}: {e}", path.display()).into()));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let key = text.trim().to_string();
+            if key.len() != 64 || !key.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err(io(std::io::Error::other("not a code key (64 hex digits)")));
+            }
+            Ok(key)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            let key = crate::drill::new_code_key();
+            let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path).map_err(io)?;
+            f.write_all(key.as_bytes()).and_then(|()| f.sync_all()).map_err(io)?;
+            Ok(key)
+        }
+        Err(e) => Err(io(e)),
+    }
+}
+
 fn init_schema(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
@@ -411,6 +455,29 @@ fn migrate(conn: &Connection) -> Result<(), StoreError> {
         if !have.iter().any(|c| c == column) {
             conn.execute(sql, [])?;
         }
+    }
+    // Version 1: codes are kept as their SHA-256 only. Older databases had
+    // them in clear: hash them in place (their drills still open with the
+    // same codes), and let secure_delete zero the old text.
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version < 1 {
+        let tx = conn.unchecked_transaction()?;
+        let rows: Vec<(String, String, String)> = {
+            let mut q = tx.prepare("SELECT id, join_code, facilitator_code FROM drills")?;
+            q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?
+        };
+        let hashed = |code: &str| if code.is_empty() { String::new() } else { crate::drill::hash_token(code) };
+        for (id, join, facilitator) in rows {
+            tx.execute(
+                "UPDATE drills SET join_code = ?2, facilitator_code = ?3 WHERE id = ?1",
+                params![id, hashed(&join), hashed(&facilitator)],
+            )?;
+        }
+        tx.execute_batch("PRAGMA user_version = 1")?;
+        tx.commit()?;
+        // Write the hashed pages into the database file now, and empty the
+        // write-ahead log, so that no old page with a code in clear stays.
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     }
     Ok(())
 }
@@ -647,7 +714,7 @@ mod tests {
         let store = Store::in_memory().unwrap_or_else(|e| panic!("{e}"));
         store.create_drill(record("d1")).await.unwrap_or_else(|e| panic!("{e}"));
         let seat = LoggedInput::AddSeat { name: "Aiko".into(), seat: SeatKind::Facilitator, token_hash: "h".into() };
-        let cmd = LoggedInput::Command { seat: 0, cid: 1, cmd: Command::Start };
+        let cmd = LoggedInput::Command { seat: 0, cid: 1, cmd: Command::Start {} };
         store.append("d1", 0, vec![LogRecord { tick: 0, input: seat.clone() }]).await.unwrap_or_else(|e| panic!("{e}"));
         store.append("d1", 12, vec![LogRecord { tick: 3, input: cmd.clone() }]).await.unwrap_or_else(|e| panic!("{e}"));
         let all = store.load_unfinished().await.unwrap_or_else(|e| panic!("{e}"));
