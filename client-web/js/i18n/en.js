@@ -414,6 +414,7 @@ export default {
   'plan.waiting': 'not joined yet',
 
   'roster.count': '{n} in the drill · {online} online',
+  'roster.more': 'Show {n} more',
   'roster.online': 'online',
   'roster.offline': 'offline',
   'roster.you': '(you)',

@@ -414,6 +414,7 @@ export default {
   'plan.waiting': '未参加',
 
   'roster.count': '{n}人 · オンライン {online}人',
+  'roster.more': 'さらに{n}人を表示',
   'roster.online': 'オンライン',
   'roster.offline': 'オフライン',
   'roster.you': '（あなた）',
