@@ -53,22 +53,30 @@ async fn a_newcomer_takes_a_call_the_facilitator_triggered_during_a_pause() {
     assert_eq!(fac.refused(json!({"type": "trigger_inject", "inject": "no-such"})).await, "invalid_value");
     fac.ok(json!({"type": "resume"})).await;
 
-    // The call rings at the desk with the inject's words.
-    let rang = agent
+    // The call rings at the desk with the inject's words: the facilitator
+    // hears it ring; the agent sees it in the desk's queue.
+    let rang = fac
         .wait_for("the inject's call", |m| call_event(m) && m["event"]["call"]["inject"] == "store-call-cards")
         .await;
     let id = rang["event"]["call"]["id"].as_u64().unwrap_or(u64::MAX);
     assert_eq!(rang["event"]["call"]["state"], "waiting");
-    let first =
-        agent.wait_for("its first line", |m| m["event"]["kind"] == "call_line" && m["event"]["call"] == id).await;
-    assert!(first["event"]["line"]["text"].as_str().is_some_and(|t| t.contains("Cards")), "{first}");
+    let queued = agent
+        .wait_for("the call in the queue", |m| {
+            m["type"] == "desk_queue" && m["calls"].as_array().is_some_and(|c| c.iter().any(|c| c["id"] == id))
+        })
+        .await;
+    assert!(queued["waiting"].as_u64().is_some_and(|n| n >= 1), "{queued}");
+    assert!(queued["oldest_tick"].is_u64(), "{queued}");
 
     agent.ok(json!({"type": "take_call", "call": id})).await;
-    agent
+    let talking = agent
         .wait_for("talking", |m| {
             call_event(m) && m["event"]["call"]["id"] == id && m["event"]["call"]["state"] == "talking"
         })
         .await;
+    // Picking it up, the agent gets what the caller said before.
+    let first = &talking["event"]["call"]["lines"][0];
+    assert!(first["text"].as_str().is_some_and(|t| t.contains("Cards")), "{talking}");
     agent
         .ok(json!({"type": "call_say", "call": id, "text": "<img src=x onerror=alert(1)> Please take cash for now."}))
         .await;
@@ -92,7 +100,11 @@ async fn a_newcomer_takes_a_call_the_facilitator_triggered_during_a_pause() {
     let mine = store.wait_for("my call", call_event).await;
     let my_call = mine["event"]["call"]["id"].as_u64().unwrap_or(u64::MAX);
     assert!(mine["event"]["call"]["caller_seat"].is_u64());
-    agent.wait_for("the store's call", |m| call_event(m) && m["event"]["call"]["id"] == my_call).await;
+    agent
+        .wait_for("the store's call in the queue", |m| {
+            m["type"] == "desk_queue" && m["calls"].as_array().is_some_and(|c| c.iter().any(|c| c["id"] == my_call))
+        })
+        .await;
     agent.ok(json!({"type": "take_call", "call": my_call})).await;
     agent.ok(json!({"type": "call_say", "call": my_call, "text": "Support here. We know about card failures."})).await;
     store
@@ -114,12 +126,16 @@ async fn a_newcomer_takes_a_call_the_facilitator_triggered_during_a_pause() {
     sales.ok(json!({"type": "chat_say", "client": client, "text": "Yes, card payments in Kanto. Cash works."})).await;
     assert_eq!(agent.refused(json!({"type": "chat_say", "client": client, "text": "hi"})).await, "forbidden");
 
-    // A fresh connection gets the calls in its snapshot, lines included;
-    // the store actor sees only its own call.
-    let (_, again) = Client::connect(addr, &join(addr, &code, "Rin", "support_agent").await, None).await;
+    // A fresh connection of someone watching the desk gets the calls in its
+    // snapshot, lines included; another agent only the queue; the store
+    // actor sees only its own call.
+    let (_, again) = Client::connect(addr, &join(addr, &code, "Rin", "observer").await, None).await;
     let calls = again["snapshot"]["calls"].as_array().cloned().unwrap_or_default();
     let c = calls.iter().find(|c| c["id"] == id).cloned().unwrap_or_default();
     assert!(c["lines"].as_array().is_some_and(|l| l.len() >= 3), "{c}");
+    let (_, other) = Client::connect(addr, &join(addr, &code, "Kaito", "support_agent").await, None).await;
+    assert_eq!(other["snapshot"]["calls"], json!([]), "not Kaito's calls");
+    assert!(other["snapshot"]["desk_queue"]["waiting"].is_u64(), "{}", other["snapshot"]);
     let (_, store_again) = Client::connect(addr, &join(addr, &code, "Udon shop", "store_actor").await, None).await;
     assert_eq!(store_again["snapshot"]["calls"], json!([]));
     assert!(store_again["snapshot"]["channels"].as_array().is_some_and(|c| c.iter().any(|c| c["channel"] == "social")));
@@ -298,7 +314,7 @@ async fn triggered_injects_fire_exactly_once_under_load() {
     let _crowd = chatter.await.expect("the chatter finishes");
     // Past every inject's own minute (the latest is minute 8).
     fac.wait_for("minute 10", |m| m["type"] == "pulse" && m["tick"].as_u64().is_some_and(|t| t > 600)).await;
-    let (_, again) = Client::connect(addr, &join(addr, &code, "Rin", "support_agent").await, None).await;
+    let (_, again) = Client::connect(addr, &join(addr, &code, "Rin", "support_lead").await, None).await;
     let calls = again["snapshot"]["calls"].as_array().cloned().unwrap_or_default();
     let cards = calls.iter().filter(|c| c["inject"] == "store-call-cards").count();
     assert_eq!(cards, 1, "one call from the phone inject: {calls:?}");

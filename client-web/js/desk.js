@@ -16,8 +16,8 @@ import { panel } from './panels.js';
 import { textView } from './docs.js';
 import {
   playing, nowTick, timeAt, findDoc, docKind, TALK_SCRIPT_ID, DISPOSITIONS,
-  callQueue, activeCall, ownCalls, callsInProgress, closedCalls, waitSeconds, supportAgents, onCall, callOpen,
-  chatList, unreadLines, lastTheirTick,
+  callQueue, queueCount, activeCall, ownCalls, callsInProgress, closedCalls, waitSeconds, supportAgents, onCall, callOpen,
+  chatList, unreadLines, lastTheirTick, rosterNextFrom, addRosterPage,
 } from './state.js';
 
 /** The server's limit on a line's text (limits.rs CHAT_TEXT_CHARS_MAX). */
@@ -183,7 +183,30 @@ export function callQueuePanel(ctx, { lead = false } = {}) {
       go.disabled = true;
       ctx.send({ type: 'assign_call', call: Number(call.value), seat: Number(agent.value) }, { onSettled: () => update(ctx.get()) });
     });
-    assign = { form, call, agent, go };
+    assign = { form, call, agent, go, paging: false, stuck: false };
+  }
+
+  // The lead's welcome carries the first seats of a big drill: the agents
+  // the calls can go to page in, one page after the other.
+  function pageRoster(state) {
+    if (!assign || assign.paging || assign.stuck || !ctx.online()) return;
+    const from = rosterNextFrom(state);
+    if (from === null) return;
+    assign.paging = true;
+    ctx.send({ type: 'query', query: { kind: 'roster', from } }, {
+      quiet: () => true,
+      onAnswer: (answer) => {
+        if (!answer || answer.kind !== 'roster' || !(answer.seats || []).length) assign.stuck = true;
+        else addRosterPage(ctx.get(), answer);
+      },
+      onError: () => {
+        assign.stuck = true;
+      },
+      onSettled: () => {
+        assign.paging = false;
+        update(ctx.get());
+      },
+    });
   }
 
   const el = panel('panel.calls', count, h('div', { class: 'take-row' }, take), takeHint,
@@ -195,16 +218,17 @@ export function callQueuePanel(ctx, { lead = false } = {}) {
 
   function update(state) {
     const waiting = callQueue(state);
+    const n = queueCount(state);
     const mine = activeCall(state);
     const live = playing(state) && ctx.online();
-    tr(count, waiting.length ? ['desk.waiting_n', { n: waiting.length }] : 'desk.waiting_none');
-    count.classList.toggle('busy', waiting.length > 0);
-    take.disabled = !live || !!mine || !waiting.length;
+    tr(count, n ? ['desk.waiting_n', { n }] : 'desk.waiting_none');
+    count.classList.toggle('busy', n > 0);
+    take.disabled = !live || !!mine || !n;
     tr(takeHint, mine ? 'desk.hint_on_call' : !playing(state) ? (state.status === 'ended' ? 'desk.hint_ended' : 'desk.hint_lobby') : 'desk.hint_take');
 
     const shown = waiting.slice(0, QUEUE_SHOWN_MAX);
-    more.hidden = waiting.length <= QUEUE_SHOWN_MAX;
-    if (!more.hidden) tr(more, ['desk.queue_more', { n: waiting.length - QUEUE_SHOWN_MAX }]);
+    more.hidden = n <= shown.length;
+    if (!more.hidden) tr(more, ['desk.queue_more', { n: n - shown.length }]);
     const key = JSON.stringify(shown.map((c) => [c.id, c.caller, c.mood, c.region]));
     redraw(queue, key, () => (shown.length
       ? shown.map((c) => h('li', { class: 'call-row', dataset: { call: c.id } },
@@ -216,6 +240,7 @@ export function callQueuePanel(ctx, { lead = false } = {}) {
     waits = [...queue.querySelectorAll('.call-wait')];
 
     if (assign) {
+      pageRoster(state);
       const agents = supportAgents(state);
       const callKey = JSON.stringify(waiting.map((c) => [c.id, c.caller]));
       if (assign.call.dataset.key !== callKey) {

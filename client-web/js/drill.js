@@ -11,7 +11,7 @@ import { timeOfDay, tPlus, num, yen, seatLabel, channelName } from './format.js'
 import { summaryView } from './summary.js';
 import { Connection } from './connection.js';
 import {
-  fromWelcome, applyEvent, applyPulse, seatRole, findChannel, canWrite, leadFacilitator, seesDocs, findDoc, PRIVATE_CHANNEL,
+  fromWelcome, applyEvent, applyPulse, applyDeskQueue, seatRole, findChannel, canWrite, leadFacilitator, seesDocs, findDoc, PRIVATE_CHANNEL,
   canQuery, answersPulses, prependPosts, historyQuery, nowTick, noteClock, canPin, pinsOf, isPinned, PINS_PER_CHANNEL_MAX, isOutside,
 } from './state.js';
 import { saveSession, loadState, saveState, loadUi, saveUi, rememberFacilitator } from './session.js';
@@ -166,6 +166,12 @@ export class DrillScreen {
             else if (msg.seats !== seatsBefore) this.updatePanels();
           }
         }
+        break;
+      case 'desk_queue':
+        if (!this.state) return;
+        applyDeskQueue(this.state, msg);
+        if (this.built) this.updatePanels();
+        this.schedulePersist();
         break;
       case 'answer': {
         // A query's answer comes instead of an ack.

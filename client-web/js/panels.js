@@ -7,7 +7,7 @@ import { t, getLang } from './i18n.js';
 import { timeOfDay, tPlus, duration, seatLabel } from './format.js';
 import {
   PHASES, STATUSES, SPEEDS, ROLES, playing, nowTick, timeAt, currentPlans, nameKey, peopleCount, ownerPresent, pendingApprovals,
-  actionLabel,
+  actionLabel, rosterNextFrom, addRosterPage, ROSTER_PAGE_MAX,
 } from './state.js';
 import { toast } from './toast.js';
 import { statusHref } from './status.js';
@@ -460,7 +460,23 @@ export function rosterPanel(ctx, { assign = false, owner = false } = {}) {
   const summary = h('p', { class: 'hint' });
   const ownerHint = owner ? h('p', { class: 'hint', i18n: 'roster.owner_hint' }) : null;
   const list = h('ul', { class: ['roster', assign ? 'roster-assign' : null], id: 'roster' });
-  const el = panel('panel.roster', summary, ownerHint, list);
+  // A welcome carries the first seats of a big drill; the rest page in.
+  const more = h('button', { type: 'button', class: 'btn btn-small', id: 'roster-more', hidden: true });
+  more.addEventListener('click', () => {
+    const from = rosterNextFrom(ctx.get());
+    if (from === null) return;
+    more.disabled = true;
+    ctx.send({ type: 'query', query: { kind: 'roster', from } }, {
+      onAnswer: (answer) => {
+        if (answer && answer.kind === 'roster') addRosterPage(ctx.get(), answer);
+      },
+      onSettled: () => {
+        more.disabled = false;
+        update(ctx.get());
+      },
+    });
+  });
+  const el = panel('panel.roster', summary, ownerHint, list, more);
   const rows = new Map();
 
   function makeRow(id) {
@@ -535,6 +551,9 @@ export function rosterPanel(ctx, { assign = false, owner = false } = {}) {
         rows.delete(id);
       }
     }
+    const unknown = Math.max(0, peopleCount(state) - seats.length);
+    more.hidden = rosterNextFrom(state) === null || !ctx.online();
+    if (!more.hidden) tr(more, ['roster.more', { n: Math.min(unknown, ROSTER_PAGE_MAX) || ROSTER_PAGE_MAX }]);
   }
   return { el, update };
 }

@@ -24,6 +24,8 @@ const POSTS_KEPT_MAX = 500;
 export const POSTS_IN_WELCOME_MAX = 100;
 /** Posts of a channel kept at most once older ones were loaded. */
 const POSTS_LOADED_MAX = 2000;
+/** Seats in one answer to the roster query (the server's ROSTER_PAGE_MAX). */
+export const ROSTER_PAGE_MAX = 100;
 /** Lines kept per call or chat (the server keeps 40). */
 const LINES_KEPT_MAX = 60;
 /** Closed calls kept (the open ones are always kept). */
@@ -61,6 +63,8 @@ export function fromWelcome(msg) {
     last_report: null,
     report_overdue_for: null,
     calls: {},
+    // A support agent's view of the queue (the agent hears no rings).
+    desk_queue: s.desk_queue || null,
     chats: {},
     clients: s.clients || [],
     injects: s.injects || [],
@@ -213,8 +217,12 @@ export function applyEvent(state, msg) {
       if (!ev.call) return { what: 'unknown' };
       state.calls = state.calls || {};
       const before = state.calls[ev.call.id];
-      // The event has no lines: they come as call_line.
-      state.calls[ev.call.id] = { ...ev.call, lines: before ? before.lines : [] };
+      // The event has no lines (they come as call_line), except the one
+      // giving the call to its agent, who did not hear it ring.
+      const lines = ev.call.lines && ev.call.lines.length
+        ? ev.call.lines.slice(-LINES_KEPT_MAX)
+        : before ? before.lines : [];
+      state.calls[ev.call.id] = { ...ev.call, lines };
       trimCalls(state);
       return { what: 'calls', call: ev.call.id };
     }
@@ -326,6 +334,12 @@ export function leadFacilitator(state) {
 }
 
 /** Applies a pulse (clock and live metrics). */
+/** A desk_queue message: the queue as a support agent sees it. */
+export function applyDeskQueue(state, msg) {
+  const { type: _type, ...queue } = msg;
+  state.desk_queue = { waiting: queue.waiting || 0, oldest_tick: queue.oldest_tick ?? null, moods: queue.moods || {}, calls: queue.calls || [] };
+}
+
 export function applyPulse(state, msg) {
   const { type: _type, ...pulse } = msg;
   state.pulse = pulse;
@@ -510,9 +524,28 @@ export function allCalls(state) {
   return Object.values(state.calls || {}).sort((a, b) => a.opened_tick - b.opened_tick || a.id - b.id);
 }
 
-/** The calls waiting in the queue, longest-waiting first. */
+/**
+ * The calls waiting in the queue, longest-waiting first: from the desk's
+ * queue for a support agent (at most the server's 8 longest-waiting), else
+ * from the calls. A call this seat already knows was picked up or closed
+ * (the queue is at most a second old) is left out.
+ */
 export function callQueue(state) {
+  if (state.desk_queue) {
+    const known = state.calls || {};
+    return state.desk_queue.calls.filter((c) => !known[c.id] || known[c.id].state === 'waiting');
+  }
   return allCalls(state).filter((c) => c.state === 'waiting');
+}
+
+/** How many calls wait (all of them, also those callQueue leaves out). */
+export function queueCount(state) {
+  if (state.desk_queue) {
+    const q = state.desk_queue;
+    const gone = q.calls.length - callQueue(state).length;
+    return Math.max(0, q.waiting - gone);
+  }
+  return callQueue(state).length;
 }
 
 /** The call this seat is on as the agent (talking or on hold), or null. */
@@ -631,6 +664,26 @@ export function answersPulses(role) {
 export function peopleCount(state) {
   const live = state.pulse && Number.isInteger(state.pulse.seats) && state.pulse.seats > 0 ? state.pulse.seats : 0;
   return live || Math.max(state.roster_total || 0, (state.roster || []).length);
+}
+
+/**
+ * Where the next page of the roster starts (the `roster` query's `from`):
+ * the smallest seat id this seat does not know yet (seat ids count up
+ * from 0), or null when it knows every seat.
+ */
+export function rosterNextFrom(state) {
+  const known = new Set((state.roster || []).map((s) => s.id));
+  const total = peopleCount(state);
+  let id = 0;
+  while (known.has(id)) id += 1;
+  return id < total ? id : null;
+}
+
+/** Adds a page of the roster (the `roster` query's answer). */
+export function addRosterPage(state, answer) {
+  state.roster = state.roster || [];
+  for (const seat of (answer && answer.seats) || []) upsert(state.roster, seat, (a, b) => a.id === b.id);
+  if (answer && Number.isInteger(answer.total)) state.roster_total = Math.max(state.roster_total || 0, answer.total);
 }
 
 /** Whether a person holds the incident owner's role (risky actions wait for them). */

@@ -101,9 +101,19 @@ pub const PULSE_OPEN_S: u64 = 120;
 /// Pulse questions in one drill.
 pub const PULSES_MAX: usize = 50;
 
-/// Seats in a welcome's roster for a seat that does not manage the roster
-/// (the leads and oneself).
+/// Seats in a welcome's roster: the leads and oneself, and for those who
+/// manage the roster the first seats by id (the rest by `ROSTER_PAGE_MAX`).
 pub const ROSTER_IN_WELCOME_MAX: usize = 100;
+
+/// Seats in one answer to the `roster` query.
+pub const ROSTER_PAGE_MAX: usize = 100;
+
+/// Waiting calls listed in a `desk_queue` (the longest-waiting ones).
+pub const DESK_QUEUE_CALLS_MAX: usize = 8;
+
+/// Real milliseconds between two checks of whether the desk's queue
+/// changed (a `desk_queue` goes out only when it did).
+pub const DESK_QUEUE_INTERVAL_MS: u64 = 1000;
 
 /// Latest posts per channel in a welcome (the channel keeps
 /// `CHANNEL_POSTS_KEPT_MAX`).

@@ -608,6 +608,11 @@ pub fn authorize(seat: SeatKind, status: DrillStatus, cmd: &Command) -> Result<(
         // the facilitators'. Observers sit inside the company and talk to
         // the team, so they do not see it either.
         (SeatKind::Participant(_), Command::Query { query: Query::Board {} | Query::Store { .. } }) => false,
+        // Pages of the roster, for those who manage it (and so hear of
+        // every seat's changes, which keep the pages up to date).
+        (SeatKind::Participant(role), Command::Query { query: Query::Roster { .. } }) => {
+            matches!(role, R::IncidentOwner | R::SupportLead)
+        }
         (SeatKind::Participant(role), Command::Query { .. }) => {
             matches!(role, R::Engineer | R::IncidentOwner | R::Observer)
         }
@@ -800,6 +805,10 @@ pub enum ServerMsg {
         /// The `t` from the ping.
         t: u64,
     },
+    /// The support desk's queue, for support agents (who do not get every
+    /// ring): at most once a second when it changed, and right after a
+    /// `resumed`. Not sequenced: each replaces the previous one.
+    DeskQueue(DeskQueue),
     /// Whether the drill can save what happens. Not sequenced. Sent to
     /// every connection when its database starts refusing writes
     /// (`writable: false`: commands are refused with `store_unavailable`,
@@ -909,9 +918,10 @@ pub struct Snapshot {
     pub phase: Phase,
     /// Tick of the declaration, if declared.
     pub declared_at_tick: Option<u64>,
-    /// Seats: every seat for those who manage the roster (facilitators,
-    /// the incident owner, the support lead); otherwise the leads and
-    /// oneself. `seat_changed` events follow the same rule.
+    /// Seats, at most `ROSTER_IN_WELCOME_MAX`: the leads, oneself, and for
+    /// those who manage the roster (facilitators, the incident owner, the
+    /// support lead) the first seats by id; the rest page in with the
+    /// `roster` query. `seat_changed` events go to the same audiences.
     pub roster: Vec<SeatView>,
     /// Seats in the drill, all of them.
     #[serde(default)]
@@ -941,9 +951,14 @@ pub struct Snapshot {
     /// facilitators only.
     pub facilitator_code: Option<String>,
     /// Calls this seat may see: every open call and the latest closed ones
-    /// for support seats and facilitators; a store actor's own calls.
+    /// for the support lead, observers and facilitators; a support agent's
+    /// own calls (as the agent); a store actor's own calls (as the caller).
     #[serde(default)]
     pub calls: Vec<CallView>,
+    /// The desk's queue, for support agents (`None` for everyone else,
+    /// who either sees every call or none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desk_queue: Option<DeskQueue>,
     /// Corporate clients' chats: all for sales and facilitators, a
     /// corporate actor's own (once they wrote).
     #[serde(default)]

@@ -177,6 +177,7 @@ fn coverage() -> Coverage {
             | ServerMsg::Answer { .. }
             | ServerMsg::Error { .. }
             | ServerMsg::Pong { .. }
+            | ServerMsg::DeskQueue(_)
             | ServerMsg::StoreStatus { .. } => {}
         }
     }
@@ -320,12 +321,15 @@ fn commands() -> Vec<(String, Command)> {
         }
     }
     out.push(("`query` for `board`, `store`".to_string(), board));
+    // Pages of the roster: for those who manage it.
+    let roster = Command::Query { query: Query::Roster { from: 0 } };
+    out.push(("`query` for `roster`".to_string(), roster));
     // Besides one row per command: one more per channel for `chat` and for
-    // `pin_post` (less the one each already counts), `history`, and the
-    // board.
+    // `pin_post` (less the one each already counts), `history`, the board
+    // and the roster.
     assert_eq!(
         out.len(),
-        wire_names::<Command>(tagged("type")).len() + 2 * (wire_names::<Channel>(plain).len() - 1) + 2,
+        wire_names::<Command>(tagged("type")).len() + 2 * (wire_names::<Channel>(plain).len() - 1) + 3,
         "a command or channel is missing from this test's list"
     );
     out

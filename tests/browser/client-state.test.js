@@ -13,7 +13,7 @@ const CLIENT = path.resolve(HERE, '../../client-web/js');
 const {
   fromWelcome, applyEvent, applyPulse, canWrite, seatRole, currentPlans, leadFacilitator,
   docWritable, listedDocs, findDoc, checklistLines, setChecked, reportLate, reportNudged, ROLES,
-  callQueue, activeCall, ownCalls, callsInProgress, closedCalls, waitSeconds, supportAgents, onCall, callOpen,
+  callQueue, queueCount, applyDeskQueue, rosterNextFrom, addRosterPage, activeCall, ownCalls, callsInProgress, closedCalls, waitSeconds, supportAgents, onCall, callOpen,
   chatList, unreadLines, lastTheirTick, injectTimeline, CHANNEL_ORDER,
   canQuery, answersPulses, peopleCount, ownerPresent, pendingApprovals, openPulses, notePulseAnswer, prependPosts, historyQuery,
   POSTS_IN_WELCOME_MAX, actionLabel, pickBrief, briefLines, canPin, pinsOf, isPinned,
@@ -389,6 +389,50 @@ test('calls: call_updated merges into the known call and keeps its lines; call_l
   // Replayed events are ignored.
   assert.equal(applyEvent(s, { type: 'event', seq: 10, tick: 170, event: { kind: 'call_line', call: 1, line: line(1, 'agent', 'again') } }), null);
   assert.equal(s.calls[1].lines.length, 3);
+});
+
+test('calls: an agent follows the desk_queue, and the call it picks up comes with its lines', () => {
+  const w = deskWelcome(YUI);
+  // An agent's welcome: its own calls and the queue, not every call.
+  w.snapshot.calls = [];
+  w.snapshot.desk_queue = { waiting: 0, oldest_tick: null, moods: { calm: 0, upset: 0, angry: 0 }, calls: [] };
+  const s = fromWelcome(w);
+  assert.deepEqual(callQueue(s), []);
+  assert.equal(queueCount(s), 0);
+  const queued = (id, opened) => ({ id, caller: `Caller ${id}`, region: 'kanto', opened_tick: opened, mood: 'upset' });
+  applyDeskQueue(s, { type: 'desk_queue', waiting: 12, oldest_tick: 100, moods: { calm: 2, upset: 9, angry: 1 },
+    calls: [1, 2, 3, 4, 5, 6, 7, 8].map((id) => queued(id, 100 + id)) });
+  assert.deepEqual(callQueue(s).map((c) => c.id), [1, 2, 3, 4, 5, 6, 7, 8], 'the longest-waiting, from the queue');
+  assert.equal(queueCount(s), 12, 'every waiting call counts, also those not listed');
+  assert.equal(waitSeconds(callQueue(s)[0], 160), 59);
+  // Yui takes call 1: the update carries what the caller said.
+  applyEvent(s, { type: 'event', seq: 20, tick: 161, event: { kind: 'call_updated',
+    call: call(1, { state: 'talking', agent: 3, agent_name: 'Yui', answered_tick: 161, lines: [line(101, 'caller', 'Cards fail')] }) } });
+  assert.equal(activeCall(s).id, 1);
+  assert.deepEqual(s.calls[1].lines.map((l) => l.text), ['Cards fail']);
+  // Until the next queue (at most a second), the call she took is not offered.
+  assert.deepEqual(callQueue(s).map((c) => c.id), [2, 3, 4, 5, 6, 7, 8]);
+  assert.equal(queueCount(s), 11);
+  // Later updates have no lines: the known ones stay.
+  applyEvent(s, { type: 'event', seq: 21, tick: 170, event: { kind: 'call_updated', call: call(1, { state: 'on_hold', agent: 3, agent_name: 'Yui', answered_tick: 161 }) } });
+  assert.equal(s.calls[1].lines.length, 1);
+  applyDeskQueue(s, { type: 'desk_queue', waiting: 0, oldest_tick: null, moods: { calm: 0, upset: 0, angry: 0 }, calls: [] });
+  assert.equal(queueCount(s), 0);
+});
+
+test('roster: those who manage it page in the seats their welcome left out', () => {
+  const seat = (id) => ({ id, name: `P${id}`, seat: { kind: 'participant', role: 'engineer' }, online: false });
+  const w = deskWelcome(YUI);
+  w.snapshot.roster = [0, 1, 2, 4].map(seat);
+  w.snapshot.roster_total = 250;
+  w.snapshot.pulse = null;
+  const s = fromWelcome(w);
+  assert.equal(rosterNextFrom(s), 3, 'the first seat it does not know');
+  addRosterPage(s, { kind: 'roster', from: 3, seats: Array.from({ length: 100 }, (_, i) => seat(3 + i)), total: 250 });
+  assert.equal(s.roster.length, 103, 'seat 4 once');
+  assert.equal(rosterNextFrom(s), 103);
+  addRosterPage(s, { kind: 'roster', from: 103, seats: Array.from({ length: 147 }, (_, i) => seat(103 + i)), total: 250 });
+  assert.equal(rosterNextFrom(s), null, 'every seat known');
 });
 
 test('calls: closed calls are trimmed, open ones never; lines are bounded', () => {
@@ -784,6 +828,13 @@ test('golden server messages are understood', { skip: noFixtures }, () => {
           case 'store':
             assert.ok(Number.isInteger(a.store.index) && typeof a.store.region === 'string', f);
             break;
+          case 'roster': {
+            // js/panels.js and js/desk.js add the page to the roster.
+            const before = state.roster.length;
+            addRosterPage(state, a);
+            assert.ok(state.roster.length >= before && a.seats.every((x) => state.roster.some((r) => r.id === x.id)), f);
+            break;
+          }
           default:
             assert.fail(`${f}: answer kind ${a.kind} is not handled`);
         }
@@ -795,6 +846,12 @@ test('golden server messages are understood', { skip: noFixtures }, () => {
         break;
       case 'resumed':
         assert.ok(msg.you && Number.isInteger(msg.replayed), f);
+        break;
+      case 'desk_queue':
+        // js/desk.js draws the agent's queue from it.
+        applyDeskQueue(state, msg);
+        assert.equal(queueCount(state), msg.waiting, f);
+        assert.deepEqual(callQueue(state).map((c) => c.id), msg.calls.map((c) => c.id), f);
         break;
       case 'store_status':
         // js/drill.js shows a banner while the store refuses writes.
@@ -841,7 +898,7 @@ test('the client sends the shapes of the golden client messages', { skip: noFixt
         assert.deepEqual(Object.keys(msg).sort(), ['cid', 'cmd', 'type'], f);
         assert.ok(sent.has(msg.cmd.type), `${f}: the client never sends ${msg.cmd.type}`);
         if (msg.cmd.type === 'query') {
-          assert.ok(['dashboard', 'logs', 'deploys', 'history', 'board', 'store'].includes(msg.cmd.query.kind), `${f}: the client never asks ${msg.cmd.query.kind}`);
+          assert.ok(['dashboard', 'logs', 'deploys', 'history', 'board', 'store', 'roster'].includes(msg.cmd.query.kind), `${f}: the client never asks ${msg.cmd.query.kind}`);
         }
         break;
       default:

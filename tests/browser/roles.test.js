@@ -505,3 +505,44 @@ test('the public status page claims nothing before the server answers, and never
     for (const x of [fac, sora, customer]) await x.context.close();
   }
 });
+
+test('a facilitator of a big drill sees the first 100 seats and pages in the rest', { timeout: 90_000 }, async () => {
+  const fac = await person('en-US');
+  const co = await person('en-US');
+  try {
+    const link = await createDrill(fac.page, 'Aiko');
+    const code = decodeURIComponent(new URL(link).hash.replace(/^#join=/, ''));
+    await fac.page.click('#cofac-box > summary');
+    const cofac = await fac.page.inputValue('#cofac-link');
+    // 110 people join (no page needed for them).
+    for (let i = 0; i < 110; i += 1) {
+      const res = await fetch(`${env.base}/api/join`, {
+        method: 'POST', headers: { 'content-type': 'application/json', origin: env.base },
+        body: JSON.stringify({ code, name: `Agent ${i}`, role: 'support_agent' }),
+      });
+      assert.equal(res.status, 200, await res.text());
+    }
+    // A facilitator arriving now gets a welcome with the first 100 seats.
+    await co.page.goto(cofac);
+    await co.page.fill('#join-name', 'Hana');
+    await co.page.click('#join-button');
+    await co.page.locator('#start-button').waitFor();
+    await facTab(co.page, 'people');
+    await co.page.locator('#roster .seat').first().waitFor();
+    assert.equal(await co.page.locator('#roster .seat').count(), 100);
+    assert.match(await co.page.locator('#roster-more').textContent(), /Show 12 more/);
+    await co.page.click('#roster-more');
+    await co.page.locator('#roster .seat', { hasText: 'Agent 109' }).waitFor();
+    assert.equal(await co.page.locator('#roster .seat').count(), 112, 'Aiko, 110 agents and Hana');
+    await co.page.locator('#roster-more').waitFor({ state: 'hidden' });
+    // Every seat can be managed: the last one's role can be changed.
+    await assignRole(co.page, 'Agent 109', 'engineer');
+    // The other facilitator (who heard every join) sees the change.
+    await facTab(fac.page, 'people');
+    await fac.page.waitForFunction(() => [...document.querySelectorAll('#roster .seat')]
+      .some((r) => r.querySelector('.seat-name')?.textContent === 'Agent 109' && r.querySelector('select').value === 'engineer'));
+    for (const x of [fac, co]) assert.deepEqual(besidesCutSockets(x.problems), []);
+  } finally {
+    for (const x of [fac, co]) await x.context.close();
+  }
+});

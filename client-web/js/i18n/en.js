@@ -422,6 +422,7 @@ export default {
   'errcode.role_locked': 'The facilitator keeps this role for the people planned for it. Pick another role, or ask the facilitator.',
 
   'roster.count': '{n} in the drill · {online} online',
+  'roster.more': 'Show {n} more',
   'roster.online': 'online',
   'roster.offline': 'offline',
   'roster.you': '(you)',

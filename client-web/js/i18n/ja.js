@@ -422,6 +422,7 @@ export default {
   'errcode.role_locked': 'この役割はファシリテーターが予定された人のために確保しています。別の役割を選ぶか、ファシリテーターに相談してください。',
 
   'roster.count': '{n}人 · オンライン {online}人',
+  'roster.more': 'さらに{n}人を表示',
   'roster.online': 'オンライン',
   'roster.offline': 'オフライン',
   'roster.you': '（あなた）',

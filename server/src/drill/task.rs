@@ -56,9 +56,16 @@ enum Audience {
     Internal,
     /// Facilitators only (the answer key).
     Facilitators,
-    /// The support desk (support lead and agents, observers, facilitators)
-    /// and the person playing the caller, if one does.
-    Desk(Option<u32>),
+    /// One call: those who watch the whole desk (the support lead,
+    /// observers, facilitators), the agent on the call and the person
+    /// playing the caller, if any. Support agents not on the call hear of
+    /// the queue through `desk_queue` instead of every ring.
+    Desk {
+        /// Seat of the person playing the caller.
+        caller: Option<u32>,
+        /// Seat of the agent on the call.
+        agent: Option<u32>,
+    },
     /// Sales' client chats (sales, the incident owner, observers,
     /// facilitators), the person who took the client over from its bot
     /// (its `client_seat`), if one did, and every corporate actor whose
@@ -103,6 +110,12 @@ fn presence_audience(seat: SeatKind) -> Audience {
     if lead_seat(seat) { Audience::Internal } else { Audience::Roster }
 }
 
+/// Whether a seat sees every call of the desk (and so needs no
+/// `desk_queue`).
+fn desk_watcher(seat: SeatKind) -> bool {
+    matches!(seat, SeatKind::Facilitator | SeatKind::Participant(Role::SupportLead | Role::Observer))
+}
+
 /// Whether seat `id` of this kind, playing corporate client `plays` (its
 /// character's client, for a corporate actor), receives an event for this
 /// audience.
@@ -110,9 +123,7 @@ fn sees(id: u32, seat: SeatKind, plays: Option<usize>, audience: Audience) -> bo
     match (seat, audience) {
         (_, Audience::Roster) => roster_watcher(seat),
         (_, Audience::Outside) => matches!(seat, SeatKind::Participant(role) if !role.is_internal()),
-        (SeatKind::Participant(role), Audience::Desk(caller)) => {
-            matches!(role, Role::SupportLead | Role::SupportAgent | Role::Observer) || caller == Some(id)
-        }
+        (_, Audience::Desk { caller, agent }) => desk_watcher(seat) || caller == Some(id) || agent == Some(id),
         (SeatKind::Participant(role), Audience::Sales(client_seat, client)) => {
             matches!(role, Role::Sales | Role::IncidentOwner | Role::Observer)
                 || client_seat == Some(id)
@@ -196,6 +207,8 @@ enum Held {
     /// A pulse for every connection: the whole one for seats inside, the
     /// clock alone for outside actors.
     Pulse(Frame, Frame),
+    /// The desk's queue, for every connection of a support agent.
+    DeskQueue(Frame),
     /// The answer to a request for a seat: a join is answered only once
     /// the seat is stored, so that a token handed out survives a restart.
     Seat(oneshot::Sender<Result<(u32, SeatKind), ErrorCode>>, Result<(u32, SeatKind), ErrorCode>),
@@ -263,6 +276,9 @@ struct DrillTask {
     approvals: BTreeMap<String, Actor>,
     /// Pulse questions asked so far.
     pulses: super::pulse::Pulses,
+    /// The desk's queue as last sent to the support agents (`None`: send
+    /// it at the next check whatever it is).
+    desk_queue_sent: Option<crate::protocol::DeskQueue>,
     /// Whether the drill's result is stored (the store stays open after
     /// the end: ratings and the improvement plan come later).
     result_stored: bool,
@@ -455,6 +471,7 @@ impl DrillTask {
             report_due: None,
             approvals: BTreeMap::new(),
             pulses: super::pulse::Pulses::default(),
+            desk_queue_sent: None,
             result_stored: false,
             recorder: Some(crate::review::Recorder::default()),
             ratings: Vec::new(),
@@ -531,6 +548,8 @@ impl DrillTask {
         wake.set_missed_tick_behavior(MissedTickBehavior::Skip);
         let mut pulse = tokio::time::interval(Duration::from_millis(limits::PULSE_INTERVAL_MS));
         pulse.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        let mut desk_queue = tokio::time::interval(Duration::from_millis(limits::DESK_QUEUE_INTERVAL_MS));
+        desk_queue.set_missed_tick_behavior(MissedTickBehavior::Skip);
         METRICS.drills.add(1);
         // Once ended and nobody is connected, the task leaves memory after
         // a while (its results are in the store).
@@ -557,6 +576,7 @@ impl DrillTask {
                 },
                 _ = wake.tick(), if self.status == DrillStatus::Running => self.advance(),
                 _ = pulse.tick(), if !self.conns.is_empty() => self.send_pulse(),
+                _ = desk_queue.tick(), if !self.conns.is_empty() => self.send_desk_queue(),
                 _ = sleep_until_some(self.outage.map(|o| o.next_try)) => {}
                 _ = sleep_until_some(linger) => break,
             }
@@ -609,6 +629,19 @@ impl DrillTask {
                     for c in &self.conns {
                         let outsider = self.seats.get(c.seat as usize).is_none_or(Seat::outside);
                         let frame = if outsider { &outside } else { &inside };
+                        match c.out.try_send(frame.clone()) {
+                            Ok(()) => sent += 1,
+                            Err(_) => slow.push(c.id),
+                        }
+                    }
+                }
+                Held::DeskQueue(frame) => {
+                    let agent = SeatKind::Participant(Role::SupportAgent);
+                    for c in self
+                        .conns
+                        .iter()
+                        .filter(|c| self.seats.get(c.seat as usize).is_some_and(|s| s.view.seat == agent))
+                    {
                         match c.out.try_send(frame.clone()) {
                             Ok(()) => sent += 1,
                             Err(_) => slow.push(c.id),
@@ -899,6 +932,10 @@ impl DrillTask {
                 for frame in missed {
                     self.held.push(Held::Reply(conn, frame));
                 }
+                if kind == SeatKind::Participant(Role::SupportAgent) {
+                    let q = self.sim.desk_queue(limits::DESK_QUEUE_CALLS_MAX);
+                    self.reply(conn, &ServerMsg::DeskQueue(q));
+                }
             }
             None => {
                 let snapshot = Box::new(self.snapshot(seat, kind));
@@ -908,6 +945,12 @@ impl DrillTask {
         let outside = self.seats.get(seat as usize).is_none_or(Seat::outside);
         let (inside_pulse, outside_pulse) = self.pulse_frames();
         self.held.push(Held::Reply(conn, if outside { outside_pulse } else { inside_pulse }));
+        if kind == SeatKind::Participant(Role::SupportAgent) {
+            // This agent has the queue as it is now, which may differ from
+            // what the others were last sent: the next check sends it
+            // whatever it is, so nobody keeps a queue that changed back.
+            self.desk_queue_sent = None;
+        }
         self.set_online(seat, 1);
     }
 
@@ -1380,6 +1423,9 @@ impl DrillTask {
         for c in self.conns.iter_mut().filter(|c| c.seat == seat) {
             c.from_seq = self.seq;
         }
+        if kind == SeatKind::Participant(Role::SupportAgent) {
+            self.desk_queue_sent = None;
+        }
         for conn in conns {
             self.held.push(Held::Reply(conn, frame.clone()));
         }
@@ -1654,6 +1700,17 @@ impl DrillTask {
                 Answer::History { channel: *channel, posts }
             }
             Query::Board {} => super::board::board(&self.sim),
+            Query::Roster { from } => Answer::Roster {
+                from: *from,
+                seats: self
+                    .seats
+                    .iter()
+                    .skip(*from as usize)
+                    .take(limits::ROSTER_PAGE_MAX)
+                    .map(|s| s.view.clone())
+                    .collect(),
+                total: self.seats.len() as u32,
+            },
             Query::Store { index } => super::board::store(&self.sim, *index)?,
             Query::Deploys {} => Answer::Deploys {
                 deploys: self
@@ -1871,11 +1928,21 @@ impl DrillTask {
                 self.publish_status_page();
             }
             SimEvent::Fault(fault) => self.emit(Audience::Facilitators, Event::FaultChanged { fault }),
-            SimEvent::Call(call) => {
-                self.emit(Audience::Desk(call.caller_seat), Event::CallUpdated { call: Box::new(call) })
+            SimEvent::Call(mut call) => {
+                // The agent picking the call up did not hear it ring: this
+                // one update carries what was said so far.
+                if call.state == crate::protocol::CallState::Talking
+                    && call.answered_tick == Some(self.sim.tick())
+                    && let Some(full) = self.sim.call(call.id)
+                {
+                    call.lines = full.lines;
+                }
+                let audience = Audience::Desk { caller: call.caller_seat, agent: call.agent };
+                self.emit(audience, Event::CallUpdated { call: Box::new(call) })
             }
             SimEvent::CallLine { call, caller_seat, line } => {
-                self.emit(Audience::Desk(caller_seat), Event::CallLine { call, line });
+                let agent = self.sim.call_agent(call);
+                self.emit(Audience::Desk { caller: caller_seat, agent }, Event::CallLine { call, line });
             }
             SimEvent::Chat(chat) => {
                 let i = self.client_index(&chat.client);
@@ -2006,9 +2073,29 @@ impl DrillTask {
         self.held.push(Held::Pulse(inside, outside));
     }
 
+    /// Sends the desk's queue to the support agents if it changed since it
+    /// was last sent (checked once a second: every ring to every agent
+    /// would be most of a busy drill's frames).
+    fn send_desk_queue(&mut self) {
+        if self.replaying || self.outage.is_some() {
+            return;
+        }
+        let agent = SeatKind::Participant(Role::SupportAgent);
+        if !self.conns.iter().any(|c| self.seats.get(c.seat as usize).is_some_and(|s| s.view.seat == agent)) {
+            return;
+        }
+        let q = self.sim.desk_queue(limits::DESK_QUEUE_CALLS_MAX);
+        if self.desk_queue_sent.as_ref() == Some(&q) {
+            return;
+        }
+        self.held.push(Held::DeskQueue(encode_msg(&ServerMsg::DeskQueue(q.clone()))));
+        self.desk_queue_sent = Some(q);
+    }
+
     fn snapshot(&self, seat: u32, kind: SeatKind) -> Snapshot {
         let internal = sees(seat, kind, None, Audience::Internal);
-        let desk = sees(seat, kind, None, Audience::Desk(None));
+        let desk = desk_watcher(kind);
+        let agent = kind == SeatKind::Participant(Role::SupportAgent);
         let sales = sees(seat, kind, None, Audience::Sales(None, None));
         let corporate = kind == SeatKind::Participant(Role::CorporateActor);
         let plays = self.seats.get(seat as usize).and_then(|s| s.plays);
@@ -2031,11 +2118,22 @@ impl DrillTask {
             pulse,
             phase: if internal { self.sim.phase() } else { Phase::Normal },
             declared_at_tick: if internal { self.sim.declared_at() } else { None },
-            // The whole roster for those who manage it; the leads (and
-            // oneself) for everyone else inside, so that a welcome stays
-            // small in a drill of a thousand.
+            // The leads and oneself for everyone inside, and the first
+            // seats for those who manage the roster (who page in the rest),
+            // so that a welcome stays small in a drill of a thousand.
             roster: if roster_watcher(kind) {
-                self.seats.iter().map(|s| s.view.clone()).collect()
+                let first = |s: &&Seat| lead_seat(s.view.seat) || s.view.id == seat;
+                let mut page: Vec<SeatView> = self
+                    .seats
+                    .iter()
+                    .filter(first)
+                    .take(limits::ROSTER_IN_WELCOME_MAX)
+                    .map(|s| s.view.clone())
+                    .collect();
+                let room = limits::ROSTER_IN_WELCOME_MAX.saturating_sub(page.len());
+                page.extend(self.seats.iter().filter(|s| !first(s)).take(room).map(|s| s.view.clone()));
+                page.sort_unstable_by_key(|s| s.id);
+                page
             } else if internal {
                 self.seats
                     .iter()
@@ -2080,11 +2178,14 @@ impl DrillTask {
             facilitator_code: facilitator.then(|| self.facilitator_code.clone()),
             calls: if desk {
                 self.sim.calls(limits::ENDED_CALLS_IN_SNAPSHOT_MAX)
+            } else if agent {
+                self.sim.calls_taken_by(seat, limits::ENDED_CALLS_IN_SNAPSHOT_MAX)
             } else if kind == SeatKind::Participant(Role::StoreActor) {
                 self.sim.calls_of(seat)
             } else {
                 Vec::new()
             },
+            desk_queue: agent.then(|| self.sim.desk_queue(limits::DESK_QUEUE_CALLS_MAX)),
             chats: if sales {
                 self.sim.chats()
             } else if corporate {
@@ -2397,6 +2498,212 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    /// Every message waiting for a connection, pulses left out.
+    fn drain(out: &mut mpsc::Receiver<Frame>) -> Vec<serde_json::Value> {
+        let mut got = Vec::new();
+        while let Ok(frame) = out.try_recv() {
+            let v: serde_json::Value = serde_json::from_str(frame.as_str()).unwrap_or_else(|e| panic!("{e}"));
+            if v["type"] != "pulse" {
+                got.push(v);
+            }
+        }
+        got
+    }
+
+    /// The kinds of the events among `msgs`, in order.
+    fn event_kinds(msgs: &[serde_json::Value]) -> Vec<String> {
+        msgs.iter().filter(|m| m["type"] == "event").map(|m| m["event"]["kind"].as_str().unwrap_or("").into()).collect()
+    }
+
+    #[tokio::test]
+    async fn a_support_agent_follows_the_queue_and_hears_only_the_calls_it_takes() {
+        let s = scenario();
+        let mut d = DrillTask::new("d1".into(), "join".into(), &s, 1, Bots::Off, None);
+        let seats = [
+            ("Aiko", SeatKind::Facilitator),
+            ("Hana", SeatKind::Participant(Role::SupportLead)),
+            ("Yui", SeatKind::Participant(Role::SupportAgent)),
+            ("Kaito", SeatKind::Participant(Role::SupportAgent)),
+            ("Tanaka", SeatKind::Participant(Role::StoreActor)),
+            ("Mai", SeatKind::Participant(Role::Engineer)),
+            ("Rin", SeatKind::Participant(Role::Observer)),
+        ];
+        let mut outs = Vec::new();
+        for (i, (name, kind)) in seats.iter().enumerate() {
+            assert_eq!(d.add_seat((*name).into(), Some(*kind), (*name).into()), Ok((i as u32, *kind)));
+            let (tx, rx) = mpsc::channel(limits::OUTBOUND_QUEUE_LEN_MAX);
+            d.connect(i as u32, i as u64 + 1, None, tx);
+            outs.push(rx);
+        }
+        let [fac, lead, yui, kaito, tanaka, mai, rin] = [0, 1, 2, 3, 4, 5, 6];
+        d.command(fac as u32, 1, 1, Command::Start);
+        d.send_desk_queue();
+        d.flush().await;
+        let welcomes: Vec<Vec<serde_json::Value>> = outs.iter_mut().map(drain).collect();
+        // An agent's welcome has the queue; nobody else's does.
+        let welcome = |i: usize| welcomes[i].iter().find(|m| m["type"] == "welcome").cloned().unwrap_or_default();
+        assert_eq!(welcome(yui)["snapshot"]["desk_queue"]["waiting"], 0, "{}", welcome(yui));
+        for i in [fac, lead, tanaka, mai, rin] {
+            assert!(welcome(i)["snapshot"].get("desk_queue").is_none(), "seat {i}: {}", welcome(i));
+        }
+
+        // A store actor calls: the lead, observers and facilitators hear it
+        // ring, the caller has it; the agents only see the queue grow.
+        let text = "Every card payment is declined.";
+        d.command(tanaka as u32, 5, 1, Command::CallSupport { text: text.into() });
+        d.send_desk_queue();
+        d.flush().await;
+        let got: Vec<Vec<serde_json::Value>> = outs.iter_mut().map(drain).collect();
+        for i in [fac, lead, tanaka, rin] {
+            assert_eq!(event_kinds(&got[i]), ["call_updated", "call_line"], "seat {i}: {:?}", got[i]);
+        }
+        for i in [yui, kaito, mai] {
+            assert!(event_kinds(&got[i]).is_empty(), "seat {i}: {:?}", got[i]);
+        }
+        for i in [yui, kaito] {
+            let q: Vec<_> = got[i].iter().filter(|m| m["type"] == "desk_queue").collect();
+            assert_eq!(q.len(), 1, "one queue for agent {i}: {:?}", got[i]);
+            assert_eq!(q[0]["waiting"], 1);
+            assert_eq!(q[0]["calls"][0]["caller"], "Tanaka");
+            assert_eq!(q[0]["calls"][0]["mood"], "calm");
+            assert_eq!(q[0]["moods"]["calm"], 1);
+            assert_eq!(q[0]["oldest_tick"], d.sim.tick());
+        }
+        assert!(got[mai].iter().all(|m| m["type"] != "desk_queue"), "an engineer works no phones");
+        let call = got[lead][0]["event"]["call"]["id"].as_u64().unwrap_or(u64::MAX) as u32;
+
+        // Nothing changed: no queue goes out again.
+        d.send_desk_queue();
+        d.flush().await;
+        assert!(drain(&mut outs[yui]).is_empty());
+
+        // Yui picks it up: the update that gives her the call carries what
+        // the caller said; Kaito sees the queue empty out.
+        d.command(yui as u32, 3, 1, Command::TakeCall { call: None });
+        d.send_desk_queue();
+        d.flush().await;
+        let got: Vec<Vec<serde_json::Value>> = outs.iter_mut().map(drain).collect();
+        let taken = got[yui].iter().find(|m| m["type"] == "event").cloned().unwrap_or_default();
+        assert_eq!(taken["event"]["kind"], "call_updated", "{:?}", got[yui]);
+        assert_eq!(taken["event"]["call"]["state"], "talking");
+        assert_eq!(taken["event"]["call"]["lines"][0]["text"], text);
+        assert!(event_kinds(&got[kaito]).is_empty(), "{:?}", got[kaito]);
+        let q = got[kaito].iter().find(|m| m["type"] == "desk_queue").cloned().unwrap_or_default();
+        assert_eq!(q["waiting"], 0, "{:?}", got[kaito]);
+        assert_eq!(q["oldest_tick"], serde_json::Value::Null);
+        assert_eq!(event_kinds(&got[lead]), ["call_updated"]);
+
+        // What is said on the call goes to those on it and those watching
+        // the desk, not to the other agents.
+        d.command(yui as u32, 3, 2, Command::CallSay { call, text: "Please take cash for now.".into() });
+        d.flush().await;
+        let got: Vec<Vec<serde_json::Value>> = outs.iter_mut().map(drain).collect();
+        for i in [fac, lead, yui, tanaka, rin] {
+            assert_eq!(event_kinds(&got[i]), ["call_line"], "seat {i}: {:?}", got[i]);
+        }
+        for i in [kaito, mai] {
+            assert!(event_kinds(&got[i]).is_empty(), "seat {i}: {:?}", got[i]);
+        }
+
+        // Reconnecting, an agent gets its own call, not the others'.
+        let (tx, mut rx) = mpsc::channel(limits::OUTBOUND_QUEUE_LEN_MAX);
+        d.connect(yui as u32, 99, None, tx);
+        d.flush().await;
+        let w = drain(&mut rx).into_iter().find(|m| m["type"] == "welcome").unwrap_or_default();
+        assert_eq!(w["snapshot"]["calls"].as_array().map(Vec::len), Some(1), "{w}");
+        assert_eq!(w["snapshot"]["calls"][0]["lines"].as_array().map(Vec::len), Some(2));
+        let (tx, mut rx) = mpsc::channel(limits::OUTBOUND_QUEUE_LEN_MAX);
+        d.connect(kaito as u32, 100, None, tx);
+        d.flush().await;
+        let w = drain(&mut rx).into_iter().find(|m| m["type"] == "welcome").unwrap_or_default();
+        assert_eq!(w["snapshot"]["calls"], serde_json::json!([]), "{w}");
+        // Resuming, an agent gets the queue as it is now.
+        let seq = d.seq;
+        let (tx, mut rx) = mpsc::channel(limits::OUTBOUND_QUEUE_LEN_MAX);
+        d.connect(kaito as u32, 101, Some(seq), tx);
+        d.flush().await;
+        let msgs = drain(&mut rx);
+        assert_eq!(msgs.first().map(|m| m["type"].clone()), Some("resumed".into()), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m["type"] == "desk_queue" && m["waiting"] == 0), "{msgs:?}");
+    }
+
+    #[test]
+    fn the_roster_pages_for_those_who_manage_it_and_no_welcome_carries_all_of_a_big_drill() {
+        let s = scenario();
+        let mut d = DrillTask::new("d1".into(), "join".into(), &s, 1, Bots::Off, None);
+        assert!(d.add_seat("Aiko".into(), Some(SeatKind::Facilitator), "a".into()).is_ok());
+        for i in 1..250u32 {
+            let role = if i == 200 { Role::IncidentOwner } else { Role::Engineer };
+            assert!(d.add_seat(format!("P{i}"), Some(SeatKind::Participant(role)), format!("t{i}")).is_ok());
+        }
+        let roster = d.snapshot(0, SeatKind::Facilitator).roster;
+        assert_eq!(roster.len(), limits::ROSTER_IN_WELCOME_MAX);
+        assert!(roster.iter().any(|s| s.id == 200), "the owner, a lead, is in it however late it joined");
+        assert!(roster.windows(2).all(|w| w[0].id < w[1].id), "by id");
+        let q = |from| Command::Query { query: Query::Roster { from } };
+        assert!(authorize(SeatKind::Participant(Role::Engineer), DrillStatus::Running, &q(0)).is_err());
+        assert!(authorize(SeatKind::Participant(Role::SupportLead), DrillStatus::Running, &q(0)).is_ok());
+        let mut all = Vec::new();
+        let mut from = 0;
+        loop {
+            let Ok(Answer::Roster { seats, total, .. }) = d.answer(0, SeatKind::Facilitator, &Query::Roster { from })
+            else {
+                panic!("no roster answer")
+            };
+            assert_eq!(total, 250);
+            assert!(seats.len() <= limits::ROSTER_PAGE_MAX);
+            let Some(last) = seats.last().map(|s| s.id) else { break };
+            all.extend(seats);
+            from = last + 1;
+        }
+        assert_eq!(all.iter().map(|s| s.id).collect::<Vec<_>>(), (0..250).collect::<Vec<_>>(), "every seat, once");
+    }
+
+    /// The largest greeting of the load generator's join storm: a drill of
+    /// 1,000 in its role mix (`tests/load/workload.rs`), with its names,
+    /// everyone in; the welcome of every kind of seat, facilitators and
+    /// those who manage the roster included, stays under 16 KB.
+    #[test]
+    fn no_welcome_of_a_thousand_seat_drill_is_above_16_kb() {
+        let s = scenario();
+        let mut d = DrillTask::new("d1".into(), "join".into(), &s, 1, Bots::Good, None);
+        assert!(d.add_seat("facilitator 0".into(), Some(SeatKind::Facilitator), "f".into()).is_ok());
+        let mix = [
+            (Role::IncidentOwner, 2),
+            (Role::CommsLead, 3),
+            (Role::SupportLead, 5),
+            (Role::SupportAgent, 350),
+            (Role::Sales, 200),
+            (Role::Engineer, 250),
+            (Role::StoreActor, 80),
+            (Role::CorporateActor, 30),
+            (Role::Observer, 80),
+        ];
+        let mut id = 0;
+        for (role, n) in mix {
+            for _ in 0..n {
+                id += 1;
+                let name = format!("{} {id}", serde_json::to_value(role).unwrap_or_default().as_str().unwrap_or(""));
+                assert!(d.add_seat(name, Some(SeatKind::Participant(role)), format!("t{id}")).is_ok());
+            }
+        }
+        assert_eq!(d.seats.len(), 1001);
+        let mut largest = (0, String::new());
+        let kinds = std::iter::once(SeatKind::Facilitator).chain(mix.iter().map(|(r, _)| SeatKind::Participant(*r)));
+        for kind in kinds {
+            let Some(seat) = d.seats.iter().rev().find(|s| s.view.seat == kind).map(|s| s.view.clone()) else {
+                panic!("no {kind:?}")
+            };
+            let snapshot = Box::new(d.snapshot(seat.id, kind));
+            let welcome = ServerMsg::Welcome { v: crate::protocol::PROTOCOL_VERSION, you: seat, last_cid: 0, snapshot };
+            let bytes = encode_msg(&welcome).len();
+            if bytes > largest.0 {
+                largest = (bytes, format!("{kind:?}"));
+            }
+        }
+        assert!(largest.0 <= 16 * 1024, "the welcome of a {} is {} bytes", largest.1, largest.0);
     }
 
     #[test]

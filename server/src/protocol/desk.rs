@@ -116,8 +116,52 @@ pub struct CallView {
     /// How the agent closed it.
     pub disposition: Option<Disposition>,
     /// What was said, oldest first (empty in `call_updated` events: lines
-    /// arrive as `call_line` events).
+    /// arrive as `call_line` events; except in the one that gives the call
+    /// to its agent, who did not hear it ring).
     pub lines: Vec<CallLine>,
+}
+
+/// The support desk's queue as a support agent sees it, instead of every
+/// call ringing: how many wait, since when, and the longest-waiting ones.
+/// Sent (`desk_queue`) at most once a second when it changed, and in the
+/// agent's welcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskQueue {
+    /// Calls waiting now.
+    pub waiting: u32,
+    /// Tick the longest-waiting call came in; `None` when none waits.
+    pub oldest_tick: Option<u64>,
+    /// Waiting calls by the caller's mood.
+    pub moods: MoodCounts,
+    /// The longest-waiting calls, longest first, at most
+    /// `DESK_QUEUE_CALLS_MAX`.
+    pub calls: Vec<QueuedCall>,
+}
+
+/// Waiting calls per caller mood.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoodCounts {
+    /// Calm callers.
+    pub calm: u32,
+    /// Upset callers.
+    pub upset: u32,
+    /// Angry callers.
+    pub angry: u32,
+}
+
+/// A waiting call in the [`DeskQueue`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedCall {
+    /// The call's id (send it as `call`).
+    pub id: u32,
+    /// Who is calling, as in [`CallView`].
+    pub caller: String,
+    /// The caller's region id, when known.
+    pub region: Option<String>,
+    /// Tick the call came in.
+    pub opened_tick: u64,
+    /// How the caller feels now.
+    pub mood: CallerMood,
 }
 
 /// A corporate client's chat with sales (LINE-like).

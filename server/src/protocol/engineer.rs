@@ -40,6 +40,12 @@ pub enum Query {
         /// The store's index (from 0, below the number of stores).
         index: u32,
     },
+    /// Those who manage the roster: a page of seats, by id, from `from`
+    /// (the welcome carries only the first ones).
+    Roster {
+        /// The first seat id of the page.
+        from: u32,
+    },
 }
 
 /// The answer to a [`Query`].
@@ -89,6 +95,16 @@ pub enum Answer {
         tick: u64,
         /// The store.
         store: Box<super::StoreDetail>,
+    },
+    /// A page of the roster: seats with an id from `from`, by id, at most
+    /// `ROSTER_PAGE_MAX`.
+    Roster {
+        /// The `from` asked for.
+        from: u32,
+        /// The seats.
+        seats: Vec<super::SeatView>,
+        /// Seats in the drill, all of them.
+        total: u32,
     },
 }
 

@@ -436,6 +436,64 @@ impl Sim {
         ids.into_iter().filter_map(|i| desk.view(s, i, true, calls::call_mood(&self.world, i))).collect()
     }
 
+    /// Calls the person in `seat` took as the agent, with their lines: the
+    /// open ones and the latest `ended_max` closed ones, by id.
+    pub fn calls_taken_by(&self, seat: u32, ended_max: usize) -> Vec<CallView> {
+        let desk = self.world.resource::<calls::Desk>();
+        let s = &self.world.resource::<Plan>().0;
+        let mut closed = 0;
+        let mut ids: Vec<u32> = (0..desk.calls.len() as u32)
+            .rev()
+            .filter(|&i| desk.calls[i as usize].agent == Some(seat))
+            .filter(|i| {
+                desk.live.contains(i) || {
+                    closed += 1;
+                    closed <= ended_max
+                }
+            })
+            .collect();
+        ids.reverse();
+        ids.into_iter().filter_map(|i| desk.view(s, i, true, calls::call_mood(&self.world, i))).collect()
+    }
+
+    /// The desk's queue: how many calls wait, since when, by mood, and the
+    /// `shown_max` longest-waiting ones.
+    pub fn desk_queue(&self, shown_max: usize) -> crate::protocol::DeskQueue {
+        let desk = self.world.resource::<calls::Desk>();
+        let s = &self.world.resource::<Plan>().0;
+        let mut q = crate::protocol::DeskQueue {
+            waiting: 0,
+            oldest_tick: None,
+            moods: crate::protocol::MoodCounts::default(),
+            calls: Vec::new(),
+        };
+        // Open calls by id, which is the order they came in.
+        for &i in &desk.live {
+            let c = &desk.calls[i as usize];
+            if c.state != crate::protocol::CallState::Waiting {
+                continue;
+            }
+            let mood = calls::call_mood(&self.world, i);
+            q.waiting += 1;
+            q.oldest_tick.get_or_insert(c.opened);
+            match mood {
+                crate::protocol::CallerMood::Calm => q.moods.calm += 1,
+                crate::protocol::CallerMood::Upset => q.moods.upset += 1,
+                crate::protocol::CallerMood::Angry => q.moods.angry += 1,
+            }
+            if q.calls.len() < shown_max {
+                q.calls.push(crate::protocol::QueuedCall {
+                    id: i,
+                    caller: c.label.clone(),
+                    region: c.region.and_then(|r| s.regions.get(r)).map(|r| r.id.clone()),
+                    opened_tick: c.opened,
+                    mood,
+                });
+            }
+        }
+        q
+    }
+
     /// Calls placed by the person in `seat`, with their lines.
     pub fn calls_of(&self, seat: u32) -> Vec<CallView> {
         let desk = self.world.resource::<calls::Desk>();
@@ -450,6 +508,12 @@ impl Sim {
     pub fn call(&self, id: u32) -> Option<CallView> {
         let s = &self.world.resource::<Plan>().0;
         self.world.resource::<calls::Desk>().view(s, id, true, calls::call_mood(&self.world, id))
+    }
+
+    /// The agent on call `id` (a person's seat or a bot's id), once someone
+    /// picked it up.
+    pub fn call_agent(&self, id: u32) -> Option<u32> {
+        self.world.resource::<calls::Desk>().calls.get(id as usize).and_then(|c| c.agent)
     }
 
     /// A seat stopped playing an outside actor: its client goes back to
