@@ -107,10 +107,24 @@ enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Run a whole drill headless, with bots in every role.
+    /// Run a whole drill headless, with bots in every role (or a scripted
+    /// team from a team file).
     Simulate {
         /// A scenario file, or the id of a built-in scenario.
-        file: String,
+        #[arg(required_unless_present = "table")]
+        file: Option<String>,
+        /// A team file: its commands are sent at their minutes by their
+        /// roles; bots (of the file's `bots` skill) or nobody play the rest.
+        #[arg(long, conflicts_with = "bots")]
+        team: Option<PathBuf>,
+        /// Print a Markdown table for every built-in scenario and several
+        /// seeds: lost revenue and score with no response, good bots, and
+        /// the shipped strong and weak teams.
+        #[arg(long, conflicts_with_all = ["file", "team", "json", "seed"])]
+        table: bool,
+        /// Seeds per scenario in the table: the scenario's, and the next ones.
+        #[arg(long, default_value_t = 3, requires = "table")]
+        seeds: u64,
         /// World seed (default: the scenario's).
         #[arg(long)]
         seed: Option<u64>,
@@ -119,8 +133,8 @@ enum Cmd {
         #[arg(long)]
         json: bool,
         /// How well the bots respond.
-        #[arg(long, value_enum, default_value_t = Skill::Good)]
-        bots: Skill,
+        #[arg(long, value_enum)]
+        bots: Option<Skill>,
     },
 }
 
@@ -152,7 +166,13 @@ fn main() -> ExitCode {
         None => serve(cli.serve),
         Some(Cmd::Serve(args)) => serve(args),
         Some(Cmd::Validate { files }) => validate(&files),
-        Some(Cmd::Simulate { file, seed, json, bots }) => simulate(&file, seed, json, bots),
+        Some(Cmd::Simulate { table: true, seeds, .. }) => table(seeds),
+        Some(Cmd::Simulate { file, team: Some(team), seed, json, .. }) => {
+            simulate_team(&file.unwrap_or_default(), &team, seed, json)
+        }
+        Some(Cmd::Simulate { file, seed, json, bots, .. }) => {
+            simulate(&file.unwrap_or_default(), seed, json, bots.unwrap_or(Skill::Good))
+        }
         Some(Cmd::Replay { drill, data, json }) => replay(&drill, &data, json),
         Some(Cmd::Review { drill, data, format, out }) => review(&drill, &data, format, out.as_deref()),
         Some(Cmd::Schema) => {
@@ -222,6 +242,29 @@ fn serve_inner(args: ServeArgs) -> anyhow::Result<()> {
 fn validate(files: &[PathBuf]) -> ExitCode {
     let mut ok = true;
     for file in files {
+        // A team file is checked against the scenario it names.
+        if let Ok(text) = std::fs::read_to_string(file)
+            && scenario::is_team_file(&text)
+        {
+            let id = scenario::team_scenario_id(&text).unwrap_or_default();
+            let checked = match scenario::builtin(&id) {
+                Some(s) => load_team(file, &s).map(|t| t.name),
+                None => Err(format!("{}:1:1: team.scenario: no built-in scenario \"{id}\"", file.display())),
+            };
+            match checked {
+                Ok(name) => {
+                    #[expect(clippy::print_stdout, reason = "the command's output")]
+                    {
+                        println!("{}: ok ({name}, a team for {id})", file.display());
+                    }
+                }
+                Err(e) => {
+                    ok = false;
+                    eprintln!("{e}");
+                }
+            }
+            continue;
+        }
         match scenario::load_file(file) {
             Ok(s) => {
                 #[expect(clippy::print_stdout, reason = "the command's output")]
@@ -258,6 +301,130 @@ fn load(file: &str) -> Result<Scenario, String> {
         }
         Err(e) => Err(format!("{file}: {e}")),
     }
+}
+
+/// Reads and checks a team file against a scenario; every problem as
+/// `FILE:LINE:COL: path: message`.
+fn load_team(file: &std::path::Path, s: &Scenario) -> Result<scenario::Team, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}:1:1: cannot read: {e}", file.display()))?;
+    scenario::parse_team(&text, s)
+        .map_err(|problems| problems.iter().map(|p| format!("{}:{p}", file.display())).collect::<Vec<_>>().join("\n"))
+}
+
+fn simulate_team(file: &str, team_file: &std::path::Path, seed: Option<u64>, json: bool) -> ExitCode {
+    let scenario = match load(file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let team = match load_team(team_file, &scenario) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let seed = seed.unwrap_or(scenario.seed);
+    let run = firedrill::drill::play_team(&scenario, seed, &team);
+    // A refused command is the team's mistake, not the file's: the run goes
+    // on, and each is named where it is written.
+    for (i, message) in &run.refused {
+        if let Some(c) = team.commands.get(*i) {
+            let at = format!("T+{}:{:02}", c.tick / 60, c.tick % 60);
+            eprintln!("{}:{}:{}: refused at {at}: {message}", team_file.display(), c.line, c.col);
+        }
+    }
+    let page = run.status_page.clone();
+    let out = if json {
+        let review = firedrill::review::build(run.replayed);
+        let mut v = serde_json::to_value(&review.summary).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            map.insert("team".into(), team.name.clone().into());
+            map.insert("review".into(), serde_json::to_value(&review).unwrap_or_default());
+            map.insert("status_page".into(), serde_json::to_value(&page).unwrap_or_default());
+            let refused: Vec<_> = run
+                .refused
+                .iter()
+                .filter_map(|(i, m)| {
+                    team.commands.get(*i).map(|c| serde_json::json!({"line": c.line, "tick": c.tick, "message": m}))
+                })
+                .collect();
+            map.insert("refused".into(), refused.into());
+        }
+        v.to_string()
+    } else {
+        let mut text = human_summary(&scenario, &run.replayed.summary);
+        text += &format!("\n  team              {}", team.name);
+        text += &format!(
+            "\n  status page       {}{}",
+            if page.resolved { "resolved" } else { "not resolved" },
+            if page.reopened { ", reopened after an all-clear" } else { "" }
+        );
+        text
+    };
+    #[expect(clippy::print_stdout, reason = "the command's output")]
+    {
+        println!("{out}");
+    }
+    ExitCode::SUCCESS
+}
+
+/// The figures of `docs/scenarios.md`: for every built-in scenario and
+/// `seeds` seeds, lost revenue and score with no response, good bots and
+/// the shipped strong and weak teams.
+fn table(seeds: u64) -> ExitCode {
+    let mut out = String::new();
+    out += "| scenario | seed | lost: no response | good bots | strong team | weak team | no response / good | score: no response | good | strong | weak |\n";
+    out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    let yen = |v: u64| {
+        let digits = v.to_string();
+        let mut s = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                s.push(',');
+            }
+            s.push(c);
+        }
+        format!("¥{s}")
+    };
+    for b in scenario::builtins() {
+        let s = &b.scenario;
+        let (Some(strong), Some(weak)) = (scenario::builtin_team(s, "strong"), scenario::builtin_team(s, "weak"))
+        else {
+            eprintln!("firedrill: {} has no valid shipped strong and weak team files", s.id);
+            return ExitCode::FAILURE;
+        };
+        for seed in s.seed..s.seed + seeds {
+            let none = sim::simulate(s, seed, BotSkill::None);
+            let good = sim::simulate(s, seed, BotSkill::Good);
+            let st = firedrill::drill::play_team(s, seed, &strong).replayed.summary;
+            let wk = firedrill::drill::play_team(s, seed, &weak).replayed.summary;
+            let ratio = if good.lost_revenue == 0 {
+                "∞".to_string()
+            } else {
+                format!("{:.1}x", none.lost_revenue as f64 / good.lost_revenue as f64)
+            };
+            out += &format!(
+                "| {} | {seed} | {} | {} | {} | {} | {ratio} | {} | {} | {} | {} |\n",
+                s.id,
+                yen(none.lost_revenue),
+                yen(good.lost_revenue),
+                yen(st.lost_revenue),
+                yen(wk.lost_revenue),
+                none.score,
+                good.score,
+                st.score,
+                wk.score
+            );
+        }
+    }
+    #[expect(clippy::print_stdout, reason = "the command's output")]
+    {
+        print!("{out}");
+    }
+    ExitCode::SUCCESS
 }
 
 fn simulate(file: &str, seed: Option<u64>, json: bool, bots: Skill) -> ExitCode {

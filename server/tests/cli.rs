@@ -106,3 +106,52 @@ fn schema_prints_a_json_schema_of_the_scenario_format() {
         assert!(text.contains(&format!("\"{key}\"")), "{key} missing from the schema");
     }
 }
+
+fn team_path(name: &str) -> String {
+    format!("{}/../scenarios/teams/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn simulate_plays_a_team_file_and_validate_checks_one() {
+    let strong = team_path("acquirer-outage-waves.strong.toml");
+    let weak = team_path("acquirer-outage-waves.weak.toml");
+    let a = json(&["simulate", "acquirer-outage-waves", "--team", &strong, "--json"]);
+    let b = json(&["simulate", "acquirer-outage-waves", "--team", &weak, "--json"]);
+    assert_eq!(a["team"], "Practised team");
+    assert!(a["score"].as_u64() > b["score"].as_u64(), "{} vs {}", a["score"], b["score"]);
+    assert_eq!(a["score"], a["review"]["summary"]["score"], "one score");
+    assert_eq!(b["status_page"]["reopened"], true, "the weak team resolved between two waves");
+    assert_eq!(a["refused"], serde_json::json!([]));
+    let (code, out, err) = firedrill(&["simulate", "acquirer-outage-waves", "--team", &weak]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("reopened after an all-clear"), "{out}");
+
+    let (code, out, err) = firedrill(&["validate", &strong]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ok (Practised team, a team for acquirer-outage-waves)"), "{out}");
+
+    // Against the wrong scenario, and with a typo: precise errors, no run.
+    let (code, _, err) = firedrill(&["simulate", "lunch-peak-pos-outage", "--team", &strong]);
+    assert_eq!(code, 1);
+    assert!(err.contains(&format!("{strong}:")) && err.contains("team.scenario: this team was written for"), "{err}");
+    let dir = std::env::temp_dir().join(format!("firedrill-cli-team-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bad = dir.join("bad.toml");
+    let text = std::fs::read_to_string(&strong).expect("read").replacen("type = \"declare\"", "type = \"declar\"", 1);
+    std::fs::write(&bad, text).expect("write");
+    let (code, _, err) = firedrill(&["validate", bad.to_str().unwrap_or_default()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("commands[0].type: unknown command \"declar\" (did you mean \"declare\"?)"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn simulate_table_prints_every_built_in_scenario() {
+    let (code, out, err) = firedrill(&["simulate", "--table", "--seeds", "1"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| scenario")).collect();
+    assert_eq!(rows.len(), firedrill::scenario::builtins().len(), "{out}");
+    for b in firedrill::scenario::builtins() {
+        assert!(rows.iter().any(|r| r.starts_with(&format!("| {} | {} |", b.scenario.id, b.scenario.seed))), "{out}");
+    }
+}

@@ -338,3 +338,184 @@ fn injects_fall_due_at_their_time_or_condition() {
         "four minutes after the tick that saw the declaration"
     );
 }
+
+/// The shipped team file `scenarios/teams/ID.LEVEL.toml` and its text.
+fn team_text(id: &str, level: &str) -> String {
+    let name = format!("{id}.{level}.toml");
+    firedrill::scenario::builtin_teams()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| t)
+        .unwrap_or_else(|| panic!("no shipped team file {name}"))
+}
+
+fn team(s: &Scenario, text: &str) -> firedrill::scenario::Team {
+    firedrill::scenario::parse_team(text, s).unwrap_or_else(|p| panic!("{}: {p:#?}", s.id))
+}
+
+#[test]
+fn every_built_in_scenario_ships_a_strong_team_that_clearly_beats_its_weak_team() {
+    let all = builtins();
+    assert!(all.len() >= 5);
+    for b in &all {
+        let s = &b.scenario;
+        let strong = team(s, &team_text(&s.id, "strong"));
+        let weak = team(s, &team_text(&s.id, "weak"));
+        let st = firedrill::drill::play_team(s, s.seed, &strong);
+        let wk = firedrill::drill::play_team(s, s.seed, &weak);
+        // The shipped files are played as written: the drill refuses none
+        // of their commands.
+        assert_eq!(st.refused, Vec::new(), "{}: strong team's refused commands", s.id);
+        assert_eq!(wk.refused, Vec::new(), "{}: weak team's refused commands", s.id);
+        let (st, wk) = (&st.replayed.summary, &wk.replayed.summary);
+        assert!(st.score >= wk.score + 15, "{}: strong {} weak {}", s.id, st.score, wk.score);
+        assert!(st.lost_revenue < wk.lost_revenue, "{}: strong ¥{} weak ¥{}", s.id, st.lost_revenue, wk.lost_revenue);
+        assert!(st.declared_at_s < wk.declared_at_s, "{}", s.id);
+        // Same scenario, seed and file: the same drill.
+        let again = firedrill::drill::play_team(s, s.seed, &weak).replayed.summary;
+        assert_eq!(&again, wk, "{}: a team run is deterministic", s.id);
+    }
+}
+
+#[test]
+fn a_premature_resolution_in_a_team_file_costs_points_and_reopens_the_status_page() {
+    let s = scenario("lunch-peak-pos-outage");
+    let weak = team_text(&s.id, "weak");
+    let run = firedrill::drill::play_team(&s, s.seed, &team(&s, &weak));
+    assert!(run.status_page.reopened, "the all-clear at 16 and the outage notice at 19.5: {:?}", run.status_page);
+    assert!(run.replayed.summary.resolved_prematurely, "{:?}", run.replayed.summary);
+    let review = firedrill::review::build(run.replayed);
+    let premature =
+        review.objectives.iter().find(|o| o.key == "premature_resolve").unwrap_or_else(|| panic!("no rule"));
+    assert_eq!(premature.outcome, firedrill::review::ObjectiveOutcome::Missed, "{premature:?}");
+    assert_eq!(premature.points, 0);
+    assert!(premature.max > 0);
+
+    // The same team without the premature `resolved` and all-clear (it
+    // only says it is still working on it) scores more, and its page was
+    // never reopened.
+    let patient = weak
+        .replacen(
+            "at_min = 15.5\nby = \"incident_owner\"\ntype = \"set_phase\"\nphase = \"resolved\"",
+            "at_min = 15.5\nby = \"incident_owner\"\ntype = \"set_phase\"\nphase = \"investigating\"",
+            1,
+        )
+        .replacen(
+            "status = \"operational\"\ntext = \"The issue is fixed and payments work again.\"",
+            "status = \"partial_outage\"\ntext = \"We are still working on the payment problems.\"",
+            1,
+        );
+    assert_ne!(patient, weak);
+    let calm = firedrill::drill::play_team(&s, s.seed, &team(&s, &patient));
+    assert!(!calm.status_page.reopened, "{:?}", calm.status_page);
+    assert!(!calm.replayed.summary.resolved_prematurely);
+    assert!(
+        calm.replayed.summary.score > review.summary.score,
+        "{} vs {}",
+        calm.replayed.summary.score,
+        review.summary.score
+    );
+}
+
+#[test]
+fn a_team_file_plays_through_the_drills_own_rules() {
+    let s = scenario("lunch-peak-pos-outage");
+    // A risky action waits for the owner the file holds: without the
+    // owner's approval it never runs; a role that may not publish is
+    // refused when the file is checked, with its line.
+    let text = r#"
+[team]
+name = "t"
+scenario = "lunch-peak-pos-outage"
+
+[[commands]]
+at_min = 4
+by = "incident_owner"
+type = "declare"
+
+[[commands]]
+at_min = 5
+by = "engineer"
+type = "run_action"
+action = "restart-pos"
+
+[[commands]]
+at_min = 6
+by = "incident_owner"
+type = "set_phase"
+phase = "resolved"
+
+[[commands]]
+at_min = 6.5
+by = "engineer"
+type = "run_action"
+action = "restart-pos"
+"#;
+    let t = team(&s, text);
+    let run = firedrill::drill::play_team(&s, s.seed, &t);
+    assert!(run.replayed.sim.actions_run().is_empty(), "the owner never approved the restart");
+    // Asking again while it waits is refused by the drill, as it is for a
+    // person; the run names which command.
+    assert_eq!(run.refused.len(), 1, "{:?}", run.refused);
+    assert_eq!(run.refused[0].0, 3);
+
+    let bad = text.replacen("by = \"incident_owner\"\ntype = \"declare\"", "by = \"sales\"\ntype = \"declare\"", 1);
+    let problems = firedrill::scenario::parse_team(&bad, &s).err().unwrap_or_default();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(problems[0].path, "commands[0].by");
+    assert_eq!(problems[0].line, 8);
+    assert!(problems[0].message.contains("may not send \"declare\""), "{}", problems[0].message);
+}
+
+#[test]
+fn a_team_file_reports_every_problem_with_the_closest_valid_name() {
+    let s = scenario("lunch-peak-pos-outage");
+    let text = r#"[team]
+name = "Bad"
+scenario = "lunch-peak-pos-outage"
+colour = "red"
+
+[[commands]]
+at_min = 4
+by = "incident_ownr"
+type = "declare"
+
+[[commands]]
+at_min = 5
+by = "engineer"
+type = "run_actoin"
+
+[[commands]]
+at_min = 6
+by = "engineer"
+type = "run_action"
+action = "rolback-payments"
+actoin = "x"
+
+[[commands]]
+at_min = 99
+by = "comms_lead"
+type = "publish_notice"
+status = "partial"
+"#;
+    let got: Vec<String> =
+        firedrill::scenario::parse_team(text, &s).err().unwrap_or_default().iter().map(ToString::to_string).collect();
+    let want = [
+        "4:1: team.colour: unknown key \"colour\"",
+        "8:6: commands[0].by: unknown role \"incident_ownr\" (did you mean \"incident_owner\"?)",
+        "14:8: commands[1].type: unknown command \"run_actoin\" (did you mean \"run_action\"?)",
+        "20:10: commands[2].action: unknown action \"rolback-payments\" (did you mean \"rollback-payments\"?)",
+        "21:1: commands[2].actoin: unknown key \"actoin\" in a \"run_action\" command (did you mean \"action\"?)",
+        "24:10: commands[3].at_min: must be from 0 to before the drill ends",
+        "26:8: commands[3].text: a \"publish_notice\" command needs \"text\"",
+        "27:10: commands[3].status: unknown status \"partial\" (did you mean \"partial_outage\"?)",
+    ];
+    assert_eq!(got.len(), want.len(), "{got:#?}");
+    for (g, w) in got.iter().zip(want) {
+        assert!(g.starts_with(w), "{g}\n  expected {w}");
+    }
+    // Written for another scenario.
+    let other = scenario("acquirer-outage-waves");
+    let p = firedrill::scenario::parse_team(&team_text(&s.id, "strong"), &other).err().unwrap_or_default();
+    assert!(p.iter().any(|p| p.path == "team.scenario"), "{p:#?}");
+}

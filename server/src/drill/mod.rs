@@ -15,7 +15,7 @@ mod task;
 mod templates;
 
 pub use status_page::{PublicNotice, StatusPage};
-pub use task::{replay_at, replay_for_review, replay_status_page, replay_summary};
+pub use task::{TeamRun, play_team, replay_at, replay_for_review, replay_status_page, replay_summary};
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

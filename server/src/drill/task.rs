@@ -29,7 +29,7 @@ use crate::protocol::{
     RegionMinute, RegionPanel, Role, SeatKind, SeatView, ServerMsg, ServiceMinute, ServicePanel, Snapshot,
     StatusReport, Summary, authorize, command_name,
 };
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Team};
 use crate::sim::{Actor, BotSkill, Crew, Sim, SimCommand, SimEvent};
 use crate::store::{DrillLog, LogRecord, LoggedInput, Store, StoreError, Unfinished};
 
@@ -412,6 +412,91 @@ pub fn replay_for_review(u: &Unfinished, scenario: &Scenario) -> crate::review::
         ratings: task.ratings,
         improvements: task.improvements,
         sim: task.sim,
+    }
+}
+
+/// What playing a team file left: what the review is computed from, the
+/// public status page at the end, and each command the drill refused, as
+/// the index of the command in [`Team::commands`] and the drill's message.
+pub struct TeamRun {
+    /// The review's input (the drill ended at the scenario's duration).
+    pub replayed: crate::review::Replayed,
+    /// The public status page at the end.
+    pub status_page: StatusPage,
+    /// Refused commands: index in the team's timeline, and why.
+    pub refused: Vec<(usize, String)>,
+}
+
+/// Plays a team file headless: one seat per role it holds (and a
+/// facilitator, who starts the drill), each command sent at its tick as
+/// that seat's client would send it, through the drill's own command path
+/// (`authorize`, the text checks, the owner's approval of a risky action,
+/// the documents and status reports); roles it does not hold go to bots of
+/// its `bots` skill, or to nobody. Same scenario, seed and file, same drill.
+pub fn play_team(scenario: &Scenario, seed: u64, team: &Team) -> TeamRun {
+    let mut task = DrillTask::new("team".into(), String::new(), scenario, seed, team.bots, None);
+    // Nothing is sent or stored: the same mode as a replay of a log.
+    task.replaying = true;
+    let _ = task.add_seat("Facilitator".into(), Some(SeatKind::Facilitator), String::new());
+    let mut seat_of = BTreeMap::new();
+    for &role in &team.roles {
+        let name = format!("{} (team)", crate::review::role_name(role));
+        if let Ok((id, _)) = task.add_seat(name, Some(SeatKind::Participant(role)), String::new()) {
+            seat_of.insert(role, id);
+        }
+    }
+    let mut cid = 1;
+    task.command(0, 0, cid, Command::Start);
+    let mut refused = Vec::new();
+    for (i, c) in team.commands.iter().enumerate() {
+        task.step_to(c.tick);
+        if task.status == DrillStatus::Ended {
+            break;
+        }
+        let Some(&seat) = seat_of.get(&c.role) else { continue };
+        let mut cmd = c.command.clone();
+        if c.current_call {
+            // The call this seat is on now, as the person's screen shows it.
+            let mine =
+                task.sim.calls(0).into_iter().find(|v| v.agent == Some(seat) && v.ended_tick.is_none()).map(|v| v.id);
+            let Some(id) = mine else {
+                refused.push((i, "this seat is on no call".to_string()));
+                continue;
+            };
+            match &mut cmd {
+                Command::CallSay { call, .. } | Command::HoldCall { call, .. } | Command::EndCall { call, .. } => {
+                    *call = id;
+                }
+                _ => {}
+            }
+        }
+        cid += 1;
+        task.command(seat, 0, cid, cmd);
+        if let Some((_, _, message)) = task.seats.get(seat as usize).and_then(|s| s.refused.iter().find(|r| r.0 == cid))
+        {
+            refused.push((i, message.clone()));
+        }
+    }
+    task.step_to(scenario.duration_s / limits::TICK_DRILL_SECONDS);
+    let summary = match task.summary.take() {
+        Some(s) => s,
+        None => task.scored_summary(true),
+    };
+    let status_page = task.build_status_page();
+    let entries = task.recorder.take().map(|r| r.entries()).unwrap_or_default();
+    TeamRun {
+        replayed: crate::review::Replayed {
+            drill: None,
+            seed: task.seed,
+            ended: task.status == DrillStatus::Ended,
+            summary,
+            entries,
+            ratings: task.ratings,
+            improvements: task.improvements,
+            sim: task.sim,
+        },
+        status_page,
+        refused,
     }
 }
 

@@ -18,6 +18,7 @@
 mod json_schema;
 pub mod limits;
 mod raw;
+mod team;
 mod validate;
 mod vocab;
 
@@ -25,6 +26,7 @@ use std::fmt;
 use std::path::Path;
 
 pub use json_schema::json_schema;
+pub use team::{TEAM_COMMANDS, Team, TeamCommand, is_team_file, parse_team, team_scenario_id};
 pub use validate::{PLACEHOLDERS, default_objectives, default_roles, parse};
 
 use crate::protocol::{ComponentStatus, Phase, Role};
@@ -866,7 +868,8 @@ pub struct Builtin {
 pub fn builtins() -> Vec<Builtin> {
     let mut out = Vec::new();
     for name in BuiltinFiles::iter() {
-        if !name.ends_with(".toml") {
+        // Team files live in `scenarios/teams/`.
+        if !name.ends_with(".toml") || name.contains('/') {
             continue;
         }
         let Some(file) = BuiltinFiles::get(&name) else { continue };
@@ -880,6 +883,32 @@ pub fn builtins() -> Vec<Builtin> {
     }
     out.sort_by(|a, b| a.scenario.id.cmp(&b.scenario.id));
     out
+}
+
+/// The team files shipped in `scenarios/teams/` (`ID.strong.toml`,
+/// `ID.weak.toml` for each built-in scenario), as `(file name, text)`,
+/// sorted by name.
+pub fn builtin_teams() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = BuiltinFiles::iter()
+        .filter_map(|name| {
+            let file = name.strip_prefix("teams/")?.to_string();
+            if !file.ends_with(".toml") {
+                return None;
+            }
+            let data = BuiltinFiles::get(&name)?;
+            Some((file, String::from_utf8_lossy(&data.data).into_owned()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The shipped team file `teams/ID.LEVEL.toml` of a built-in scenario
+/// (`level`: `strong` or `weak`), checked against it.
+pub fn builtin_team(scenario: &Scenario, level: &str) -> Option<Team> {
+    let name = format!("{}.{level}.toml", scenario.id);
+    let (_, text) = builtin_teams().into_iter().find(|(n, _)| *n == name)?;
+    parse_team(&text, scenario).ok()
 }
 
 /// The built-in scenario with this id.

@@ -7,6 +7,8 @@
 //! an unknown reference, say) never reach the simulation.
 
 use std::collections::BTreeMap;
+
+use serde::Deserialize as _;
 use std::ops::Range;
 
 use super::limits::*;
@@ -49,15 +51,34 @@ pub fn parse(text: &str) -> Result<Scenario, Vec<Problem>> {
         let message = format!("arrays and tables nest deeper than {NESTING_DEPTH_MAX} levels");
         return Err(vec![problem_at(text, at..at, String::new(), message)]);
     }
-    let raw: RawScenario = match toml::from_str(text) {
-        Ok(raw) => raw,
+    let mut doc = match toml::de::DeTable::parse(text) {
+        Ok(doc) => doc,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let message = e.message().trim().to_string();
             return Err(vec![problem_at(text, span, String::new(), message)]);
         }
     };
+    // Unknown keys first, against the schema: each is reported (with the
+    // closest valid key) and taken out, so that one typo does not hide
+    // every other problem; a typo whose closest key is missing stands for
+    // it, so its value is still checked and no "missing" follows.
     let mut v = Validator { text, problems: Vec::new() };
+    let schema = json_schema();
+    {
+        let doc = doc.get_mut();
+        v.unknown_keys(&schema, &schema, doc, "");
+    }
+    let raw: RawScenario = match RawScenario::deserialize(toml::de::Deserializer::from(doc)) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().trim().to_string();
+            v.problems.push(problem_at(text, span, String::new(), message));
+            v.problems.sort_by(|a, b| (a.line, a.col, &a.path).cmp(&(b.line, b.col, &b.path)));
+            return Err(v.problems);
+        }
+    };
     let scenario = v.scenario(&raw);
     if v.problems.is_empty() {
         Ok(scenario)
@@ -67,7 +88,7 @@ pub fn parse(text: &str) -> Result<Scenario, Vec<Problem>> {
     }
 }
 
-fn problem_at(text: &str, span: Range<usize>, path: String, message: String) -> Problem {
+pub(crate) fn problem_at(text: &str, span: Range<usize>, path: String, message: String) -> Problem {
     let start = span.start.min(text.len());
     let before = text.get(..start).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
@@ -146,7 +167,112 @@ struct Indexes {
     personas: Index,
 }
 
+/// Follows `$ref`s: the schema a reference names.
+fn deref<'s>(root: &'s serde_json::Value, mut s: &'s serde_json::Value) -> &'s serde_json::Value {
+    for _ in 0..16 {
+        match s.get("$ref").and_then(serde_json::Value::as_str) {
+            Some(r) => s = &root["$defs"][r.trim_start_matches("#/$defs/")],
+            None => break,
+        }
+    }
+    s
+}
+
+/// The branches a value may take: the schema itself, or those of its
+/// `anyOf` / `oneOf`, references followed.
+fn branches<'s>(root: &'s serde_json::Value, s: &'s serde_json::Value) -> Vec<&'s serde_json::Value> {
+    let s = deref(root, s);
+    match s.get("anyOf").or_else(|| s.get("oneOf")).and_then(serde_json::Value::as_array) {
+        Some(list) => list.iter().map(|b| deref(root, b)).collect(),
+        None => vec![s],
+    }
+}
+
+/// The keys a table may have, with their schemas, when the schema closes
+/// it (`additionalProperties: false` on every table branch); `None` when
+/// any key may appear.
+fn closed_keys<'s>(
+    root: &'s serde_json::Value,
+    s: &'s serde_json::Value,
+) -> Option<Vec<(&'s str, &'s serde_json::Value)>> {
+    let mut keys = Vec::new();
+    let mut any = false;
+    for b in branches(root, s) {
+        let Some(props) = b.get("properties").and_then(serde_json::Value::as_object) else { continue };
+        if b.get("additionalProperties") != Some(&serde_json::Value::Bool(false)) {
+            return None;
+        }
+        any = true;
+        for (k, v) in props {
+            if !keys.iter().any(|(n, _)| n == k) {
+                keys.push((k.as_str(), v));
+            }
+        }
+    }
+    any.then_some(keys)
+}
+
 impl Validator<'_> {
+    /// Reports and removes every key the schema does not know, in every
+    /// table of `t` (whose schema is `s`).
+    fn unknown_keys(
+        &mut self,
+        root: &serde_json::Value,
+        s: &serde_json::Value,
+        t: &mut toml::de::DeTable<'_>,
+        path: &str,
+    ) {
+        let Some(keys) = closed_keys(root, s) else { return };
+        let at = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+        let mut unknown = Vec::new();
+        for (k, child) in t.iter_mut() {
+            let key: &str = k.get_ref();
+            match keys.iter().find(|(n, _)| *n == key) {
+                Some((_, cs)) => self.unknown_values(root, cs, child, &at(key)),
+                None => unknown.push((key.to_string(), k.span())),
+            }
+        }
+        for (key, span) in unknown {
+            let names: Vec<&str> = keys.iter().map(|(n, _)| *n).collect();
+            let closest = vocab::closest(&key, names.iter().copied());
+            let hint = closest.map(|c| format!(" (did you mean \"{c}\"?)")).unwrap_or_default();
+            self.err(span.clone(), at(&key), format!("unknown key \"{key}\"{hint} (known: {})", names.join(", ")));
+            let Some(value) = t.remove(key.as_str()) else { continue };
+            // The typo stands for the key it was meant to be, when that
+            // one is not there.
+            if let Some(c) = closest
+                && !t.contains_key(c)
+                && let Some((_, cs)) = keys.iter().find(|(n, _)| *n == c)
+            {
+                let mut value = value;
+                self.unknown_values(root, cs, &mut value, &at(c));
+                t.insert(toml::Spanned::new(span, std::borrow::Cow::Owned(c.to_string())), value);
+            }
+        }
+    }
+
+    /// [`Self::unknown_keys`] in a value: the tables in it and in its arrays.
+    fn unknown_values(
+        &mut self,
+        root: &serde_json::Value,
+        s: &serde_json::Value,
+        v: &mut toml::Spanned<toml::de::DeValue<'_>>,
+        path: &str,
+    ) {
+        match v.get_mut() {
+            toml::de::DeValue::Table(t) => self.unknown_keys(root, s, t, path),
+            toml::de::DeValue::Array(a) => {
+                let items = branches(root, s).into_iter().find_map(|b| b.get("items"));
+                if let Some(items) = items {
+                    for (i, child) in a.iter_mut().enumerate() {
+                        self.unknown_values(root, items, child, &format!("{path}[{i}]"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn err(&mut self, span: Range<usize>, path: impl Into<String>, message: impl Into<String>) {
         let p = problem_at(self.text, span, path.into(), message.into());
         self.problems.push(p);
@@ -270,11 +396,27 @@ impl Validator<'_> {
 
     fn index<'s>(&mut self, ids: impl Iterator<Item = &'s Sp<String>>, list: &str) -> Index {
         let mut index = Index::new();
+        let mut first: Vec<Range<usize>> = Vec::new();
         for (i, id) in ids.enumerate() {
             let path = format!("{list}[{i}].id");
             self.check_id(id, &path);
-            if index.insert(id.get_ref().clone(), i).is_some() {
-                self.err(id.span(), path, format!("duplicate id \"{}\"", id.get_ref()));
+            first.push(id.span());
+            match index.get(id.get_ref()) {
+                Some(&j) => {
+                    // Point at the first definition, which stays the one
+                    // references resolve to.
+                    let at = problem_at(self.text, first[j].clone(), String::new(), String::new());
+                    let message = format!(
+                        "duplicate id \"{}\" (first defined at line {}, column {}: {list}[{j}].id)",
+                        id.get_ref(),
+                        at.line,
+                        at.col
+                    );
+                    self.err(id.span(), path, message);
+                }
+                None => {
+                    index.insert(id.get_ref().clone(), i);
+                }
             }
         }
         index
@@ -1871,6 +2013,38 @@ delay_min = 1
         let got = problems(&bad);
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(got[0].contains("root_cuase"), "{got:?}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_reported_with_every_other_problem_and_the_closest_key() {
+        let bad = GOOD
+            .replacen("root_cause", "root_cuase", 1)
+            .replacen("error_rate_pct = 40", "error_rate_pct = 400", 1)
+            .replacen("service = \"payments\"", "service = \"pos-api\"", 1)
+            .replacen("[drill]\n", "[drill]\ncolour = \"red\"\n", 1);
+        let got = problems(&bad);
+        assert_eq!(got.len(), 4, "{got:#?}");
+        let has = |path: &str, text: &str| got.iter().any(|p| p.contains(&format!(" {path}: ")) && p.contains(text));
+        assert!(has("drill.colour", "unknown key \"colour\" (known: "), "{got:#?}");
+        assert!(!got[0].contains("did you mean"), "nothing is close to colour: {got:#?}");
+        assert!(has("faults[0].root_cuase", "unknown key \"root_cuase\" (did you mean \"root_cause\"?)"), "{got:#?}");
+        assert!(has("faults[0].service", "unknown service \"pos-api\""), "{got:#?}");
+        assert!(has("faults[0].error_rate_pct", ""), "{got:#?}");
+        // The typo stood for root_cause: no "missing field" beside it.
+        assert!(!got.iter().any(|p| p.contains("missing")), "{got:#?}");
+        // Deep inside arrays of tables too, with its line.
+        let nested = GOOD.replacen("{ id = \"kanto\",", "{ idd = \"x\", id = \"kanto\",", 1);
+        let got = problems(&nested);
+        assert_eq!(got.len(), 1, "{got:#?}");
+        assert!(got[0].contains("world.regions[0].idd: unknown key \"idd\" (did you mean \"id\"?)"), "{got:#?}");
+    }
+
+    #[test]
+    fn a_duplicate_id_points_at_its_first_definition() {
+        let dup = mini("[[actions]]\nid = \"fix\"\nlabel = \"Again\"\nservice = \"pay\"\ndelay_min = 1\n");
+        let first = dup.lines().position(|l| l == "id = \"fix\"").map_or(0, |i| i + 1);
+        let got = one(&dup, "actions[1].id", "duplicate id \"fix\"");
+        assert!(got.contains(&format!("(first defined at line {first}, column 6: actions[0].id)")), "{got}");
     }
 
     #[test]

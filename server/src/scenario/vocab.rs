@@ -15,6 +15,45 @@ pub(crate) fn lookup<T: Copy>(list: &[(&'static str, T)], word: &str) -> Option<
     list.iter().find(|(n, _)| *n == word).map(|(_, v)| *v)
 }
 
+/// Edits (insertions, deletions, substitutions) between two words, in
+/// characters.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (row[j + 1] + 1).min(row[j] + 1).min(prev + usize::from(ca != cb));
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
+/// The valid name closest to `word`, if one is close enough to be what was
+/// meant: within a third of its length in edits (at least one), or one that
+/// starts or ends with the other. Ties go to the first in `candidates`.
+pub(crate) fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let w = word.to_lowercase();
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        let d = edit_distance(&w, &c.to_lowercase());
+        let near = d <= (c.chars().count() / 3).max(1)
+            || (w.len() >= 3 && (c.starts_with(w.as_str()) || c.ends_with(w.as_str()) || w.starts_with(c)));
+        if near && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// `" (did you mean \"x\"?)"` for the closest valid name, or nothing.
+pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    closest(word, candidates).map(|c| format!(" (did you mean \"{c}\"?)")).unwrap_or_default()
+}
+
 /// What a fault does.
 pub(crate) const FAULT_KINDS: &[(&str, FaultKind)] = &[
     ("errors", FaultKind::Errors),
@@ -147,6 +186,18 @@ mod tests {
 
     fn wire<T: serde::Serialize>(v: T) -> String {
         serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_closest_name_is_suggested_only_when_it_is_close() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(closest("servce", ["id", "service", "services"]), Some("service"));
+        assert_eq!(closest("error_rate", ["error_rate_pct", "latency_ms"]), Some("error_rate_pct"));
+        assert_eq!(closest("rolback-payments", ["rollback-payments", "restart-pos"]), Some("rollback-payments"));
+        assert_eq!(closest("banana", ["declare", "notice"]), None);
+        assert_eq!(did_you_mean("declar", ["declare"]), " (did you mean \"declare\"?)");
+        assert_eq!(did_you_mean("zzz", ["declare"]), "");
     }
 
     #[test]
