@@ -446,7 +446,7 @@ pub fn play_team(scenario: &Scenario, seed: u64, team: &Team) -> TeamRun {
         }
     }
     let mut cid = 1;
-    task.command(0, 0, cid, Command::Start);
+    task.command(0, 0, cid, Command::Start {});
     let mut refused = Vec::new();
     for (i, c) in team.commands.iter().enumerate() {
         task.step_to(c.tick);
@@ -2623,7 +2623,7 @@ mod tests {
             outs.push(rx);
         }
         let [fac, lead, yui, kaito, tanaka, mai, rin] = [0, 1, 2, 3, 4, 5, 6];
-        d.command(fac as u32, 1, 1, Command::Start);
+        d.command(fac as u32, 1, 1, Command::Start {});
         d.send_desk_queue();
         d.flush().await;
         let welcomes: Vec<Vec<serde_json::Value>> = outs.iter_mut().map(drain).collect();
@@ -2885,7 +2885,7 @@ mod tests {
             let inbox = l.inbox.clone();
             async move { inbox.send(Input::Command { seat: 0, conn: 1, cid, cmd }).await.unwrap_or_else(|e| panic!("{e}")) }
         };
-        send(1, Command::Start).await;
+        send(1, Command::Start {}).await;
         assert_eq!(reply_to(&mut l.out, 1, &mut seen).await["type"], "ack");
         assert_eq!(l.page.borrow().notices_total, 0);
 

@@ -402,7 +402,7 @@ impl Checker<'_> {
         let text_max = crate::limits::CHAT_TEXT_CHARS_MAX;
         let mut current_call = false;
         let command = match name {
-            "declare" => Some(Command::Declare),
+            "declare" => Some(Command::Declare {}),
             "set_phase" => {
                 let phase = need(self, "phase").and_then(|x| self.word(vocab::PHASES, x, &p("phase"), "phase"));
                 phase.map(|phase| Command::SetPhase { phase })
