@@ -507,27 +507,39 @@ export function rosterPanel(ctx, { assign = false, owner = false } = {}) {
       const r = rows.get(s.id) || makeRow(s.id);
       if (list.children[i] !== r.li) list.insertBefore(r.li, list.children[i] || null);
       i += 1;
-      r.dot.className = `dot ${s.online ? 'on' : 'off'}`;
-      r.dot.setAttribute('aria-label', t(s.online ? 'roster.online' : 'roster.offline'));
-      r.name.textContent = s.name;
-      r.you.hidden = s.id !== state.you.id;
-      r.label.textContent = seatLabel(s.seat);
+      // Only what changed is written: a pulse or a call updates every
+      // panel, and rewriting a thousand rows' text each time costs the
+      // main thread a style and layout pass over all of them.
       const role = s.seat && s.seat.kind === 'participant' ? s.seat.role : null;
       const canAssign = assign && role !== null && !(owner && s.id === state.you.id);
-      r.label.hidden = canAssign;
-      r.select.hidden = !canAssign;
+      const online = `${!!s.online} ${getLang()}`;
+      if (r.online !== online) {
+        r.online = online;
+        r.dot.className = `dot ${s.online ? 'on' : 'off'}`;
+        r.dot.setAttribute('aria-label', t(s.online ? 'roster.online' : 'roster.offline'));
+      }
+      if (r.name.textContent !== s.name) r.name.textContent = s.name;
+      const you = s.id === state.you.id;
+      if (r.you.hidden !== !you) r.you.hidden = !you;
+      const label = seatLabel(s.seat);
+      if (r.label.textContent !== label) r.label.textContent = label;
+      if (r.label.hidden !== canAssign) r.label.hidden = canAssign;
+      if (r.select.hidden !== !canAssign) r.select.hidden = !canAssign;
       r.current = role;
       if (r.awaiting === role) r.awaiting = null;
       if (canAssign) {
-        r.select.setAttribute('aria-label', t('roster.role_of', { name: s.name }));
-        r.select.disabled = !editable;
+        if (r.ariaName !== `${s.name} ${getLang()}`) {
+          r.ariaName = `${s.name} ${getLang()}`;
+          r.select.setAttribute('aria-label', t('roster.role_of', { name: s.name }));
+        }
+        if (r.select.disabled !== !editable) r.select.disabled = !editable;
         const shown = r.awaiting || (r.dirty ? r.select.value : role);
         if (r.select.value !== shown) r.select.value = shown;
         r.dirty = !r.awaiting && r.select.value !== role;
       } else {
         r.dirty = false;
       }
-      r.apply.hidden = !r.dirty;
+      if (r.apply.hidden !== !r.dirty) r.apply.hidden = !r.dirty;
     }
     for (const [id, r] of rows) {
       if (!seen.has(id)) {
