@@ -462,6 +462,7 @@ export function rosterPanel(ctx, { assign = false, owner = false } = {}) {
   const list = h('ul', { class: ['roster', assign ? 'roster-assign' : null], id: 'roster' });
   const el = panel('panel.roster', summary, ownerHint, list);
   const rows = new Map();
+  let selectTemplate = null;
 
   function makeRow(id) {
     const r = { id, current: null, dirty: false, awaiting: null };
@@ -469,8 +470,13 @@ export function rosterPanel(ctx, { assign = false, owner = false } = {}) {
     r.name = h('span', { class: 'seat-name' });
     r.you = h('span', { class: 'you', i18n: 'roster.you', hidden: true });
     r.label = h('span', { class: 'seat-role' });
-    r.select = h('select', { class: 'seat-role-select', id: `seat-role-${id}` },
-      ROLES.map((role) => h('option', { value: role, i18n: `role.${role}` })));
+    // One select per row, cloned from a template: a facilitator's roster
+    // in a drill of a thousand has a thousand of them, built in the welcome.
+    if (!selectTemplate || selectTemplate.lang !== getLang()) {
+      selectTemplate = { lang: getLang(), el: h('select', { class: 'seat-role-select' }, ROLES.map((role) => h('option', { value: role, i18n: `role.${role}` }))) };
+    }
+    r.select = selectTemplate.el.cloneNode(true);
+    r.select.id = `seat-role-${id}`;
     r.apply = h('button', { type: 'button', class: 'btn btn-small btn-primary seat-apply', id: `seat-apply-${id}`, i18n: 'roster.apply', hidden: true });
     r.select.addEventListener('change', () => {
       r.dirty = r.select.value !== r.current;
