@@ -513,9 +513,9 @@ export function rosterPanel(ctx, { assign = false, owner = false } = {}) {
       const r = rows.get(s.id) || makeRow(s.id);
       if (list.children[i] !== r.li) list.insertBefore(r.li, list.children[i] || null);
       i += 1;
-      // Only what changed is written: a pulse or a call updates every
-      // panel, and rewriting a thousand rows' text each time costs the
-      // main thread a style and layout pass over all of them.
+      // Only what changed is written: a call ringing or a seat changing
+      // updates every panel, and rewriting a thousand rows' text each time
+      // costs the main thread a style and layout pass over all of them.
       const role = s.seat && s.seat.kind === 'participant' ? s.seat.role : null;
       const canAssign = assign && role !== null && !(owner && s.id === state.you.id);
       const online = `${!!s.online} ${getLang()}`;
