@@ -83,7 +83,6 @@ export class DrillScreen {
   }
 
   destroy() {
-    this.panelsQueued = false;
     this.persistNow();
     this.conn.stop();
     clearTimeout(this.persistTimer);
@@ -164,7 +163,7 @@ export class DrillScreen {
             this.renderPulse();
             if (before !== this.state.status) this.onChange({ what: 'status' });
             // Someone joined: every screen's count of people follows.
-            else if (msg.seats !== seatsBefore) this.schedulePanels();
+            else if (msg.seats !== seatsBefore) this.updatePanels();
           }
         }
         break;
@@ -232,15 +231,15 @@ export class DrillScreen {
         break;
       case 'doc':
         this.renderDocs();
-        this.schedulePanels();
+        this.updatePanels();
         break;
       case 'calls':
       case 'chats':
       case 'injects':
-        this.schedulePanels();
+        this.updatePanels();
         break;
       case 'pulses':
-        this.schedulePanels();
+        this.updatePanels();
         // Said once, when it is asked (not for a replayed question that closed meanwhile).
         if (change.asked && answersPulses(this.role) && this.state.status !== 'ended' && change.asked.closes_tick > nowTick(this.state)) {
           toast(t('pulse.toast', { q: pulseQuestionText(change.asked.kind) }), 'info');
@@ -252,7 +251,7 @@ export class DrillScreen {
         // Nothing is pinned or unpinned after the end.
         this.renderPosts();
         this.renderComposer();
-        this.schedulePanels();
+        this.updatePanels();
         this.renderDocs();
         break;
       default:
@@ -264,7 +263,7 @@ export class DrillScreen {
         }
         this.declaredBefore = this.isDeclared();
         this.renderHeader();
-        this.schedulePanels();
+        this.updatePanels();
         if (change.what === 'status') this.renderDocs();
         break;
     }
@@ -851,7 +850,7 @@ export class DrillScreen {
     // Notices, actions and phase changes also arrive as their own events;
     // status reports and their nudges change the owner's panels.
     const kind = post.body && post.body.kind;
-    if (['status_report', 'report_overdue', 'approval_requested', 'approval_decided'].includes(kind)) this.schedulePanels();
+    if (['status_report', 'report_overdue', 'approval_requested', 'approval_decided'].includes(kind)) this.updatePanels();
   }
 
   bumpUnread(channel, post) {
@@ -1005,28 +1004,7 @@ export class DrillScreen {
     }
   }
 
-  /**
-   * Updates the panels once per frame at most: in a big drill calls ring,
-   * seats come and go and phases move several times a second, and each
-   * update walks every panel (a facilitator's roster has a row per person).
-   * A hidden tab gets no frames, so a timer stands in.
-   */
-  schedulePanels() {
-    if (this.panelsQueued) return;
-    this.panelsQueued = true;
-    const run = () => {
-      cancelAnimationFrame(this.panelsFrame);
-      clearTimeout(this.panelsTimer);
-      if (!this.panelsQueued) return;
-      this.panelsQueued = false;
-      if (this.built) this.updatePanels();
-    };
-    this.panelsFrame = requestAnimationFrame(run);
-    this.panelsTimer = setTimeout(run, 250);
-  }
-
   updatePanels() {
-    this.panelsQueued = false;
     for (const p of this.panels) p.update(this.state);
     if (this.callView) {
       this.callView.update(this.state);
