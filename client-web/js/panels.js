@@ -478,6 +478,7 @@ export function rosterPanel(ctx, { assign = false, owner = false } = {}) {
   });
   const el = panel('panel.roster', summary, ownerHint, list, more);
   const rows = new Map();
+  let selectTemplate = null;
 
   function makeRow(id) {
     const r = { id, current: null, dirty: false, awaiting: null };
@@ -485,8 +486,13 @@ export function rosterPanel(ctx, { assign = false, owner = false } = {}) {
     r.name = h('span', { class: 'seat-name' });
     r.you = h('span', { class: 'you', i18n: 'roster.you', hidden: true });
     r.label = h('span', { class: 'seat-role' });
-    r.select = h('select', { class: 'seat-role-select', id: `seat-role-${id}` },
-      ROLES.map((role) => h('option', { value: role, i18n: `role.${role}` })));
+    // One select per row, cloned from a template: a facilitator's roster
+    // in a drill of a thousand has a thousand of them, built in the welcome.
+    if (!selectTemplate || selectTemplate.lang !== getLang()) {
+      selectTemplate = { lang: getLang(), el: h('select', { class: 'seat-role-select' }, ROLES.map((role) => h('option', { value: role, i18n: `role.${role}` }))) };
+    }
+    r.select = selectTemplate.el.cloneNode(true);
+    r.select.id = `seat-role-${id}`;
     r.apply = h('button', { type: 'button', class: 'btn btn-small btn-primary seat-apply', id: `seat-apply-${id}`, i18n: 'roster.apply', hidden: true });
     r.select.addEventListener('change', () => {
       r.dirty = r.select.value !== r.current;
@@ -523,27 +529,39 @@ export function rosterPanel(ctx, { assign = false, owner = false } = {}) {
       const r = rows.get(s.id) || makeRow(s.id);
       if (list.children[i] !== r.li) list.insertBefore(r.li, list.children[i] || null);
       i += 1;
-      r.dot.className = `dot ${s.online ? 'on' : 'off'}`;
-      r.dot.setAttribute('aria-label', t(s.online ? 'roster.online' : 'roster.offline'));
-      r.name.textContent = s.name;
-      r.you.hidden = s.id !== state.you.id;
-      r.label.textContent = seatLabel(s.seat);
+      // Only what changed is written: a call ringing or a seat changing
+      // updates every panel, and rewriting a thousand rows' text each time
+      // costs the main thread a style and layout pass over all of them.
       const role = s.seat && s.seat.kind === 'participant' ? s.seat.role : null;
       const canAssign = assign && role !== null && !(owner && s.id === state.you.id);
-      r.label.hidden = canAssign;
-      r.select.hidden = !canAssign;
+      const online = `${!!s.online} ${getLang()}`;
+      if (r.online !== online) {
+        r.online = online;
+        r.dot.className = `dot ${s.online ? 'on' : 'off'}`;
+        r.dot.setAttribute('aria-label', t(s.online ? 'roster.online' : 'roster.offline'));
+      }
+      if (r.name.textContent !== s.name) r.name.textContent = s.name;
+      const you = s.id === state.you.id;
+      if (r.you.hidden !== !you) r.you.hidden = !you;
+      const label = seatLabel(s.seat);
+      if (r.label.textContent !== label) r.label.textContent = label;
+      if (r.label.hidden !== canAssign) r.label.hidden = canAssign;
+      if (r.select.hidden !== !canAssign) r.select.hidden = !canAssign;
       r.current = role;
       if (r.awaiting === role) r.awaiting = null;
       if (canAssign) {
-        r.select.setAttribute('aria-label', t('roster.role_of', { name: s.name }));
-        r.select.disabled = !editable;
+        if (r.ariaName !== `${s.name} ${getLang()}`) {
+          r.ariaName = `${s.name} ${getLang()}`;
+          r.select.setAttribute('aria-label', t('roster.role_of', { name: s.name }));
+        }
+        if (r.select.disabled !== !editable) r.select.disabled = !editable;
         const shown = r.awaiting || (r.dirty ? r.select.value : role);
         if (r.select.value !== shown) r.select.value = shown;
         r.dirty = !r.awaiting && r.select.value !== role;
       } else {
         r.dirty = false;
       }
-      r.apply.hidden = !r.dirty;
+      if (r.apply.hidden !== !r.dirty) r.apply.hidden = !r.dirty;
     }
     for (const [id, r] of rows) {
       if (!seen.has(id)) {
