@@ -2651,7 +2651,7 @@ mod tests {
             let q: Vec<_> = got[i].iter().filter(|m| m["type"] == "desk_queue").collect();
             assert_eq!(q.len(), 1, "one queue for agent {i}: {:?}", got[i]);
             assert_eq!(q[0]["waiting"], 1);
-            assert_eq!(q[0]["calls"][0]["caller"], "Tanaka");
+            assert_eq!(q[0]["calls"][0]["caller"], "Mr Tanaka, manager, Ramen Tanaka Shinjuku");
             assert_eq!(q[0]["calls"][0]["mood"], "calm");
             assert_eq!(q[0]["moods"]["calm"], 1);
             assert_eq!(q[0]["oldest_tick"], d.sim.tick());
