@@ -131,7 +131,7 @@ async fn outside_actors_receive_only_what_their_character_would() {
     };
     let (mut sales, _) = Client::connect(addr, &token("Ren", "sales").await, None).await;
     let (mut comms, _) = Client::connect(addr, &token("Sora", "comms_lead").await, None).await;
-    let (mut agent, _) = Client::connect(addr, &token("Yui", "support_agent").await, None).await;
+    let (mut agent, _) = Client::connect(addr, &token("Yui", "support_lead").await, None).await;
     let store_token = token("Tanaka (store)", "store_actor").await;
     let (mut store, store_w) = Client::connect(addr, &store_token, None).await;
     let (mut corp, corp_w) = Client::connect(addr, &token("Ito-san", "corporate_actor").await, None).await;
@@ -183,7 +183,8 @@ async fn outside_actors_receive_only_what_their_character_would() {
     let inside = comms.event("notice_published").await;
     assert_eq!(inside["event"]["notice"]["by"], "Sora");
 
-    // The store calls: support hears the store, not the colleague's name.
+    // The store calls: the support lead, who watches the whole desk, hears
+    // the store, not the colleague's name.
     store.ok(json!({"type": "call_support", "text": "Every card is declined."})).await;
     let call = agent
         .wait_for("the store's call", |m| {
